@@ -1,0 +1,30 @@
+"""Penalties and their proximal operators.
+
+Every penalty has ``value``, a vectorized ``prox`` that runs on numpy, CuPy and
+array-api-strict arrays, a numba kernel (``prox_numba``; the CPU solvers call
+the same kernels), ``subdiff_distance`` and, where defined, ``alpha_max``.
+"""
+
+from ._base import Penalty, SeparablePenalty
+from ._groups import GroupPartition
+from .group import WGSEF, GroupL2, SparseEnvelope, envelope_value
+from .multitask import L21
+from .separable import CEL0, L0, L1, MCP, SCAD, ElasticNet, Lq
+
+__all__ = [
+    "Penalty",
+    "SeparablePenalty",
+    "GroupPartition",
+    "L1",
+    "ElasticNet",
+    "L0",
+    "Lq",
+    "CEL0",
+    "MCP",
+    "SCAD",
+    "GroupL2",
+    "SparseEnvelope",
+    "WGSEF",
+    "envelope_value",
+    "L21",
+]

@@ -1,0 +1,336 @@
+"""Base classes shared by every penalty."""
+
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+from array_api_compat import device as array_device
+
+from .._array_api import get_namespace, to_numpy
+from .._validation import check_finite_array, check_step
+
+__all__ = ["Penalty", "SeparablePenalty"]
+
+
+def as_float_array(x, name="x", *, check_finite=True):
+    """Return ``(xp, x)`` with ``x`` a floating array of its own namespace.
+
+    Lists and scalars become numpy arrays; integer arrays are cast to float64;
+    float32 stays float32.  NaN or inf raise ``ValueError`` when
+    ``check_finite`` is true.
+    """
+    if isinstance(x, (list, tuple, int, float)) or np.isscalar(x):
+        x = np.asarray(x)
+    xp = get_namespace(x)
+    if not xp.isdtype(x.dtype, "real floating"):
+        if xp.isdtype(x.dtype, ("integral", "bool")):
+            x = xp.astype(x, xp.float64)
+        else:
+            raise TypeError(f"{name} must hold real numbers, got dtype {x.dtype}.")
+    if check_finite:
+        check_finite_array(x, name)
+    return xp, x
+
+
+class Penalty:
+    """Common interface of all penalties.
+
+    A penalty is an immutable description of ``pen(x)``: constructor arguments
+    are validated once, and a new object is built to change them (see
+    :meth:`replace`).  ``get_params`` lets ``sklearn.base.clone`` copy an
+    estimator holding a penalty object.
+
+    Methods every penalty provides
+    ------------------------------
+    value(x)
+        ``pen(x)`` as a Python float.
+    prox(x, step)
+        ``argmin_u ½||u − x||² + step·pen(u)``, vectorized, on any array
+        namespace (numpy, CuPy, array-api-strict); the result has the namespace,
+        device, shape and dtype of ``x``.
+    prox_numba(x, step)
+        The same through the numba kernel the CPU solvers use (numpy only).
+    subdiff_distance(x, grad)
+        Distance of ``-grad`` to the subdifferential of ``pen`` at ``x``, per
+        coordinate (separable penalties) or per group: the optimality measure
+        solvers stop on.
+    alpha_max(gradient_at_zero)
+        Smallest ``alpha`` for which 0 is a stationary point, where defined.
+    """
+
+    #: Whether the penalty is convex (duality-gap stopping applies).
+    is_convex = True
+    #: Whether the penalty is a sum of functions of single coordinates.
+    is_separable = False
+
+    _frozen = False
+
+    def _freeze(self):
+        object.__setattr__(self, "_frozen", True)
+
+    def __setattr__(self, name, value):
+        if self._frozen:
+            raise AttributeError(
+                f"{type(self).__name__} objects are immutable; build a new one, e.g. "
+                f"penalty.replace({name}=...)."
+            )
+        object.__setattr__(self, name, value)
+
+    # -- parameters --------------------------------------------------------
+    @classmethod
+    def _param_names(cls):
+        signature = inspect.signature(cls.__init__)
+        return [name for name in signature.parameters if name != "self"]
+
+    def get_params(self, deep=False):
+        """Constructor arguments, as given (used by ``sklearn.base.clone``)."""
+        return {name: getattr(self, name) for name in self._param_names()}
+
+    def replace(self, **changes):
+        """Return a new penalty with some constructor arguments changed."""
+        params = self.get_params()
+        unknown = set(changes) - set(params)
+        if unknown:
+            raise TypeError(
+                f"{type(self).__name__} has no parameter(s) {sorted(unknown)}; "
+                f"valid ones are {sorted(params)}."
+            )
+        params.update(changes)
+        return type(self)(**params)
+
+    def __repr__(self):
+        parts = []
+        for name, value in self.get_params().items():
+            if isinstance(value, np.ndarray) and value.size > 6:
+                text = f"array(shape={value.shape})"
+            elif isinstance(value, (list, tuple)) and len(value) > 6:
+                text = f"<{type(value).__name__} of {len(value)}>"
+            else:
+                text = repr(value)
+            parts.append(f"{name}={text}")
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+    # -- interface ---------------------------------------------------------
+    def value(self, x):
+        """Value of the penalty at ``x`` (Python float)."""
+        raise NotImplementedError
+
+    def prox(self, x, step, *, check_input=True):
+        """Proximal operator of ``step · pen`` at ``x``."""
+        raise NotImplementedError
+
+    def prox_numba(self, x, step):
+        """Proximal operator through the numba kernel (numpy arrays)."""
+        raise NotImplementedError
+
+    def subdiff_distance(self, x, grad):
+        """Distance of ``-grad`` to the subdifferential at ``x``."""
+        raise NotImplementedError
+
+    def alpha_max(self, gradient_at_zero):
+        """Smallest ``alpha`` making 0 a stationary point."""
+        raise NotImplementedError(
+            f"{type(self).__name__} has no alpha_max: 0 is a stationary point for every "
+            "alpha, so there is no smallest alpha that zeroes the solution."
+        )
+
+
+class SeparablePenalty(Penalty):
+    """A penalty ``pen(x) = sum_j p(x_j; w_j)`` with one numba scalar kernel.
+
+    Subclasses set ``kernel_code`` and implement the vectorized formulas
+    ``_prox_array`` and ``_value_array``; the numba kernels in
+    :mod:`sparsestat.penalties._kernels` hold the same formulas for the CPU
+    solvers.  Per-coordinate parameters (L1 weights, CEL0 column norms) run
+    along the last axis of ``x``.
+    """
+
+    is_separable = True
+    kernel_code = -1
+    #: Name of the per-coordinate parameter, when the penalty has one.
+    _coordinate_parameter = None
+
+    def __init__(self, alpha, positive=False):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    # numba interface ------------------------------------------------------
+    @property
+    def kernel_params(self):
+        """float64 array ``[alpha, extra, positive]`` passed to the kernels."""
+        return np.array(
+            [self._alpha, self._extra_param(), 1.0 if self._positive else 0.0],
+            dtype=np.float64,
+        )
+
+    def _extra_param(self):
+        return 0.0
+
+    def coordinate_weights(self, n_features=None):
+        """float64 array of per-coordinate parameters (length ``n_features``).
+
+        Penalties without a per-coordinate parameter return ones.
+        """
+        weights = self._coordinate_weights_array()
+        if weights is None:
+            return np.ones(1 if n_features is None else n_features, dtype=np.float64)
+        if n_features is not None and weights.shape[0] != n_features:
+            raise ValueError(
+                f"{self._coordinate_parameter} has {weights.shape[0]} entries but the "
+                f"problem has {n_features} features."
+            )
+        return weights
+
+    def _coordinate_weights_array(self):
+        return None
+
+    # checks ---------------------------------------------------------------
+    def _check_x(self, x, name="x"):
+        weights = self._coordinate_weights_array()
+        if weights is not None:
+            n_last = x.shape[-1] if x.ndim else 1
+            if n_last != weights.shape[0]:
+                raise ValueError(
+                    f"{name} has {n_last} coordinates along its last axis but "
+                    f"{self._coordinate_parameter} has {weights.shape[0]} entries."
+                )
+
+    def _check_step_value(self, step):
+        """Hook for penalties whose prox needs a bounded step (CEL0)."""
+        return step
+
+    def _weights_like(self, x, xp):
+        weights = self._coordinate_weights_array()
+        if weights is None:
+            return None
+        return xp.asarray(weights, dtype=x.dtype, device=array_device(x))
+
+    # public API -----------------------------------------------------------
+    def value(self, x):
+        xp, x = as_float_array(x)
+        self._check_x(x)
+        if self._positive and bool(xp.any(x < 0)):
+            return float("inf")
+        return float(self._value_array(x, xp))
+
+    def prox(self, x, step, *, check_input=True):
+        """Proximal operator of ``step · pen``, elementwise on ``x``.
+
+        Parameters
+        ----------
+        x : array of any shape
+            numpy, CuPy or array-api-strict array.
+        step : float
+            Step size, > 0.
+        check_input : bool, default=True
+            Validate ``x`` (finite, floating) and ``step``.  Solvers that have
+            already validated their data pass False.
+
+        Returns
+        -------
+        array
+            Same namespace, device, shape and dtype as ``x``; ``x`` is not
+            modified.
+        """
+        if check_input:
+            xp, x = as_float_array(x)
+            step = self._check_step_value(check_step(step))
+            self._check_x(x)
+        else:
+            xp = get_namespace(x)
+        if self._positive:
+            x = xp.where(x > 0, x, xp.zeros_like(x))
+        return self._prox_array(x, float(step), xp)
+
+    def prox_numba(self, x, step):
+        """Proximal operator of ``step · pen`` through the numba kernel.
+
+        Same result as :meth:`prox` (a test asserts it); numpy input only.
+        """
+        from . import _kernels
+
+        _, x = as_float_array(np.asarray(to_numpy(x)))
+        step = self._check_step_value(check_step(step))
+        self._check_x(x)
+        shape = x.shape
+        x2d = np.ascontiguousarray(x.reshape(-1, shape[-1] if x.ndim else 1))
+        out = np.empty_like(x2d)
+        _kernels.prox_separable(
+            x2d,
+            step,
+            self.kernel_code,
+            self.kernel_params,
+            self.coordinate_weights(),
+            out,
+        )
+        return out.reshape(shape)
+
+    def prox_1d(self, z, step, coordinate=0):
+        """Scalar prox through the numba kernel (what CD solvers call)."""
+        from . import _kernels
+
+        step = self._check_step_value(check_step(step))
+        weights = self.coordinate_weights()
+        weight = weights[0] if weights.shape[0] == 1 else weights[coordinate]
+        return _kernels.prox_1d(float(z), step, self.kernel_code, self.kernel_params, weight)
+
+    def subdiff_distance(self, x, grad):
+        """Distance of ``-grad`` to the subdifferential of ``pen`` at ``x``.
+
+        Computed coordinate-wise with the numba kernel the solvers use (arrays of
+        other namespaces are brought to the host and the result moved back).
+        For nonconvex penalties this is the limiting (Fréchet) subdifferential;
+        at 0 it is ``[-s, s]`` with ``s`` the slope at 0 (the whole line for L0
+        and Lq), intersected with the half-line ``(-inf, s]`` under positivity.
+
+        Returns
+        -------
+        array of the shape of ``x``
+        """
+        from . import _kernels
+
+        xp, x_arr = as_float_array(x)
+        _, grad_arr = as_float_array(grad, "grad")
+        if tuple(x_arr.shape) != tuple(grad_arr.shape):
+            raise ValueError(
+                f"x and grad must have the same shape, got {x_arr.shape} and {grad_arr.shape}."
+            )
+        self._check_x(x_arr)
+        x_np = np.asarray(to_numpy(x_arr), dtype=np.float64)
+        g_np = np.asarray(to_numpy(grad_arr), dtype=np.float64)
+        shape = x_np.shape
+        width = shape[-1] if x_np.ndim else 1
+        out = np.empty(x_np.size, dtype=np.float64).reshape(-1, width)
+        _kernels.subdiff_distance_separable(
+            np.ascontiguousarray(x_np.reshape(-1, width)),
+            np.ascontiguousarray(g_np.reshape(-1, width)),
+            self.kernel_code,
+            self.kernel_params,
+            self.coordinate_weights(),
+            out,
+        )
+        result = out.reshape(shape)
+        return xp.asarray(result, dtype=x_arr.dtype, device=array_device(x_arr))
+
+    def _alpha_max_from_slope(self, gradient_at_zero, slope_per_alpha):
+        """``max_j |g_j| / slope_j`` (or ``max(-g_j)/slope_j`` under positivity).
+
+        ``slope_per_alpha[j]`` is the half-width of the subdifferential at 0
+        divided by alpha; coordinates with zero slope are unpenalized and
+        ignored.
+        """
+        _, g = as_float_array(gradient_at_zero, "gradient_at_zero")
+        g = np.asarray(to_numpy(g), dtype=np.float64)
+        slope = np.broadcast_to(np.asarray(slope_per_alpha, dtype=np.float64), g.shape)
+        drive = -g if self._positive else np.abs(g)
+        mask = slope > 0
+        if not np.any(mask):
+            return 0.0
+        return float(max(np.max(drive[mask] / slope[mask]), 0.0))
+
+    # formulas -------------------------------------------------------------
+    def _prox_array(self, x, step, xp):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _value_array(self, x, xp):  # pragma: no cover - abstract
+        raise NotImplementedError

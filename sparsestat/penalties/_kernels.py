@@ -1,0 +1,526 @@
+"""Numba kernels of the penalties (CPU hot path).
+
+Every separable penalty is served by one compiled scalar kernel, dispatched by
+an integer code and a small float64 parameter vector (no jitclasses: they cannot
+be cached and would make each new process pay seconds of compilation)::
+
+    params = [alpha, extra, positive]     # extra: l1_ratio, q or gamma
+    coord_weight                          # per coordinate: L1 weight, CEL0 column norm
+
+All functions are module-level ``@njit(cache=True)``.  The scalar functions
+(:func:`prox_1d`, :func:`value_1d`, :func:`subdiff_distance_1d`) are what the
+coordinate-descent solvers call inside their loops; the array functions loop them
+over a 2-D ``(n_rows, n_coords)`` array whose last axis carries the coordinate
+weights.
+
+Group kernels work on a partition described by ``grp_ptr`` / ``grp_idx``:
+the features of group ``g`` are ``grp_idx[grp_ptr[g]:grp_ptr[g + 1]]``.
+"""
+
+import math
+
+import numpy as np
+from numba import njit
+
+# Integer codes of the separable penalties (see ``SeparablePenalty.kernel_code``).
+CODE_L1 = 0
+CODE_ELASTIC_NET = 1
+CODE_L0 = 2
+CODE_LQ = 3
+CODE_CEL0 = 4
+CODE_MCP = 5
+CODE_SCAD = 6
+
+# Positions in the parameter vector.
+P_ALPHA = 0
+P_EXTRA = 1
+P_POSITIVE = 2
+N_PARAMS = 3
+
+_TWO_THIRDS = 2.0 / 3.0
+_LQ_NEWTON_MAX_ITER = 100
+
+
+# --------------------------------------------------------------------------- #
+# scalar building blocks
+# --------------------------------------------------------------------------- #
+@njit(cache=True)
+def soft_threshold(z, tau):
+    """Soft thresholding sign(z)·max(|z| − tau, 0)."""
+    if z > tau:
+        return z - tau
+    if z < -tau:
+        return z + tau
+    return 0.0
+
+
+@njit(cache=True)
+def lq_threshold(mu, q):
+    """Return ``(beta, tau)`` for the prox of ``mu·|x|^q``.
+
+    ``tau`` is the threshold on ``|z|`` above which the prox is non-zero and
+    ``beta`` the magnitude it jumps to at ``|z| = tau``:
+    ``beta = (2 mu (1 - q))^(1 / (2 - q))`` and ``tau = beta + mu q beta^(q - 1)``.
+    """
+    beta = (2.0 * mu * (1.0 - q)) ** (1.0 / (2.0 - q))
+    tau = beta + mu * q * beta ** (q - 1.0)
+    return beta, tau
+
+
+@njit(cache=True)
+def lq_magnitude(a, mu, q, beta):
+    """Largest root of ``x + mu q x^(q-1) = a`` for ``a`` above the threshold.
+
+    Closed forms for q = 1/2 (Xu et al. 2012, cubic) and q = 2/3 (Cao et al.
+    2013, quartic by Ferrari); otherwise Newton's method started at ``x = a``.
+    On ``[beta, a]`` the stationarity function is increasing and convex, so
+    Newton iterates decrease monotonically to the root (no overshoot).
+    """
+    if q == 0.5:
+        phi = math.acos(min(1.0, (mu / 4.0) * (a / 3.0) ** (-1.5)))
+        return (2.0 * a / 3.0) * (1.0 + math.cos(2.0 * math.pi / 3.0 - 2.0 * phi / 3.0))
+    if q == _TWO_THIRDS:
+        c = 2.0 * mu / 3.0
+        arg = max(1.0, (3.0 * math.sqrt(3.0) / 16.0) * a * a * c ** (-1.5))
+        m = 2.0 * math.sqrt(c / 3.0) * math.cosh(math.acosh(arg) / 3.0)
+        phi = math.sqrt(2.0 * m)
+        u = 0.5 * (phi + math.sqrt(max(0.0, 2.0 * a / phi - phi * phi)))
+        return u * u * u
+    x = a
+    for _ in range(_LQ_NEWTON_MAX_ITER):
+        f = x - a + mu * q * x ** (q - 1.0)
+        fprime = 1.0 - mu * q * (1.0 - q) * x ** (q - 2.0)
+        x_new = x - f / fprime
+        if x_new < beta:
+            x_new = beta
+        if abs(x_new - x) <= 4e-16 * x:
+            return x_new
+        x = x_new
+    return x
+
+
+@njit(cache=True)
+def _scad_value_abs(a, alpha, gamma):
+    if a <= alpha:
+        return alpha * a
+    if a <= gamma * alpha:
+        return (2.0 * gamma * alpha * a - a * a - alpha * alpha) / (2.0 * (gamma - 1.0))
+    return 0.5 * alpha * alpha * (gamma + 1.0)
+
+
+@njit(cache=True)
+def _scad_prox_abs(a, step, alpha, gamma):
+    """Global minimiser over x >= 0 of ½(x − a)² + step·SCAD(x), a >= 0.
+
+    Minimises on each of the three pieces and keeps the best candidate (ties go
+    to the smaller magnitude), which is exact for every step, including the
+    nonconvex regime step >= gamma − 1.
+    """
+    # piece 1: [0, alpha], objective convex
+    x1 = min(max(a - step * alpha, 0.0), alpha)
+    # piece 2: [alpha, gamma alpha], curvature 1 − step / (gamma − 1)
+    curvature = 1.0 - step / (gamma - 1.0)
+    if curvature > 0.0:
+        x2 = (a - step * gamma * alpha / (gamma - 1.0)) / curvature
+        x2 = min(max(x2, alpha), gamma * alpha)
+    else:
+        x2 = gamma * alpha  # concave piece: its endpoints; alpha is covered by piece 1
+    # piece 3: [gamma alpha, inf), penalty constant
+    x3 = max(a, gamma * alpha)
+    best = x1
+    best_value = 0.5 * (x1 - a) ** 2 + step * _scad_value_abs(x1, alpha, gamma)
+    for cand in (x2, x3):
+        value = 0.5 * (cand - a) ** 2 + step * _scad_value_abs(cand, alpha, gamma)
+        if value < best_value:
+            best = cand
+            best_value = value
+    return best
+
+
+# --------------------------------------------------------------------------- #
+# scalar kernels dispatched by code
+# --------------------------------------------------------------------------- #
+@njit(cache=True)
+def prox_1d(z, step, code, params, coord_weight):
+    """Proximal operator of ``step · penalty`` at the scalar ``z``.
+
+    Parameters
+    ----------
+    z : float
+        Point at which the prox is evaluated.
+    step : float
+        Step size (> 0).
+    code : int
+        Penalty code (``CODE_*``).
+    params : float64 array of shape (3,)
+        ``[alpha, extra, positive]``.
+    coord_weight : float
+        Per-coordinate parameter (L1 weight, CEL0 column norm; 1 otherwise).
+    """
+    alpha = params[P_ALPHA]
+    if params[P_POSITIVE] != 0.0 and z < 0.0:
+        z = 0.0
+    a = abs(z)
+    sign = 1.0 if z >= 0.0 else -1.0
+    if code == CODE_L1:
+        return soft_threshold(z, step * alpha * coord_weight)
+    if code == CODE_ELASTIC_NET:
+        l1_ratio = params[P_EXTRA]
+        return soft_threshold(z, step * alpha * l1_ratio) / (
+            1.0 + step * alpha * (1.0 - l1_ratio)
+        )
+    if code == CODE_L0:
+        if a > math.sqrt(2.0 * step * alpha):
+            return z
+        return 0.0
+    if code == CODE_LQ:
+        mu = step * alpha
+        if mu == 0.0:
+            return z
+        q = params[P_EXTRA]
+        beta, tau = lq_threshold(mu, q)
+        if a <= tau:
+            return 0.0
+        return sign * lq_magnitude(a, mu, q, beta)
+    if code == CODE_CEL0:
+        col = coord_weight
+        shrunk = max(a - math.sqrt(2.0 * alpha) * col * step, 0.0) / (1.0 - col * col * step)
+        return sign * min(a, shrunk)
+    if code == CODE_MCP:
+        gamma = params[P_EXTRA]
+        if gamma > step:
+            if a <= step * alpha:
+                return 0.0
+            if a <= gamma * alpha:
+                return sign * (a - step * alpha) / (1.0 - step / gamma)
+            return z
+        if a <= alpha * math.sqrt(step * gamma):
+            return 0.0
+        return z
+    if code == CODE_SCAD:
+        return sign * _scad_prox_abs(a, step, alpha, params[P_EXTRA])
+    return math.nan
+
+
+@njit(cache=True)
+def value_1d(x, code, params, coord_weight):
+    """Penalty value at the scalar ``x`` (``inf`` if x < 0 under positivity)."""
+    alpha = params[P_ALPHA]
+    if params[P_POSITIVE] != 0.0 and x < 0.0:
+        return math.inf
+    a = abs(x)
+    if code == CODE_L1:
+        return alpha * coord_weight * a
+    if code == CODE_ELASTIC_NET:
+        l1_ratio = params[P_EXTRA]
+        return alpha * (l1_ratio * a + 0.5 * (1.0 - l1_ratio) * x * x)
+    if code == CODE_L0:
+        return alpha if x != 0.0 else 0.0
+    if code == CODE_LQ:
+        return alpha * a ** params[P_EXTRA] if x != 0.0 else 0.0
+    if code == CODE_CEL0:
+        col = coord_weight
+        knee = math.sqrt(2.0 * alpha) / col
+        if a >= knee:
+            return alpha
+        return alpha - 0.5 * col * col * (a - knee) ** 2
+    if code == CODE_MCP:
+        gamma = params[P_EXTRA]
+        if a <= gamma * alpha:
+            return alpha * a - a * a / (2.0 * gamma)
+        return 0.5 * gamma * alpha * alpha
+    if code == CODE_SCAD:
+        return _scad_value_abs(a, alpha, params[P_EXTRA])
+    return math.nan
+
+
+@njit(cache=True)
+def _slope_at_zero(code, params, coord_weight):
+    """Half-width of the subdifferential at 0 (inf when it is the whole line)."""
+    alpha = params[P_ALPHA]
+    if code == CODE_L1:
+        return alpha * coord_weight
+    if code == CODE_ELASTIC_NET:
+        return alpha * params[P_EXTRA]
+    if code == CODE_CEL0:
+        return math.sqrt(2.0 * alpha) * coord_weight
+    if code == CODE_MCP or code == CODE_SCAD:
+        return alpha
+    return math.inf  # L0, Lq
+
+
+@njit(cache=True)
+def _derivative_abs(a, code, params, coord_weight):
+    """Derivative of the penalty in |x| at a > 0."""
+    alpha = params[P_ALPHA]
+    if code == CODE_L1:
+        return alpha * coord_weight
+    if code == CODE_ELASTIC_NET:
+        l1_ratio = params[P_EXTRA]
+        return alpha * (l1_ratio + (1.0 - l1_ratio) * a)
+    if code == CODE_L0:
+        return 0.0
+    if code == CODE_LQ:
+        q = params[P_EXTRA]
+        return alpha * q * a ** (q - 1.0)
+    if code == CODE_CEL0:
+        col = coord_weight
+        return max(math.sqrt(2.0 * alpha) * col - col * col * a, 0.0)
+    if code == CODE_MCP:
+        return max(alpha - a / params[P_EXTRA], 0.0)
+    if code == CODE_SCAD:
+        gamma = params[P_EXTRA]
+        if a <= alpha:
+            return alpha
+        if a <= gamma * alpha:
+            return (gamma * alpha - a) / (gamma - 1.0)
+        return 0.0
+    return math.nan
+
+
+@njit(cache=True)
+def subdiff_distance_1d(x, grad, code, params, coord_weight):
+    """Distance of ``-grad`` to the (limiting) subdifferential of the penalty at x."""
+    positive = params[P_POSITIVE] != 0.0
+    if x == 0.0:
+        half_width = _slope_at_zero(code, params, coord_weight)
+        if positive:  # subdifferential (-inf, half_width]
+            return max(-grad - half_width, 0.0)
+        return max(abs(grad) - half_width, 0.0)
+    if positive and x < 0.0:
+        return math.inf
+    sign = 1.0 if x > 0.0 else -1.0
+    return abs(grad + sign * _derivative_abs(abs(x), code, params, coord_weight))
+
+
+# --------------------------------------------------------------------------- #
+# array loops over separable penalties (2-D: rows × coordinates)
+# --------------------------------------------------------------------------- #
+@njit(cache=True)
+def prox_separable(x, step, code, params, coord_weights, out):
+    """``out[i, j] = prox_1d(x[i, j], step, code, params, coord_weights[j])``.
+
+    ``coord_weights`` has one entry per column or a single entry for all.
+    """
+    n_rows, n_cols = x.shape
+    broadcast = coord_weights.shape[0] == 1
+    for j in range(n_cols):
+        weight = coord_weights[0] if broadcast else coord_weights[j]
+        for i in range(n_rows):
+            out[i, j] = prox_1d(x[i, j], step, code, params, weight)
+
+
+@njit(cache=True)
+def value_separable(x, code, params, coord_weights):
+    """Sum of ``value_1d`` over a 2-D array."""
+    n_rows, n_cols = x.shape
+    broadcast = coord_weights.shape[0] == 1
+    total = 0.0
+    for j in range(n_cols):
+        weight = coord_weights[0] if broadcast else coord_weights[j]
+        for i in range(n_rows):
+            total += value_1d(x[i, j], code, params, weight)
+    return total
+
+
+@njit(cache=True)
+def subdiff_distance_separable(x, grad, code, params, coord_weights, out):
+    """Coordinate-wise ``subdiff_distance_1d`` over 2-D arrays."""
+    n_rows, n_cols = x.shape
+    broadcast = coord_weights.shape[0] == 1
+    for j in range(n_cols):
+        weight = coord_weights[0] if broadcast else coord_weights[j]
+        for i in range(n_rows):
+            out[i, j] = subdiff_distance_1d(x[i, j], grad[i, j], code, params, weight)
+
+
+# --------------------------------------------------------------------------- #
+# group kernels
+# --------------------------------------------------------------------------- #
+@njit(cache=True)
+def group_norms(x, grp_ptr, grp_idx, out):
+    """Euclidean norm of every group of the 1-D array ``x``."""
+    for g in range(grp_ptr.shape[0] - 1):
+        total = 0.0
+        for pos in range(grp_ptr[g], grp_ptr[g + 1]):
+            value = x[grp_idx[pos]]
+            total += value * value
+        out[g] = math.sqrt(total)
+
+
+@njit(cache=True)
+def block_soft_threshold_factor(norm, tau):
+    """Factor ``max(1 − tau / norm, 0)`` of block soft thresholding."""
+    if norm <= tau:
+        return 0.0
+    return 1.0 - tau / norm
+
+
+@njit(cache=True)
+def prox_group_l2(x, taus, grp_ptr, grp_idx, out):
+    """Block soft thresholding of each group ``g`` at level ``taus[g]``."""
+    for g in range(grp_ptr.shape[0] - 1):
+        total = 0.0
+        for pos in range(grp_ptr[g], grp_ptr[g + 1]):
+            value = x[grp_idx[pos]]
+            total += value * value
+        factor = block_soft_threshold_factor(math.sqrt(total), taus[g])
+        for pos in range(grp_ptr[g], grp_ptr[g + 1]):
+            out[grp_idx[pos]] = factor * x[grp_idx[pos]]
+
+
+@njit(cache=True)
+def prox_rows_l2(x, tau, out):
+    """Block soft thresholding of each row of the 2-D array ``x`` (ℓ2,1 prox)."""
+    n_rows, n_cols = x.shape
+    for i in range(n_rows):
+        total = 0.0
+        for j in range(n_cols):
+            total += x[i, j] * x[i, j]
+        factor = block_soft_threshold_factor(math.sqrt(total), tau)
+        for j in range(n_cols):
+            out[i, j] = factor * x[i, j]
+
+
+@njit(cache=True)
+def capped_simplex_multiplier(slopes, offsets, k):
+    """Find ``nu`` with ``sum_i clip(slopes_i·nu − offsets_i, 0, 1) = k``.
+
+    ``slopes >= 0`` and ``offsets > 0``; the caller guarantees that more than
+    ``k`` slopes are positive, so the root is finite.  The sum is piecewise
+    linear and non-decreasing in ``nu`` with breakpoints ``offsets_i/slopes_i``
+    (an item starts to grow) and ``(1 + offsets_i)/slopes_i`` (it saturates).
+
+    Linear expected time: each round evaluates the sum at the median of the
+    breakpoints that are still inside the bracketing interval (selection by
+    ``np.partition``, not a sort), halves them, and folds the items that no
+    longer have a breakpoint inside into three running aggregates (count of
+    saturated items, sum of slopes and of offsets of the linear ones).  Work per
+    round is proportional to the breakpoints left, so the total is
+    ``O(n) + O(n/2) + ... = O(n)``.
+    """
+    n = slopes.shape[0]
+    active = np.empty(n, dtype=np.int64)
+    n_active = 0
+    for i in range(n):
+        if slopes[i] > 0.0:
+            active[n_active] = i
+            n_active += 1
+    buffer = np.empty(2 * n_active, dtype=np.float64)
+    lo = 0.0
+    hi = math.inf
+    n_saturated = 0.0
+    slope_sum = 0.0
+    offset_sum = 0.0
+    while True:
+        # fold items with no breakpoint strictly inside (lo, hi) into aggregates
+        kept = 0
+        n_break = 0
+        for pos in range(n_active):
+            i = active[pos]
+            lower = offsets[i] / slopes[i]
+            upper = (1.0 + offsets[i]) / slopes[i]
+            if upper <= lo:
+                n_saturated += 1.0
+            elif lower >= hi:
+                pass
+            elif lower <= lo and upper >= hi:
+                slope_sum += slopes[i]
+                offset_sum += offsets[i]
+            else:
+                active[kept] = i
+                kept += 1
+                if lower > lo:
+                    buffer[n_break] = lower
+                    n_break += 1
+                if upper < hi:
+                    buffer[n_break] = upper
+                    n_break += 1
+        n_active = kept
+        if n_break == 0:
+            break
+        half = n_break // 2
+        pivot = np.partition(buffer[:n_break], half)[half]
+        total = n_saturated + slope_sum * pivot - offset_sum
+        for pos in range(n_active):
+            i = active[pos]
+            total += min(max(slopes[i] * pivot - offsets[i], 0.0), 1.0)
+        if total == k:
+            return pivot
+        if total < k:
+            lo = pivot
+        else:
+            hi = pivot
+    if slope_sum <= 0.0:
+        return lo
+    nu = (k - n_saturated + offset_sum) / slope_sum
+    return min(max(nu, lo), hi)
+
+
+@njit(cache=True)
+def envelope_weights(norms, sqrt_weights, lam, k, theta):
+    """Optimal ``theta`` of the (weighted group) sparse-envelope prox.
+
+    ``theta_i = clip(nu·sqrt(d_i)·a_i − lam·d_i, 0, 1)`` with ``sum theta = k``,
+    where ``a_i`` are the group norms; all non-zero groups get ``theta = 1`` when
+    there are at most ``k`` of them.  Returns the number of groups with
+    ``theta > 0`` (the groups the prox keeps).
+    """
+    m = norms.shape[0]
+    slopes = np.empty(m, dtype=np.float64)
+    offsets = np.empty(m, dtype=np.float64)
+    n_positive = 0
+    for g in range(m):
+        slopes[g] = sqrt_weights[g] * norms[g]
+        offsets[g] = lam * sqrt_weights[g] * sqrt_weights[g]
+        if slopes[g] > 0.0:
+            n_positive += 1
+    kept = 0
+    if n_positive <= k:
+        for g in range(m):
+            theta[g] = 1.0 if slopes[g] > 0.0 else 0.0
+            if slopes[g] > 0.0:
+                kept += 1
+        return kept
+    nu = capped_simplex_multiplier(slopes, offsets, k)
+    for g in range(m):
+        theta[g] = min(max(slopes[g] * nu - offsets[g], 0.0), 1.0)
+        if theta[g] > 0.0:
+            kept += 1
+    return kept
+
+
+@njit(cache=True)
+def prox_wgsef(x, lam, k, sqrt_weights, grp_ptr, grp_idx, out):
+    """Prox of ``lam · S_k(b)``, ``b_i = sqrt(d_i)·||x_{G_i}||``, into ``out``.
+
+    ``x_{G_i} <- theta_i / (theta_i + lam·d_i) · x_{G_i}``.  Returns the number
+    of groups kept.  Linear time in the number of features.
+    """
+    m = grp_ptr.shape[0] - 1
+    norms = np.empty(m, dtype=np.float64)
+    group_norms(x, grp_ptr, grp_idx, norms)
+    theta = np.empty(m, dtype=np.float64)
+    kept = envelope_weights(norms, sqrt_weights, lam, k, theta)
+    for g in range(m):
+        denominator = theta[g] + lam * sqrt_weights[g] * sqrt_weights[g]
+        factor = theta[g] / denominator if denominator > 0.0 else 1.0
+        for pos in range(grp_ptr[g], grp_ptr[g + 1]):
+            out[grp_idx[pos]] = factor * x[grp_idx[pos]]
+    return kept
+
+
+@njit(cache=True)
+def prox_sparse_envelope(x, lam, k, out):
+    """Prox of ``lam · S_k(x)`` for a 1-D array (singleton groups, unit weights)."""
+    n = x.shape[0]
+    norms = np.empty(n, dtype=np.float64)
+    for i in range(n):
+        norms[i] = abs(x[i])
+    ones = np.ones(n, dtype=np.float64)
+    theta = np.empty(n, dtype=np.float64)
+    kept = envelope_weights(norms, ones, lam, k, theta)
+    for i in range(n):
+        denominator = theta[i] + lam
+        out[i] = theta[i] / denominator * x[i] if denominator > 0.0 else x[i]
+    return kept

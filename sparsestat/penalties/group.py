@@ -1,0 +1,504 @@
+r"""Group penalties: group lasso and the (weighted group) sparse envelope.
+
+The sparse envelope of Beck and Refael is the convex envelope (biconjugate) of
+``½||x||² + indicator(||x||_0 <= k)``; its value is half the squared k-support
+norm of Argyriou, Foygel and Srebro, and it has the variational form
+
+.. math::
+
+    S_k(x) = \tfrac12 \min\{ \textstyle\sum_i x_i^2/\theta_i :
+              \theta \in [0, 1]^n,\ \sum_i \theta_i = k \}.
+
+The WGSEF of Refael, Arbel and Huleihel applies it to the weighted group norms
+``b_i = sqrt(d_i)·||x_{G_i}||``.  Minimising the prox objective jointly over
+``x`` and ``theta`` gives the proximal operator of ``lam·WGSEF`` (``lam =
+step·alpha``) in closed form up to one scalar::
+
+    theta_i = clip(nu·sqrt(d_i)·a_i − lam·d_i, 0, 1),   sum_i theta_i = k,
+    x_{G_i} = theta_i / (theta_i + lam·d_i) · z_{G_i},   a_i = ||z_{G_i}||,
+
+where the multiplier ``nu`` solves a piecewise-linear monotone equation.  The
+numba kernel finds it in linear time by median-of-breakpoints selection; the
+array-API version (CuPy-ready) sorts the breakpoints.
+
+How many groups does one prox step keep?  Every group with ``theta_i > 0``:
+since ``theta_i <= 1`` and they sum to ``k``, at least ``k`` groups survive (all
+non-zero groups when there are at most ``k`` of them).  Exactly ``k`` survive
+when every kept ``theta_i`` saturates at 1, i.e. when the ``k``-th and
+``(k+1)``-th largest ``sqrt(d_i)·a_i`` are far apart relative to ``lam``; in
+general the convex prox keeps the ``k`` dominant groups almost untouched and
+shrinks a few runners-up, which is why exact k-level selection (in
+:class:`~sparsestat.linear_model.GroupSparseRegression`) adds a final step.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from array_api_compat import device as array_device
+
+from .._array_api import get_namespace, supports_float64, to_numpy
+from .._validation import check_integer, check_real, check_step
+from . import _kernels
+from ._base import Penalty, as_float_array
+from ._groups import GroupPartition
+
+__all__ = ["GroupL2", "SparseEnvelope", "WGSEF", "envelope_value"]
+
+
+def envelope_value(b, k, xp=None):
+    """``S_k(b) = ½·||b||²_(k)``, half the squared k-support norm of ``b``.
+
+    Uses the variational form restricted to its optimal family: with
+    ``a = sort(|b|)`` decreasing and ``T_i = sum_{j >= i} a_j``, each
+    ``i < k`` with ``T_i >= (k − i)·a_i`` gives a feasible ``theta`` (ones on
+    the first ``i`` entries, proportional to ``a`` on the rest) of value
+    ``sum_{j < i} a_j² + T_i²/(k − i)``; the norm is the smallest of these
+    (Argyriou et al. 2012, Prop. 2.1).  Computed in float64.
+
+    Parameters
+    ----------
+    b : 1-D array
+    k : int, 1 <= k <= len(b)
+    xp : namespace, optional
+
+    Returns
+    -------
+    float
+    """
+    if xp is None:
+        xp = get_namespace(b)
+    if b.shape[0] == 0:
+        return 0.0
+    work = xp.float64 if supports_float64(xp) else b.dtype
+    a = xp.sort(xp.astype(xp.abs(b), work), descending=True)
+    head = a[:k]
+    prefix_squares = xp.cumulative_sum(head * head, include_initial=True)[:k]
+    tails = xp.flip(xp.cumulative_sum(xp.flip(a)))[:k]  # T_i for i < k
+    remaining = xp.asarray(
+        np.arange(k, 0, -1, dtype=np.float64), dtype=work, device=array_device(a)
+    )
+    feasible = tails >= remaining * head * (1.0 - 1e-12)
+    candidates = prefix_squares + tails * tails / remaining
+    large = xp.full_like(candidates, float("inf"))
+    best = xp.min(xp.where(feasible, candidates, large))
+    return 0.5 * float(best)
+
+
+def _envelope_theta_xp(norms, sqrt_weights, lam, k, xp):
+    """Array-API version of ``_kernels.envelope_weights`` (sorts breakpoints)."""
+    work = xp.float64 if supports_float64(xp) else norms.dtype
+    slopes = sqrt_weights * xp.astype(norms, work)
+    offsets = lam * sqrt_weights * sqrt_weights
+    positive = slopes > 0
+    n_positive = int(xp.sum(xp.astype(positive, xp.int64)))
+    zeros = xp.zeros_like(slopes)
+    if n_positive <= k:
+        return xp.where(positive, xp.ones_like(slopes), zeros)
+    safe = xp.where(positive, slopes, xp.ones_like(slopes))
+    lower = offsets / safe
+    upper = (1.0 + offsets) / safe
+    far = xp.max(xp.where(positive, upper, zeros))
+    lower = xp.where(positive, lower, far)
+    upper = xp.where(positive, upper, far)
+    slopes_masked = xp.where(positive, slopes, zeros)
+    breakpoints = xp.concat([lower, upper])
+    deltas = xp.concat([slopes_masked, -slopes_masked])
+    order = xp.argsort(breakpoints)
+    breakpoints = xp.take(breakpoints, order)
+    deltas = xp.take(deltas, order)
+    segment_slopes = xp.cumulative_sum(deltas)
+    rises = segment_slopes[:-1] * (breakpoints[1:] - breakpoints[:-1])
+    totals = xp.cumulative_sum(rises, include_initial=True)  # sum of theta at each breakpoint
+    target = xp.asarray([float(k)], dtype=work, device=array_device(totals))
+    first = xp.searchsorted(totals, target)  # first breakpoint where the sum reaches k
+    last_below = xp.clip(first - 1, min=0)
+    base = xp.take(breakpoints, last_below)
+    slope = xp.take(segment_slopes, last_below)
+    safe_slope = xp.where(slope > 0, slope, xp.ones_like(slope))
+    nu = base + (target - xp.take(totals, last_below)) / safe_slope
+    theta = xp.clip(slopes * nu - offsets, min=0.0, max=1.0)
+    return xp.where(positive, theta, zeros)
+
+
+class _FlatVectorPenalty(Penalty):
+    """Penalties on a flat vector of ``n_features`` entries (any input shape).
+
+    ``x`` may have any shape with ``x.size == n_features``; it is read in C
+    order (``x.reshape(-1)``), which suits weight matrices of neural networks.
+    """
+
+    def _flat(self, x, name="x", *, check_input=True):
+        if check_input:
+            xp, x = as_float_array(x, name)
+        else:
+            xp = get_namespace(x)
+        shape = tuple(x.shape)
+        flat = xp.reshape(x, (-1,))
+        self._check_size(flat.shape[0], name)
+        return xp, flat, shape
+
+    def _check_size(self, size, name):  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def prox(self, x, step, *, check_input=True):
+        """Proximal operator of ``step · pen`` at ``x`` (any namespace).
+
+        Parameters
+        ----------
+        x : array
+            numpy, CuPy or array-api-strict array with ``x.size == n_features``.
+        step : float
+            Step size, > 0.
+        check_input : bool, default=True
+            Validate ``x`` (finite, floating) and ``step``.
+
+        Returns
+        -------
+        array
+            Same namespace, device, shape and dtype as ``x``.
+        """
+        if check_input:
+            step = check_step(step)
+        xp, flat, shape = self._flat(x, check_input=check_input)
+        return xp.reshape(self._prox_flat(flat, float(step), xp), shape)
+
+    def prox_numba(self, x, step):
+        """Same as :meth:`prox` through the numba kernel (numpy arrays)."""
+        step = check_step(step)
+        _, flat, shape = self._flat(np.asarray(to_numpy(x)))
+        flat = np.ascontiguousarray(flat)
+        out = np.empty_like(flat)
+        self._prox_numba_flat(flat, step, out)
+        return out.reshape(shape)
+
+    def value(self, x):
+        xp, flat, _ = self._flat(x)
+        return float(self._value_flat(flat, xp))
+
+
+class _GroupPenalty(_FlatVectorPenalty):
+    """Shared pieces of the penalties defined on a partition into groups."""
+
+    def _check_size(self, size, name):
+        self.partition.check_n_features(size, name)
+
+    @property
+    def n_groups(self):
+        """Number of groups."""
+        return self.partition.n_groups
+
+    def group_norms(self, x):
+        """Euclidean norm of each group of ``x`` (namespace of ``x``)."""
+        xp, flat, _ = self._flat(x)
+        return self.partition.norms(flat, xp)
+
+    def active_groups(self, x):
+        """Indices (numpy int64) of the groups where ``x`` is not zero."""
+        norms = to_numpy(self.group_norms(x))
+        return np.flatnonzero(np.asarray(norms) > 0)
+
+    def _gradient_group_norms(self, grad):
+        _, g = as_float_array(grad, "gradient_at_zero")
+        g = np.asarray(to_numpy(g), dtype=np.float64).reshape(-1)
+        self._check_size(g.shape[0], "gradient_at_zero")
+        norms = np.empty(self.partition.n_groups)
+        _kernels.group_norms(g, self.partition.grp_ptr, self.partition.grp_idx, norms)
+        return norms
+
+
+class GroupL2(_GroupPenalty):
+    r"""Group lasso, ``pen(x) = alpha · sum_g w_g · ||x_g||_2``.
+
+    Prox: block soft thresholding, ``x_g ← max(1 − step·alpha·w_g/||x_g||, 0)·x_g``.
+
+    Parameters
+    ----------
+    alpha : float, >= 0
+        Regularization strength.
+    groups : list of index arrays, or array-like of labels
+        A partition of the features: either one 1-D index array per group, or
+        one label per feature.  Overlaps, gaps and negative indices raise.
+    weights : array-like of shape (n_groups,), default=None
+        Non-negative weight per group (0: unpenalized).  ``None``: all ones
+        (pass ``np.sqrt(group sizes)`` for the size-adjusted weighting of Yuan
+        and Lin).
+
+    References
+    ----------
+    .. [1] M. Yuan and Y. Lin, "Model selection and estimation in regression
+       with grouped variables", J. R. Stat. Soc. B 68(1), 49–67, 2006.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparsestat.penalties import GroupL2
+    >>> pen = GroupL2(alpha=1.0, groups=[0, 0, 1, 1])
+    >>> pen.prox(np.array([3.0, 4.0, 0.3, 0.4]), step=1.0)
+    array([2.4, 3.2, 0. , 0. ])
+    """
+
+    def __init__(self, alpha=1.0, groups=None, weights=None):
+        self._alpha = check_real(alpha, "alpha", low=0.0)
+        self.partition = GroupPartition(groups)
+        self._weights = self.partition.group_weights(weights)
+        self.alpha = alpha
+        self.groups = groups
+        self.weights = weights
+        self._freeze()
+
+    @property
+    def group_weights(self):
+        """float64 array of the group weights (ones by default)."""
+        return self._weights
+
+    def _prox_flat(self, x, step, xp):
+        norms = self.partition.norms(x, xp)
+        taus = xp.asarray(step * self._alpha * self._weights, dtype=x.dtype, device=array_device(x))
+        safe = xp.where(norms > taus, norms, xp.ones_like(norms))
+        factor = xp.where(norms > taus, 1.0 - taus / safe, xp.zeros_like(norms))
+        return x * self.partition.expand(factor, xp, x)
+
+    def _prox_numba_flat(self, x, step, out):
+        _kernels.prox_group_l2(
+            x, step * self._alpha * self._weights, self.partition.grp_ptr, self.partition.grp_idx, out
+        )
+
+    def _value_flat(self, x, xp):
+        norms = self.partition.norms(x, xp)
+        weights = xp.asarray(self._weights, dtype=x.dtype, device=array_device(x))
+        return self._alpha * xp.sum(weights * norms)
+
+    def subdiff_distance(self, x, grad):
+        """Per group: ``||grad_g + alpha·w_g·x_g/||x_g||||`` if ``x_g != 0``, else
+        ``max(||grad_g|| − alpha·w_g, 0)``.  Returns a numpy array of shape (n_groups,).
+        """
+        _, flat, _ = self._flat(np.asarray(to_numpy(x)))
+        _, gflat, _ = self._flat(np.asarray(to_numpy(grad)), "grad")
+        flat = flat.astype(np.float64)
+        gflat = gflat.astype(np.float64)
+        xp = get_namespace(flat)
+        norms = np.asarray(self.partition.norms(flat, xp))
+        thresholds = self._alpha * self._weights
+        safe = np.where(norms > 0, norms, 1.0)
+        direction = flat / self.partition.expand(safe, xp, flat)
+        residual = gflat + self.partition.expand(thresholds, xp, flat) * direction
+        residual_norms = np.asarray(self.partition.norms(residual, xp))
+        grad_norms = np.asarray(self.partition.norms(gflat, xp))
+        return np.where(norms > 0, residual_norms, np.clip(grad_norms - thresholds, 0.0, None))
+
+    def alpha_max(self, gradient_at_zero):
+        """``max_g ||g_g|| / w_g`` over penalized groups."""
+        norms = self._gradient_group_norms(gradient_at_zero)
+        mask = self._weights > 0
+        if not np.any(mask):
+            return 0.0
+        return float(np.max(norms[mask] / self._weights[mask]))
+
+
+class _EnvelopeMixin:
+    """Optimality measure and alpha_max shared by the envelope penalties."""
+
+    def alpha_max(self, gradient_at_zero):
+        """Not defined: the envelope is quadratic at 0 (its subdifferential there is
+        ``{0}``), so 0 is stationary only when the gradient vanishes."""
+        raise NotImplementedError(
+            f"{type(self).__name__} has no alpha_max: it grows quadratically from 0, so no "
+            "finite alpha makes 0 a solution unless the gradient at 0 is zero."
+        )
+
+    def subdiff_distance(self, x, grad):
+        """Prox-gradient residual ``||x_G − prox_pen(x − grad)_G||`` per group.
+
+        Zero exactly when ``-grad`` is in the subdifferential at ``x`` (the
+        fixed-point characterisation of a convex prox), and of the same order as
+        the distance to it; computing the exact distance would need a projection
+        onto the subdifferential of the k-support norm.  Returns a numpy array
+        (one entry per group; per coordinate for :class:`SparseEnvelope`).
+        """
+        _, flat, _ = self._flat(np.asarray(to_numpy(x)))
+        _, gflat, _ = self._flat(np.asarray(to_numpy(grad)), "grad")
+        flat = flat.astype(np.float64)
+        moved = self._prox_flat(flat - gflat.astype(np.float64), 1.0, get_namespace(flat))
+        return self._per_group_norm(flat - moved)
+
+
+class SparseEnvelope(_EnvelopeMixin, _FlatVectorPenalty):
+    r"""Sparse envelope function, ``pen(x) = alpha · S_k(x)``.
+
+    ``S_k`` is the convex envelope of ``½||x||² + indicator(||x||_0 <= k)``; its
+    value is half the squared k-support norm: ``S_1(x) = ½||x||_1²`` and
+    ``S_n(x) = ½||x||_2²``.  Prox of ``lam = step·alpha`` times it::
+
+        theta_i = clip(nu·|z_i| − lam, 0, 1),  sum_i theta_i = k,
+        x_i = theta_i / (theta_i + lam) · z_i.
+
+    The multiplier ``nu`` is found in linear time (numba) by
+    median-of-breakpoints selection.  The prox keeps at least ``k`` non-zero
+    entries (see :mod:`sparsestat.penalties.group`).
+
+    Parameters
+    ----------
+    k : int, >= 1
+        Target sparsity; ``x`` must have at least ``k`` entries.
+    alpha : float, >= 0
+        Regularization strength.
+
+    References
+    ----------
+    .. [1] A. Beck and Y. Refael, "Sparse regularization via bidualization",
+       J. Global Optim. 82, 463–482, 2022.
+    .. [2] A. Argyriou, R. Foygel and N. Srebro, "Sparse prediction with the
+       k-support norm", NeurIPS 2012.
+    """
+
+    def __init__(self, k=1, alpha=1.0):
+        self._k = check_integer(k, "k", low=1)
+        self._alpha = check_real(alpha, "alpha", low=0.0)
+        self.k = k
+        self.alpha = alpha
+        self._freeze()
+
+    def _check_size(self, size, name):
+        if size < self._k:
+            raise ValueError(f"k={self._k} is larger than the number of entries of {name} ({size}).")
+
+    def _prox_flat(self, x, step, xp):
+        lam = step * self._alpha
+        if lam == 0.0:
+            return xp.asarray(x, copy=True)
+        work = xp.float64 if supports_float64(xp) else x.dtype
+        ones = xp.ones(x.shape, dtype=work, device=array_device(x))
+        theta = _envelope_theta_xp(xp.abs(x), ones, lam, self._k, xp)
+        factor = theta / (theta + lam)
+        return xp.astype(factor * xp.astype(x, work), x.dtype)
+
+    def _prox_numba_flat(self, x, step, out):
+        lam = step * self._alpha
+        if lam == 0.0:
+            out[:] = x
+            return
+        _kernels.prox_sparse_envelope(x, lam, self._k, out)
+
+    def _value_flat(self, x, xp):
+        return self._alpha * envelope_value(x, self._k, xp)
+
+    def _per_group_norm(self, residual):
+        return np.abs(residual)
+
+
+class WGSEF(_EnvelopeMixin, _GroupPenalty):
+    r"""Weighted group sparse envelope function (WGSEF).
+
+    ``pen(x) = alpha · S_k(b)`` with ``b_i = sqrt(d_i)·||x_{G_i}||``, where
+    ``S_k`` is the sparse envelope (half the squared k-support norm).  Special
+    cases: ``k = 1`` gives ``½(sum_i sqrt(d_i)·||x_{G_i}||)²`` (a squared group
+    lasso) and ``k = n_groups`` gives ``½ sum_i d_i·||x_{G_i}||²`` (a weighted
+    ridge).  It is convex, and it selects (or nullifies) whole groups while
+    aiming at ``k`` of them.
+
+    Prox of ``lam = step·alpha`` times it, with ``a_i = ||z_{G_i}||``::
+
+        theta_i = clip(nu·sqrt(d_i)·a_i − lam·d_i, 0, 1),  sum_i theta_i = k,
+        x_{G_i} = theta_i / (theta_i + lam·d_i) · z_{G_i}.
+
+    The numba kernel (:meth:`prox_numba`, used by the CPU solvers) computes it
+    in time linear in the number of features: group norms, a
+    median-of-breakpoints search for ``nu`` (no sort), and a rescaling.  The
+    array-API :meth:`prox` runs unchanged on numpy, CuPy and array-api-strict
+    arrays and sorts the ``2·n_groups`` breakpoints.
+
+    It keeps at least ``min(k, #non-zero groups)`` groups and exactly ``k`` when
+    every kept ``theta_i`` equals 1 (see :mod:`sparsestat.penalties.group`).
+
+    Use inside another training loop: after each optimizer step on a weight
+    vector ``w`` (numpy, CuPy, or a DLPack-converted tensor), apply
+    ``w = pen.prox(w, step=learning_rate)``; ``w`` may have any shape, with
+    groups indexing ``w.reshape(-1)``.
+
+    Parameters
+    ----------
+    k : int, 1 <= k <= n_groups
+        Number of groups to aim for.
+    alpha : float, >= 0
+        Regularization strength.
+    groups : list of index arrays, or array-like of labels
+        A partition of the features (see :class:`GroupL2`).
+    weights : array-like of shape (n_groups,), default=None
+        Positive group weights ``d_i``; ``None``: all ones.  Pass the group
+        sizes to let large groups pay in proportion to their size.
+
+    References
+    ----------
+    .. [1] Y. Refael, I. Arbel and W. Huleihel, "Learning k-level structured
+       sparse neural networks using group envelope regularization",
+       arXiv:2212.12921, 2023.
+    .. [2] A. Beck and Y. Refael, "Sparse regularization via bidualization",
+       J. Global Optim. 82, 463–482, 2022.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparsestat.penalties import WGSEF
+    >>> pen = WGSEF(k=1, alpha=0.5, groups=[0, 0, 1, 1, 2, 2])
+    >>> x = np.array([3.0, 4.0, 0.6, 0.8, 0.3, 0.4])
+    >>> pen.active_groups(pen.prox(x, step=1.0))
+    array([0])
+    """
+
+    def __init__(self, k=1, alpha=1.0, groups=None, weights=None):
+        self._alpha = check_real(alpha, "alpha", low=0.0)
+        self.partition = GroupPartition(groups)
+        self._k = check_integer(k, "k", low=1)
+        if self._k > self.partition.n_groups:
+            raise ValueError(
+                f"k={self._k} is larger than the number of groups ({self.partition.n_groups})."
+            )
+        self._weights = self.partition.group_weights(weights, allow_zero=False)
+        self._sqrt_weights = np.sqrt(self._weights)
+        self.k = k
+        self.alpha = alpha
+        self.groups = groups
+        self.weights = weights
+        self._freeze()
+
+    @property
+    def group_weights(self):
+        """float64 array of the weights ``d_i`` (ones by default)."""
+        return self._weights
+
+    def _prox_flat(self, x, step, xp):
+        lam = step * self._alpha
+        if lam == 0.0:
+            return xp.asarray(x, copy=True)
+        work = xp.float64 if supports_float64(xp) else x.dtype
+        dev = array_device(x)
+        sqrt_weights = xp.asarray(self._sqrt_weights, dtype=work, device=dev)
+        norms = self.partition.norms(x, xp)
+        theta = _envelope_theta_xp(norms, sqrt_weights, lam, self._k, xp)
+        factor = theta / (theta + lam * sqrt_weights * sqrt_weights)
+        return x * xp.astype(self.partition.expand(factor, xp, x), x.dtype)
+
+    def _prox_numba_flat(self, x, step, out):
+        lam = step * self._alpha
+        if lam == 0.0:
+            out[:] = x
+            return
+        _kernels.prox_wgsef(
+            x,
+            lam,
+            self._k,
+            self._sqrt_weights,
+            self.partition.grp_ptr,
+            self.partition.grp_idx,
+            out,
+        )
+
+    def _value_flat(self, x, xp):
+        norms = self.partition.norms(x, xp)
+        work = xp.float64 if supports_float64(xp) else x.dtype
+        sqrt_weights = xp.asarray(self._sqrt_weights, dtype=work, device=array_device(x))
+        return self._alpha * envelope_value(sqrt_weights * xp.astype(norms, work), self._k, xp)
+
+    def _per_group_norm(self, residual):
+        xp = get_namespace(residual)
+        return np.asarray(self.partition.norms(residual, xp))

@@ -1,3 +1,15 @@
-"""sparsestat: sparse statistical estimation in the scikit-learn style."""
+"""sparsestat: sparse statistical estimation in the scikit-learn style.
+
+Subpackages
+-----------
+penalties
+    Convex and nonconvex penalties with their proximal operators (numba kernels
+    for the CPU solvers, array-API code for numpy / CuPy / array-api-strict).
+"""
+
+from . import penalties
+from ._array_api import get_namespace, to_numpy
 
 __version__ = "0.1.0.dev0"
+
+__all__ = ["penalties", "get_namespace", "to_numpy", "__version__"]

@@ -184,6 +184,12 @@ class SeparablePenalty(Penalty):
     def _coordinate_weights_array(self):
         return None
 
+    def _kernel_weights(self, n_columns):
+        """Weights for ``prox_separable``: per column, or one entry when unweighted."""
+        if self._coordinate_weights_array() is None:
+            return np.ones(1, dtype=np.float64)
+        return self.coordinate_weights(n_columns)
+
     # checks ---------------------------------------------------------------
     def _check_x(self, x, name="x"):
         weights = self._coordinate_weights_array()
@@ -256,12 +262,7 @@ class SeparablePenalty(Penalty):
         x2d = np.ascontiguousarray(x.reshape(-1, shape[-1] if x.ndim else 1))
         out = np.empty_like(x2d)
         _kernels.prox_separable(
-            x2d,
-            step,
-            self.kernel_code,
-            self.kernel_params,
-            self.coordinate_weights(),
-            out,
+            x2d, step, self.kernel_code, self.kernel_params, self._kernel_weights(x2d.shape[1]), out
         )
         return out.reshape(shape)
 
@@ -306,7 +307,7 @@ class SeparablePenalty(Penalty):
             np.ascontiguousarray(g_np.reshape(-1, width)),
             self.kernel_code,
             self.kernel_params,
-            self.coordinate_weights(),
+            self.coordinate_weights(width),
             out,
         )
         result = out.reshape(shape)

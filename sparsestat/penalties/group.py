@@ -115,7 +115,10 @@ def _envelope_theta_xp(norms, sqrt_weights, lam, k, xp):
     base = xp.take(breakpoints, last_below)
     slope = xp.take(segment_slopes, last_below)
     safe_slope = xp.where(slope > 0, slope, xp.ones_like(slope))
-    nu = base + (target - xp.take(totals, last_below)) / safe_slope
+    # stay inside the segment: cancellation can leave a tiny non-zero slope on
+    # a plateau, and dividing by it would jump past the next breakpoint
+    segment_end = xp.take(breakpoints, xp.clip(first, max=breakpoints.shape[0] - 1))
+    nu = xp.clip(base + (target - xp.take(totals, last_below)) / safe_slope, max=segment_end)
     theta = xp.clip(slopes * nu - offsets, min=0.0, max=1.0)
     return xp.where(positive, theta, zeros)
 

@@ -1,0 +1,62 @@
+# sparsestat developer commands.  Every target creates .venv when it is missing
+# and installs what it needs, so a fresh clone only needs `make demo` / `make test`.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip
+DEMO_OUTPUT ?= demo_output
+
+.PHONY: demo test lint format docs bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --upgrade pip
+
+# one stamp file per set of extras, redone whenever pyproject.toml changes
+$(VENV)/.stamp-demo: pyproject.toml | $(BIN)/python
+	$(PIP) install -e ".[plot]"
+	touch $@
+
+$(VENV)/.stamp-test: pyproject.toml | $(BIN)/python
+	$(PIP) install -e ".[test]"
+	touch $@
+
+$(VENV)/.stamp-lint: pyproject.toml | $(BIN)/python
+	$(PIP) install -e ".[lint]"
+	touch $@
+
+$(VENV)/.stamp-docs: pyproject.toml | $(BIN)/python
+	$(PIP) install -e ".[docs]"
+	touch $@
+
+# dagma declares torch, which its linear model does not use: install it without
+# dependencies (plus what it imports) so no multi-GB torch wheel is pulled.
+$(VENV)/.stamp-bench: pyproject.toml | $(BIN)/python
+	$(PIP) install -e ".[bench]"
+	$(PIP) install --no-deps dagma
+	$(PIP) install tqdm python-igraph
+	touch $@
+
+demo: $(VENV)/.stamp-demo
+	$(BIN)/python -m sparsestat.demo --output $(DEMO_OUTPUT)
+
+test: $(VENV)/.stamp-test
+	$(BIN)/python -m pytest tests sparsestat --doctest-modules
+
+lint: $(VENV)/.stamp-lint
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.stamp-lint
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+docs: $(VENV)/.stamp-docs
+	$(BIN)/sphinx-build -W --keep-going -b html docs docs/_build/html
+
+bench: $(VENV)/.stamp-bench
+	$(BIN)/python benchmarks/bench_prox.py
+
+clean:
+	rm -rf $(VENV) docs/_build docs/generated docs/auto_examples $(DEMO_OUTPUT)

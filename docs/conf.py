@@ -1,0 +1,49 @@
+"""Sphinx configuration for sparsestat."""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.abspath(".."))
+
+import sparsestat
+
+project = "sparsestat"
+author = "sparsestat developers"
+copyright = "2026, sparsestat developers"
+version = release = sparsestat.__version__
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.mathjax",
+    "sphinx.ext.intersphinx",
+    "numpydoc",
+    "sphinx_gallery.gen_gallery",
+]
+
+autosummary_generate = True
+autodoc_default_options = {"members": True, "inherited-members": True}
+numpydoc_show_class_members = False
+numpydoc_class_members_toctree = False
+
+intersphinx_mapping = {
+    "python": ("https://docs.python.org/3", None),
+    "numpy": ("https://numpy.org/doc/stable", None),
+    "sklearn": ("https://scikit-learn.org/stable", None),
+}
+# the docs build offline: intersphinx inventories that cannot be fetched are skipped
+intersphinx_timeout = 5
+
+sphinx_gallery_conf = {
+    "examples_dirs": "../examples",
+    "gallery_dirs": "auto_examples",
+    "filename_pattern": r"/plot_",
+    "download_all_examples": False,
+    "matplotlib_animations": False,
+}
+
+templates_path = ["_templates"]
+exclude_patterns = ["_build", "generated/*.examples"]
+html_theme = "pydata_sphinx_theme"
+html_title = "sparsestat"
+suppress_warnings = ["intersphinx"]

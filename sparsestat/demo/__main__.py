@@ -1,0 +1,3 @@
+from sparsestat.demo import main
+
+main()

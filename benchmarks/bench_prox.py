@@ -30,8 +30,7 @@ import time
 import numpy as np
 from numba import njit
 
-from sparsestat.penalties import CEL0, L0, L1, L21, MCP, SCAD, WGSEF, GroupL2, Lq
-from sparsestat.penalties import _kernels
+from sparsestat.penalties import CEL0, L0, L1, L21, MCP, SCAD, WGSEF, GroupL2, Lq, _kernels
 
 
 def best_time(func, repeat=3):
@@ -158,7 +157,9 @@ def separable_table(n, rng):
 
 def group_table(n, rng):
     print(f"\n   Group proxes on {n:.0e} variables in groups of 4 (float64)")
-    header = f"{'penalty':<10}{'implementation':<24}{'time ms':>10}{'x numba':>9}{'max |diff|':>12}"
+    header = (
+        f"{'penalty':<10}{'implementation':<24}{'time ms':>10}{'x numba':>9}{'max |diff|':>12}"
+    )
     print(header)
     print("-" * len(header))
     m = n // 4
@@ -178,9 +179,7 @@ def group_table(n, rng):
         pass
     except Exception as exc:  # skglm's BST_vec does not compile with recent numba
         print(f"{'GroupL2':<10}{'skglm BST_vec':<24}  fails: {type(exc).__name__}")
-    for label, seconds, result in rows:
-        diff = float(np.max(np.abs(result - reference)))
-        print(f"{'GroupL2':<10}{label:<24}{1e3 * seconds:>10.1f}{seconds / numba_time:>9.2f}{diff:>12.1e}")
+    print_group_rows("GroupL2", rows, numba_time, reference)
     W = x.reshape(m, 4)
     pen = L21(alpha=1.0)
     numba_time, reference = best_time(lambda: pen.prox_numba(W, 0.5))
@@ -198,9 +197,15 @@ def group_table(n, rng):
         )
     except ImportError:
         pass
+    print_group_rows("L21", rows, numba_time, reference)
+
+
+def print_group_rows(name, rows, numba_time, reference):
     for label, seconds, result in rows:
         diff = float(np.max(np.abs(result - reference)))
-        print(f"{'L21':<10}{label:<24}{1e3 * seconds:>10.1f}{seconds / numba_time:>9.2f}{diff:>12.1e}")
+        print(
+            f"{name:<10}{label:<24}{1e3 * seconds:>10.1f}{seconds / numba_time:>9.2f}{diff:>12.1e}"
+        )
 
 
 def wgsef_table(sizes, rng):
@@ -221,10 +226,12 @@ def wgsef_table(sizes, rng):
         _kernels.group_norms(x[:4], partition.grp_ptr[:2], partition.grp_idx, norms[:1])
         pen.prox_numba(x, 1.0)
         norms_time, _ = best_time(
-            lambda: _kernels.group_norms(x, partition.grp_ptr, partition.grp_idx, norms)
+            lambda x=x, p=partition, out=norms: _kernels.group_norms(x, p.grp_ptr, p.grp_idx, out)
         )
-        numba_time, out = best_time(lambda: pen.prox_numba(x, 1.0))
-        array_time, _ = best_time(lambda: pen.prox(x, 1.0), repeat=1 if m >= 10**6 else 3)
+        numba_time, out = best_time(lambda x=x, pen=pen: pen.prox_numba(x, 1.0))
+        array_time, _ = best_time(
+            lambda x=x, pen=pen: pen.prox(x, 1.0), repeat=1 if m >= 10**6 else 3
+        )
         kept = pen.active_groups(out).size
         numba_times.append(numba_time)
         print(
@@ -255,7 +262,10 @@ def compile_table():
         env = dict(os.environ, NUMBA_CACHE_DIR=cache_dir)
         for label in ("empty numba cache", "warm numba cache"):
             out = subprocess.run(
-                [sys.executable, "-c", COLD_SNIPPET], env=env, capture_output=True, text=True,
+                [sys.executable, "-c", COLD_SNIPPET],
+                env=env,
+                capture_output=True,
+                text=True,
                 check=True,
             ).stdout.split()
             print(f"{label:<20} import {out[0]} s, first prox calls {out[1]} s")

@@ -123,8 +123,7 @@ def check_weights(weights, name, *, allow_zero=True, size=None, size_name=None):
         raise ValueError(f"{name} must not be empty.")
     if size is not None and arr.size != size:
         raise ValueError(
-            f"{name} must have one entry per {size_name}: expected length {size}, "
-            f"got {arr.size}."
+            f"{name} must have one entry per {size_name}: expected length {size}, got {arr.size}."
         )
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} contains NaN or infinite values.")

@@ -7,7 +7,8 @@ Every penalty in :mod:`sparsestat.penalties` comes with its proximal operator
 
 .. math::
 
-    \\operatorname{prox}_{t\\,\\mathrm{pen}}(z) = \\arg\\min_x \\tfrac12 (x - z)^2 + t\\,\\mathrm{pen}(x).
+    \\operatorname{prox}_{t\\,\\mathrm{pen}}(z)
+    = \\arg\\min_x \\tfrac12 (x - z)^2 + t\\,\\mathrm{pen}(x).
 
 For the ℓ1 norm it is soft thresholding; for ℓ0 it is hard thresholding; the
 ℓq quasi-norms (q = 1/2, 2/3 or any q in (0, 1)), CEL0, MCP and SCAD sit in

@@ -50,8 +50,7 @@ def run(output_dir):
         values = pen.prox(probes[:, None] if as_column else probes, STEP)
         values = np.asarray(values).reshape(-1)
         print(
-            f"{name:<28}{threshold_of(pen, grid):>10.3f}"
-            + "".join(f"{v:>9.3f}" for v in values)
+            f"{name:<28}{threshold_of(pen, grid):>10.3f}" + "".join(f"{v:>9.3f}" for v in values)
         )
         z = grid[:, None] if as_column else grid
         diff = np.max(np.abs(pen.prox(z, STEP) - pen.prox_numba(z, STEP)))

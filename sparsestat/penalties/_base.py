@@ -262,7 +262,12 @@ class SeparablePenalty(Penalty):
         x2d = np.ascontiguousarray(x.reshape(-1, shape[-1] if x.ndim else 1))
         out = np.empty_like(x2d)
         _kernels.prox_separable(
-            x2d, step, self.kernel_code, self.kernel_params, self._kernel_weights(x2d.shape[1]), out
+            x2d,
+            step,
+            self.kernel_code,
+            self.kernel_params,
+            self._kernel_weights(x2d.shape[1]),
+            out,
         )
         return out.reshape(shape)
 

@@ -83,8 +83,7 @@ class GroupPartition:
                 raise ValueError(f"{name}[{position}] is empty; every group needs a feature.")
             if not np.issubdtype(arr.dtype, np.integer):
                 raise TypeError(
-                    f"{name}[{position}] must hold integer feature indices, got dtype "
-                    f"{arr.dtype}."
+                    f"{name}[{position}] must hold integer feature indices, got dtype {arr.dtype}."
                 )
             if arr.min() < 0:
                 raise ValueError(
@@ -189,7 +188,9 @@ class GroupPartition:
         # very unequal group sizes: segment sums of squares through a float64 cumulative sum
         ordered = xp.astype(xp.take(x, idx["grp_idx"]), xp.float64)
         cumulative = xp.cumulative_sum(ordered * ordered, include_initial=True)
-        squares = xp.take(cumulative, idx["grp_ptr"][1:]) - xp.take(cumulative, idx["grp_ptr"][:-1])
+        squares = xp.take(cumulative, idx["grp_ptr"][1:]) - xp.take(
+            cumulative, idx["grp_ptr"][:-1]
+        )
         return xp.astype(xp.sqrt(xp.clip(squares, min=0.0)), x.dtype)
 
     def expand(self, per_group, xp, like):

@@ -71,18 +71,25 @@ def lq_threshold(mu, q):
 def lq_magnitude(a, mu, q, beta):
     """Largest root of ``x + mu q x^(q-1) = a`` for ``a`` above the threshold.
 
-    Closed forms for q = 1/2 (Xu et al. 2012, cubic) and q = 2/3 (Cao et al.
-    2013, quartic by Ferrari); otherwise Newton's method started at ``x = a``.
+    Closed forms for q = 1/2 (Xu et al. 2012, trigonometric root of a cubic) and
+    q = 2/3 (Cao et al. 2013, quartic solved by Ferrari's method); otherwise Newton's method started at ``x = a``.
     On ``[beta, a]`` the stationarity function is increasing and convex, so
     Newton iterates decrease monotonically to the root (no overshoot).
     """
     if q == 0.5:
-        phi = math.acos(min(1.0, (mu / 4.0) * (a / 3.0) ** (-1.5)))
+        ratio = 3.0 / a
+        phi = math.acos(min(1.0, 0.25 * mu * ratio * math.sqrt(ratio)))
         return (2.0 * a / 3.0) * (1.0 + math.cos(2.0 * math.pi / 3.0 - 2.0 * phi / 3.0))
     if q == _TWO_THIRDS:
+        # m solves m³ − c·m − a²/8 = 0 (c = 2 mu / 3), the resolvent cubic of
+        # u⁴ − a·u + c = 0 (x = u³).  Cardano with the cancellation-free second
+        # term: m = cbrt(A) + (c/3)/cbrt(A), A = a²/16 + sqrt(a⁴/256 − c³/27).
         c = 2.0 * mu / 3.0
-        arg = max(1.0, (3.0 * math.sqrt(3.0) / 16.0) * a * a * c ** (-1.5))
-        m = 2.0 * math.sqrt(c / 3.0) * math.cosh(math.acosh(arg) / 3.0)
+        half_square = a * a / 16.0
+        root_a = np.cbrt(
+            half_square + math.sqrt(max(half_square * half_square - c**3 / 27.0, 0.0))
+        )
+        m = root_a + (c / 3.0) / root_a
         phi = math.sqrt(2.0 * m)
         u = 0.5 * (phi + math.sqrt(max(0.0, 2.0 * a / phi - phi * phi)))
         return u * u * u
@@ -194,9 +201,7 @@ def prox_1d(z, step, code, params, coord_weight):
         return soft_threshold(z, step * alpha * coord_weight)
     if code == CODE_ELASTIC_NET:
         l1_ratio = params[P_EXTRA]
-        return soft_threshold(z, step * alpha * l1_ratio) / (
-            1.0 + step * alpha * (1.0 - l1_ratio)
-        )
+        return soft_threshold(z, step * alpha * l1_ratio) / (1.0 + step * alpha * (1.0 - l1_ratio))
     if code == CODE_L0:
         if a > math.sqrt(2.0 * step * alpha):
             return z
@@ -368,9 +373,26 @@ def prox_separable(x, step, code, params, coord_weights, out):
             for j in range(n_cols):
                 out[i, j] = _prox_cel0(_clamp(x[i, j], positive), step, root, coord_weights[j])
     elif code == CODE_MCP:
-        for i in range(n_rows):
-            for j in range(n_cols):
-                out[i, j] = _prox_mcp(_clamp(x[i, j], positive), step, alpha, extra)
+        low = step * alpha
+        high = extra * alpha
+        if extra > step:  # firm thresholding
+            scale = 1.0 / (1.0 - step / extra)
+            for i in range(n_rows):
+                for j in range(n_cols):
+                    z = _clamp(x[i, j], positive)
+                    a = abs(z)
+                    if a <= low:
+                        out[i, j] = 0.0
+                    elif a <= high:
+                        out[i, j] = math.copysign((a - low) * scale, z)
+                    else:
+                        out[i, j] = z
+        else:  # hard thresholding
+            threshold = alpha * math.sqrt(step * extra)
+            for i in range(n_rows):
+                for j in range(n_cols):
+                    z = _clamp(x[i, j], positive)
+                    out[i, j] = z if abs(z) > threshold else 0.0
     elif code == CODE_SCAD:
         for i in range(n_rows):
             for j in range(n_cols):
@@ -496,6 +518,9 @@ def select_kth(values, n, kth):
     return values[kth]
 
 
+_SAMPLE_ITEMS = 127  # items sampled per round to pick the pivot breakpoint
+
+
 @njit(cache=True)
 def capped_simplex_multiplier(slopes, offsets, k):
     """Find ``nu`` with ``sum_i clip(slopes_i·nu − offsets_i, 0, 1) = k``.
@@ -505,17 +530,21 @@ def capped_simplex_multiplier(slopes, offsets, k):
     linear and non-decreasing in ``nu`` with breakpoints ``offsets_i/slopes_i``
     (an item starts to grow) and ``(1 + offsets_i)/slopes_i`` (it saturates).
 
-    Linear expected time, no sort: each round selects the median of the
-    breakpoints still inside the bracketing interval ``(lo, hi)``
-    (:func:`select_kth`), evaluates the sum there, and halves the interval's
-    breakpoints.  Items left with no breakpoint inside are folded into three
-    running aggregates (the count of saturated items, and the sums of slopes
-    and offsets of the items that grow linearly across the interval); the
-    others stay in compacted arrays.  The work of a round is proportional to
-    the breakpoints left, so the total is ``O(n) + O(n/2) + ... = O(n)``.
+    Linear time, no sort.  Each round bisects the bracketing interval
+    ``(lo, hi)`` at a median of breakpoints and does one pass over the items
+    still undecided: it evaluates the sum at the pivot and, at the same time,
+    folds the items left with no breakpoint inside the interval into three
+    running aggregates (the count of saturated items, and the sums of slopes and
+    offsets of the items growing linearly across it), compacting the rest.
+    The pivot is the median of the in-interval breakpoints of a strided sample
+    of at most 127 undecided items (of all of them once fewer remain), which
+    halves the undecided items per round in expectation; should three rounds in
+    a row shrink them by less than a tenth (an adversarial order), the pivot is
+    the exact median of all in-interval breakpoints, found by quickselect
+    (:func:`select_kth`).  Work per round is proportional to the items left:
+    ``O(n) + O(n/2) + ... = O(n)`` in total.
     """
     n = slopes.shape[0]
-    # compacted data of the undecided items
     item_slope = np.empty(n, dtype=np.float64)
     item_offset = np.empty(n, dtype=np.float64)
     item_lower = np.empty(n, dtype=np.float64)
@@ -528,16 +557,47 @@ def capped_simplex_multiplier(slopes, offsets, k):
             item_lower[n_active] = offsets[i] / slopes[i]
             item_upper[n_active] = (1.0 + offsets[i]) / slopes[i]
             n_active += 1
-    buffer = np.empty(2 * n_active, dtype=np.float64)
+    sample = np.empty(2 * _SAMPLE_ITEMS + 2, dtype=np.float64)
+    buffer = np.empty(0, dtype=np.float64)
     lo = 0.0
     hi = math.inf
     n_saturated = 0.0
     slope_sum = 0.0
     offset_sum = 0.0
-    while True:
-        # fold items with no breakpoint strictly inside (lo, hi), compact the rest
+    slow_rounds = 0
+    while n_active > 0:
+        # ---- pivot: a median of breakpoints strictly inside (lo, hi)
+        n_points = 0
+        if slow_rounds < 3:
+            stride = max(1, n_active // _SAMPLE_ITEMS)
+            for pos in range(0, n_active, stride):
+                if n_points + 2 > sample.shape[0]:
+                    break
+                if lo < item_lower[pos] < hi:
+                    sample[n_points] = item_lower[pos]
+                    n_points += 1
+                if lo < item_upper[pos] < hi:
+                    sample[n_points] = item_upper[pos]
+                    n_points += 1
+            points = sample
+        else:
+            if buffer.shape[0] == 0:
+                buffer = np.empty(2 * n_active, dtype=np.float64)
+            for pos in range(n_active):
+                if lo < item_lower[pos] < hi:
+                    buffer[n_points] = item_lower[pos]
+                    n_points += 1
+                if lo < item_upper[pos] < hi:
+                    buffer[n_points] = item_upper[pos]
+                    n_points += 1
+            points = buffer
+            slow_rounds = 0
+        pivot = math.nan
+        if n_points > 0:
+            pivot = select_kth(points, n_points, n_points // 2)
+        # ---- one pass: fold decided items, compact the rest, evaluate the sum at the pivot
         kept = 0
-        n_break = 0
+        total = 0.0
         for pos in range(n_active):
             lower = item_lower[pos]
             upper = item_upper[pos]
@@ -549,30 +609,26 @@ def capped_simplex_multiplier(slopes, offsets, k):
                 slope_sum += item_slope[pos]
                 offset_sum += item_offset[pos]
             else:
-                item_slope[kept] = item_slope[pos]
-                item_offset[kept] = item_offset[pos]
+                slope = item_slope[pos]
+                offset = item_offset[pos]
+                item_slope[kept] = slope
+                item_offset[kept] = offset
                 item_lower[kept] = lower
                 item_upper[kept] = upper
                 kept += 1
-                if lower > lo:
-                    buffer[n_break] = lower
-                    n_break += 1
-                if upper < hi:
-                    buffer[n_break] = upper
-                    n_break += 1
+                total += min(max(slope * pivot - offset, 0.0), 1.0)
+        slow_rounds = slow_rounds + 1 if 10 * kept > 9 * n_active else 0
         n_active = kept
-        if n_break == 0:
-            break
-        pivot = select_kth(buffer, n_break, n_break // 2)
-        total = n_saturated + slope_sum * pivot - offset_sum
-        for pos in range(n_active):
-            total += min(max(item_slope[pos] * pivot - item_offset[pos], 0.0), 1.0)
+        if n_points == 0:
+            continue  # the pass only folded items; pick a pivot among those left
+        total += n_saturated + slope_sum * pivot - offset_sum
         if total == k:
             return pivot
         if total < k:
             lo = pivot
         else:
             hi = pivot
+    # no breakpoint left inside (lo, hi): the sum is linear there
     if slope_sum <= 0.0:
         return lo
     nu = (k - n_saturated + offset_sum) / slope_sum

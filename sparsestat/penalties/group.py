@@ -256,14 +256,20 @@ class GroupL2(_GroupPenalty):
 
     def _prox_flat(self, x, step, xp):
         norms = self.partition.norms(x, xp)
-        taus = xp.asarray(step * self._alpha * self._weights, dtype=x.dtype, device=array_device(x))
+        taus = xp.asarray(
+            step * self._alpha * self._weights, dtype=x.dtype, device=array_device(x)
+        )
         safe = xp.where(norms > taus, norms, xp.ones_like(norms))
         factor = xp.where(norms > taus, 1.0 - taus / safe, xp.zeros_like(norms))
         return x * self.partition.expand(factor, xp, x)
 
     def _prox_numba_flat(self, x, step, out):
         _kernels.prox_group_l2(
-            x, step * self._alpha * self._weights, self.partition.grp_ptr, self.partition.grp_idx, out
+            x,
+            step * self._alpha * self._weights,
+            self.partition.grp_ptr,
+            self.partition.grp_idx,
+            out,
         )
 
     def _value_flat(self, x, xp):
@@ -363,7 +369,9 @@ class SparseEnvelope(_EnvelopeMixin, _FlatVectorPenalty):
 
     def _check_size(self, size, name):
         if size < self._k:
-            raise ValueError(f"k={self._k} is larger than the number of entries of {name} ({size}).")
+            raise ValueError(
+                f"k={self._k} is larger than the number of entries of {name} ({size})."
+            )
 
     def _prox_flat(self, x, step, xp):
         lam = step * self._alpha

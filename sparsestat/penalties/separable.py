@@ -159,8 +159,7 @@ class ElasticNet(SeparablePenalty):
         """``max_j |g_j| / l1_ratio``; undefined (error) when ``l1_ratio == 0``."""
         if self._l1_ratio == 0.0:
             raise ValueError(
-                "alpha_max is undefined for l1_ratio=0 (pure ridge never zeroes the "
-                "coefficients)."
+                "alpha_max is undefined for l1_ratio=0 (pure ridge never zeroes the coefficients)."
             )
         return self._alpha_max_from_slope(gradient_at_zero, self._l1_ratio)
 
@@ -275,13 +274,18 @@ class Lq(SeparablePenalty):
         # evaluate the magnitude formula only where it is valid; elsewhere use |z| = tau
         a_safe = xp.where(above, a, xp.full_like(a, tau))
         if q == 0.5:
-            ratio = xp.clip((mu / 4.0) * (a_safe / 3.0) ** (-1.5), max=1.0)
-            phi = xp.acos(ratio)
-            magnitude = (2.0 / 3.0) * a_safe * (1.0 + xp.cos(2.0 * math.pi / 3.0 - phi * (2.0 / 3.0)))
+            ratio = 3.0 / a_safe
+            phi = xp.acos(xp.clip(0.25 * mu * ratio * xp.sqrt(ratio), max=1.0))
+            magnitude = (
+                (2.0 / 3.0) * a_safe * (1.0 + xp.cos(2.0 * math.pi / 3.0 - phi * (2.0 / 3.0)))
+            )
         elif q == 2.0 / 3.0:
+            # resolvent cubic m³ − c m − a²/8 = 0 by Cardano (see _kernels.lq_magnitude)
             c = 2.0 * mu / 3.0
-            arg = xp.clip((3.0 * math.sqrt(3.0) / 16.0) * a_safe * a_safe * c ** (-1.5), min=1.0)
-            m = 2.0 * math.sqrt(c / 3.0) * xp.cosh(xp.acosh(arg) / 3.0)
+            half_square = a_safe * a_safe / 16.0
+            discriminant = xp.clip(half_square * half_square - c**3 / 27.0, min=0.0)
+            root_a = (half_square + xp.sqrt(discriminant)) ** (1.0 / 3.0)
+            m = root_a + (c / 3.0) / root_a
             phi = xp.sqrt(2.0 * m)
             u = 0.5 * (phi + xp.sqrt(xp.clip(2.0 * a_safe / phi - phi * phi, min=0.0)))
             magnitude = u * u * u
@@ -451,7 +455,9 @@ class MCP(SeparablePenalty):
         alpha, gamma = self._alpha, self._gamma
         a = xp.abs(x)
         inside = alpha * a - a * a / (2.0 * gamma)
-        return xp.sum(xp.where(a <= gamma * alpha, inside, xp.full_like(a, 0.5 * gamma * alpha**2)))
+        return xp.sum(
+            xp.where(a <= gamma * alpha, inside, xp.full_like(a, 0.5 * gamma * alpha**2))
+        )
 
     def alpha_max(self, gradient_at_zero):
         """``max_j |g_j|`` (the slope of MCP at 0 is alpha)."""

@@ -6,10 +6,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sparsestat.penalties import WGSEF, GroupL2, GroupPartition, SparseEnvelope, envelope_value
-from sparsestat.penalties import _kernels
+from sparsestat.penalties import (
+    WGSEF,
+    GroupL2,
+    GroupPartition,
+    SparseEnvelope,
+    _kernels,
+    envelope_value,
+)
 from sparsestat.penalties.group import _envelope_theta_xp
-
 
 # interior-point solutions at tight tolerances are flagged "inaccurate"; the tests
 # below account for the solver's error explicitly (see assert_prox_matches_oracle)
@@ -42,7 +47,9 @@ def cvxpy_wgsef_prox(z, groups, weights, k, lam):
     variational form degenerates at theta_i = 0).
     """
     y = cp.Variable(z.size)
-    scaled = cp.hstack([cp.quad_over_lin(y[np.asarray(g)], w) for g, w in zip(groups, weights)])
+    scaled = cp.hstack(
+        [cp.quad_over_lin(y[np.asarray(g)], w) for g, w in zip(groups, weights, strict=True)]
+    )
     objective = 0.5 * cp.sum_squares(y - z) + cp.sum_largest(scaled, k) / (2 * lam)
     cp.Problem(cp.Minimize(objective)).solve(solver=cp.CLARABEL, **TIGHT)
     return z - y.value
@@ -256,8 +263,16 @@ def test_search_on_a_plateau_stays_on_it():
     Cancellation in the cumulative slopes of the sort-based search left a slope
     of 4e-16 on the plateau, and dividing by it jumped past the next breakpoint.
     """
-    norms = np.array([2.129524484471978, 1.0741812605686276, 2.1667913822000995,
-                      0.7326371019919975, 3.3945750869188283, 2.8077676078445197])
+    norms = np.array(
+        [
+            2.129524484471978,
+            1.0741812605686276,
+            2.1667913822000995,
+            0.7326371019919975,
+            3.3945750869188283,
+            2.8077676078445197,
+        ]
+    )
     lam = 2.4140625 * 3.96875
     theta = np.asarray(_envelope_theta_xp(norms, np.ones(6), lam, 4, _numpy_namespace()))
     np.testing.assert_allclose(theta, [1, 0, 1, 0, 1, 1], atol=1e-12)
@@ -287,7 +302,9 @@ def test_group_vectorized_matches_numba(penalty, backend, dtype):
     groups = random_groups(rng, 25, max_size=6)
     # one huge group forces the cumulative-sum reduction instead of padding
     if penalty == "group_l2":
-        groups = groups + [np.arange(sum(g.size for g in groups), sum(g.size for g in groups) + 400)]
+        groups = groups + [
+            np.arange(sum(g.size for g in groups), sum(g.size for g in groups) + 400)
+        ]
     n_features = sum(g.size for g in groups)
     weights = rng.uniform(0.5, 2.0, size=len(groups))
     if penalty == "group_l2":

@@ -309,9 +309,7 @@ def _penalty_strategy():
         st.builds(Lq, alpha=st.floats(0.01, 5.0), q=st.sampled_from(Q_VALUES)),
         st.builds(MCP, alpha=st.floats(0.0, 5.0), gamma=st.floats(0.1, 10.0)),
         st.builds(SCAD, alpha=st.floats(0.0, 5.0), gamma=st.floats(2.01, 10.0)),
-        st.builds(
-            CEL0, alpha=st.floats(0.0, 5.0), column_norms=st.just(np.full(4, 0.5))
-        ),
+        st.builds(CEL0, alpha=st.floats(0.0, 5.0), column_norms=st.just(np.full(4, 0.5))),
     )
 
 

@@ -72,7 +72,8 @@ def lq_magnitude(a, mu, q, beta):
     """Largest root of ``x + mu q x^(q-1) = a`` for ``a`` above the threshold.
 
     Closed forms for q = 1/2 (Xu et al. 2012, trigonometric root of a cubic) and
-    q = 2/3 (Cao et al. 2013, quartic solved by Ferrari's method); otherwise Newton's method started at ``x = a``.
+    q = 2/3 (Cao et al. 2013, quartic solved by Ferrari's method); otherwise
+    Newton's method started at ``x = a``.
     On ``[beta, a]`` the stationarity function is increasing and convex, so
     Newton iterates decrease monotonically to the root (no overshoot).
     """

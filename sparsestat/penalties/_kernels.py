@@ -663,7 +663,14 @@ def envelope_weights(norms, sqrt_weights, lam, k, theta):
         return kept
     nu = capped_simplex_multiplier(slopes, offsets, k)
     for g in range(m):
-        theta[g] = min(max(slopes[g] * nu - offsets[g], 0.0), 1.0)
+        # the ends are decided against the breakpoints themselves (as in the
+        # search), so rounding cannot leave a 1e-16 weight on a dropped group
+        if slopes[g] <= 0.0 or nu <= offsets[g] / slopes[g]:
+            theta[g] = 0.0
+        elif nu >= (1.0 + offsets[g]) / slopes[g]:
+            theta[g] = 1.0
+        else:
+            theta[g] = min(max(slopes[g] * nu - offsets[g], 0.0), 1.0)
         if theta[g] > 0.0:
             kept += 1
     return kept

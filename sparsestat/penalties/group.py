@@ -110,7 +110,9 @@ def _envelope_theta_xp(norms, sqrt_weights, lam, k, xp):
     rises = segment_slopes[:-1] * (breakpoints[1:] - breakpoints[:-1])
     totals = xp.cumulative_sum(rises, include_initial=True)  # sum of theta at each breakpoint
     target = xp.asarray([float(k)], dtype=work, device=array_device(totals))
-    first = xp.searchsorted(totals, target)  # first breakpoint where the sum reaches k
+    # first breakpoint where the sum reaches k (to rounding: on a plateau at k,
+    # its left end, where no further item has started to grow)
+    first = xp.searchsorted(totals, target * (1.0 - 1e-13))
     last_below = xp.clip(first - 1, min=0)
     base = xp.take(breakpoints, last_below)
     slope = xp.take(segment_slopes, last_below)
@@ -120,6 +122,9 @@ def _envelope_theta_xp(norms, sqrt_weights, lam, k, xp):
     segment_end = xp.take(breakpoints, xp.clip(first, max=breakpoints.shape[0] - 1))
     nu = xp.clip(base + (target - xp.take(totals, last_below)) / safe_slope, max=segment_end)
     theta = xp.clip(slopes * nu - offsets, min=0.0, max=1.0)
+    # decide the ends by comparing nu with the breakpoints themselves, so that
+    # rounding in slope·nu − offset cannot leave a 1e-16 weight on a dropped group
+    theta = xp.where(nu <= lower, zeros, xp.where(nu >= upper, xp.ones_like(theta), theta))
     return xp.where(positive, theta, zeros)
 
 

@@ -26,13 +26,15 @@ autodoc_default_options = {"members": True, "inherited-members": True}
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 
-intersphinx_mapping = {
-    "python": ("https://docs.python.org/3", None),
-    "numpy": ("https://numpy.org/doc/stable", None),
-    "sklearn": ("https://scikit-learn.org/stable", None),
-}
-# the docs build offline: intersphinx inventories that cannot be fetched are skipped
-intersphinx_timeout = 5
+# The docs build offline by default; set SPARSESTAT_DOCS_ONLINE=1 to link to the
+# Python, numpy and scikit-learn docs through intersphinx.
+intersphinx_mapping = {}
+if os.environ.get("SPARSESTAT_DOCS_ONLINE"):
+    intersphinx_mapping = {
+        "python": ("https://docs.python.org/3", None),
+        "numpy": ("https://numpy.org/doc/stable", None),
+        "sklearn": ("https://scikit-learn.org/stable", None),
+    }
 
 sphinx_gallery_conf = {
     "examples_dirs": "../examples",
@@ -46,4 +48,3 @@ templates_path = ["_templates"]
 exclude_patterns = ["_build", "generated/*.examples"]
 html_theme = "pydata_sphinx_theme"
 html_title = "sparsestat"
-suppress_warnings = ["intersphinx"]

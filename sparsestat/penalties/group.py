@@ -195,6 +195,11 @@ class _GroupPenalty(_FlatVectorPenalty):
         """Number of groups."""
         return self.partition.n_groups
 
+    @property
+    def group_weights(self):
+        """float64 array of the validated group weights (ones by default)."""
+        return self._weights
+
     def group_norms(self, x):
         """Euclidean norm of each group of ``x`` (namespace of ``x``)."""
         xp, flat, _ = self._flat(x)
@@ -253,11 +258,6 @@ class GroupL2(_GroupPenalty):
         self.groups = groups
         self.weights = weights
         self._freeze()
-
-    @property
-    def group_weights(self):
-        """float64 array of the group weights (ones by default)."""
-        return self._weights
 
     def _prox_flat(self, x, step, xp):
         norms = self.partition.norms(x, xp)
@@ -476,11 +476,6 @@ class WGSEF(_EnvelopeMixin, _GroupPenalty):
         self.groups = groups
         self.weights = weights
         self._freeze()
-
-    @property
-    def group_weights(self):
-        """float64 array of the weights ``d_i`` (ones by default)."""
-        return self._weights
 
     def _prox_flat(self, x, step, xp):
         lam = step * self._alpha

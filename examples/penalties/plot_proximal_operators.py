@@ -44,7 +44,8 @@ plt.show()
 # %%
 # The thresholds are exact: hard thresholding keeps ``|z| > sqrt(2·step·alpha)``,
 # the ℓq prox jumps from 0 to ``beta`` at ``tau``.
-tau, beta = Lq(alpha=1.0, q=0.5).threshold(step=1.0)
+half = Lq(alpha=1.0, q=0.5)
+tau, beta = half.threshold(step=1.0), half.jump(step=1.0)
 print(f"half thresholding: zero up to |z| = {tau:.4f}, then jumps to {beta:.4f}")
 print(f"hard thresholding keeps |z| > {L0(alpha=1.0).threshold(step=1.0):.4f}")
 

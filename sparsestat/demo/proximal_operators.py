@@ -27,20 +27,12 @@ def scalar_penalties():
     }
 
 
-def threshold_of(pen, grid):
-    """Smallest |z| on the grid where the prox is non-zero."""
-    out = pen.prox(grid[:, None] if isinstance(pen, CEL0) else grid, STEP)
-    out = np.asarray(out).reshape(-1)
-    nonzero = np.flatnonzero((out != 0) & (grid > 0))
-    return grid[nonzero[0]] if nonzero.size else np.nan
-
-
 def run(output_dir):
     grid = np.linspace(-4.0, 4.0, 8001)
     penalties = scalar_penalties()
     probes = np.array([0.5, 1.0, 1.5, 2.0, 3.0])
 
-    print(f"prox of step·pen at z, alpha={ALPHA}, step={STEP}; threshold = first z > 0 kept")
+    print(f"prox of step·pen at z, alpha={ALPHA}, step={STEP}; the prox is 0 for |z| <= threshold")
     header = f"{'penalty':<28}{'threshold':>10}" + "".join(f"{'z=' + str(p):>9}" for p in probes)
     print(header)
     print("-" * len(header))
@@ -49,9 +41,7 @@ def run(output_dir):
         as_column = isinstance(pen, CEL0)
         values = pen.prox(probes[:, None] if as_column else probes, STEP)
         values = np.asarray(values).reshape(-1)
-        print(
-            f"{name:<28}{threshold_of(pen, grid):>10.3f}" + "".join(f"{v:>9.3f}" for v in values)
-        )
+        print(f"{name:<28}{pen.threshold(STEP):>10.4f}" + "".join(f"{v:>9.3f}" for v in values))
         z = grid[:, None] if as_column else grid
         diff = np.max(np.abs(pen.prox(z, STEP) - pen.prox_numba(z, STEP)))
         worst_disagreement = max(worst_disagreement, float(diff))

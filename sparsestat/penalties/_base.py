@@ -271,6 +271,28 @@ class SeparablePenalty(Penalty):
         )
         return out.reshape(shape)
 
+    def threshold(self, step, coordinate=0):
+        """Largest ``|z|`` that the prox of ``step·pen`` maps to 0.
+
+        Closed forms in the subclasses; this default finds it by bisection on
+        the scalar kernel (the prox is monotone, so ``{z >= 0 : prox(z) = 0}`` is
+        an interval), to the last bit of a float64.
+        """
+        step = self._check_step_value(check_step(step))
+        if self._alpha == 0.0:
+            return 0.0
+        low, high = 0.0, 1.0
+        while self.prox_1d(high, step, coordinate) == 0.0:
+            low, high = high, 2.0 * high
+        while True:
+            middle = 0.5 * (low + high)
+            if middle in (low, high):
+                return low
+            if self.prox_1d(middle, step, coordinate) == 0.0:
+                low = middle
+            else:
+                high = middle
+
     def prox_1d(self, z, step, coordinate=0):
         """Scalar prox through the numba kernel (what CD solvers call)."""
         from . import _kernels

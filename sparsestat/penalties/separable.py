@@ -27,7 +27,7 @@ import math
 import numpy as np
 
 from .._array_api import supports_float64
-from .._validation import check_real, check_weights
+from .._validation import check_real, check_step, check_weights
 from . import _kernels
 from ._base import SeparablePenalty, as_float_array
 
@@ -93,6 +93,11 @@ class L1(SeparablePenalty):
     def _coordinate_weights_array(self):
         return self._weights
 
+    def threshold(self, step, coordinate=0):
+        """``step·alpha·w_j``: soft thresholding zeroes ``|z| <= step·alpha·w_j``."""
+        weight = 1.0 if self._weights is None else float(self._weights[coordinate])
+        return check_step(step) * self._alpha * weight
+
     def _prox_array(self, x, step, xp):
         weights = self._weights_like(x, xp)
         tau = step * self._alpha if weights is None else (step * self._alpha) * weights
@@ -147,6 +152,10 @@ class ElasticNet(SeparablePenalty):
     def _extra_param(self):
         return self._l1_ratio
 
+    def threshold(self, step, coordinate=0):
+        """``step·alpha·l1_ratio``."""
+        return check_step(step) * self._alpha * self._l1_ratio
+
     def _prox_array(self, x, step, xp):
         shrink = 1.0 + step * self._alpha * (1.0 - self._l1_ratio)
         return _soft_threshold(x, step * self._alpha * self._l1_ratio, xp) / shrink
@@ -194,7 +203,7 @@ class L0(SeparablePenalty):
         self.positive = positive
         self._freeze()
 
-    def threshold(self, step):
+    def threshold(self, step, coordinate=0):
         """``sqrt(2·step·alpha)``: the prox keeps entries strictly above it."""
         return math.sqrt(2.0 * step * self._alpha)
 
@@ -254,8 +263,15 @@ class Lq(SeparablePenalty):
     def _extra_param(self):
         return self._q
 
-    def threshold(self, step):
-        """Return ``(tau, beta)``: the prox is 0 for ``|z| <= tau``, jumps to ``beta``."""
+    def threshold(self, step, coordinate=0):
+        """``tau = beta + mu·q·beta^(q−1)``: the prox is 0 exactly for ``|z| <= tau``."""
+        return self._threshold_and_jump(check_step(step))[0]
+
+    def jump(self, step):
+        """``beta = (2·mu·(1 − q))^(1/(2−q))``: the prox jumps from 0 to ``beta`` at tau."""
+        return self._threshold_and_jump(check_step(step))[1]
+
+    def _threshold_and_jump(self, step):
         mu = step * self._alpha
         if mu == 0.0:
             return 0.0, 0.0
@@ -266,7 +282,7 @@ class Lq(SeparablePenalty):
         mu = step * self._alpha
         if mu == 0.0:
             return xp.asarray(x, copy=True)
-        tau, beta = self.threshold(step)
+        tau, beta = self._threshold_and_jump(step)
         q = self._q
         work_dtype = xp.float64 if supports_float64(xp) else x.dtype
         a = xp.astype(xp.abs(x), work_dtype)
@@ -363,6 +379,11 @@ class CEL0(SeparablePenalty):
     def _coordinate_weights_array(self):
         return self._column_norms
 
+    def threshold(self, step, coordinate=0):
+        """``sqrt(2·alpha)·a_j·step`` for coordinate ``j``."""
+        step = self._check_step_value(check_step(step))
+        return math.sqrt(2.0 * self._alpha) * float(self._column_norms[coordinate]) * step
+
     def max_step(self):
         """The prox is defined for ``step < 1 / max_j a_j²``."""
         return 1.0 / float(np.max(self._column_norms)) ** 2
@@ -442,6 +463,13 @@ class MCP(SeparablePenalty):
 
     def _extra_param(self):
         return self._gamma
+
+    def threshold(self, step, coordinate=0):
+        """``step·alpha`` when ``gamma > step``, else ``alpha·sqrt(step·gamma)``."""
+        step = check_step(step)
+        if self._gamma > step:
+            return step * self._alpha
+        return self._alpha * math.sqrt(step * self._gamma)
 
     def _prox_array(self, x, step, xp):
         alpha, gamma = self._alpha, self._gamma

@@ -131,7 +131,7 @@ def test_lq_prox_is_stationary_and_beats_zero(q):
     pen = Lq(alpha=0.7, q=q)
     step = 1.3
     mu = step * 0.7
-    tau, beta = pen.threshold(step)
+    tau, beta = pen.threshold(step), pen.jump(step)
     z = np.concatenate([tau * (1 + np.logspace(-12, 1, 400)), -tau * (1 + np.logspace(-9, 1, 50))])
     x = pen.prox(z, step)
     a = np.abs(x)
@@ -186,6 +186,21 @@ def test_thresholds_exact():
     assert pen.prox(np.array([below(0.5, 1.0)]), step)[0] > 0.0
     # above sqrt(2 alpha)/a the prox is the identity
     assert pen.prox(np.array([1.5]), step)[0] == 1.5
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_threshold_is_the_last_zeroed_input(name):
+    """threshold(step) is exact: the prox zeroes it and keeps the next float."""
+    rng = np.random.default_rng(21)
+    for _ in range(20):
+        alpha, extra, weights, step, _ = random_setting(name, rng, 3)
+        pen = make_penalty(name, alpha, extra, weights)
+        for j in range(3):
+            tau = pen.threshold(step, coordinate=j)
+            if tau == 0.0:
+                continue
+            assert pen.prox_1d(tau, step, j) == 0.0
+            assert pen.prox_1d(np.nextafter(tau, np.inf) * (1 + 1e-15), step, j) != 0.0
 
 
 def test_mcp_nonconvex_regime_is_hard_thresholding():

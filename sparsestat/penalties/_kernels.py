@@ -38,6 +38,8 @@ P_POSITIVE = 2
 N_PARAMS = 3
 
 _TWO_THIRDS = 2.0 / 3.0
+# step·a_j² within this of 1 counts as 1 (the hard-thresholding limit of CEL0)
+CEL0_STEP_SLACK = 1e-9
 _LQ_NEWTON_MAX_ITER = 100
 
 
@@ -155,8 +157,13 @@ def _clamp(z, positive):
 
 @njit(cache=True)
 def _prox_cel0(z, step, root_two_alpha, col):
+    """CEL0 prox; at ``step·col² = 1`` (exact coordinate descent) it is hard
+    thresholding at ``sqrt(2·alpha)/col``, the limit of the formula."""
     a = abs(z)
-    shrunk = max(a - root_two_alpha * col * step, 0.0) / (1.0 - col * col * step)
+    denominator = 1.0 - col * col * step
+    if denominator <= CEL0_STEP_SLACK:
+        return z if a > root_two_alpha / col else 0.0
+    shrunk = max(a - root_two_alpha * col * step, 0.0) / denominator
     return math.copysign(min(a, shrunk), z)
 
 
@@ -470,13 +477,41 @@ def prox_rows_l2(x, tau, out):
 
 
 @njit(cache=True)
+def _sift_down(values, offset, start, end):
+    root = start
+    while 2 * root + 1 < end:
+        child = 2 * root + 1
+        if child + 1 < end and values[offset + child] < values[offset + child + 1]:
+            child += 1
+        if values[offset + root] < values[offset + child]:
+            values[offset + root], values[offset + child] = (
+                values[offset + child],
+                values[offset + root],
+            )
+            root = child
+        else:
+            return
+
+
+@njit(cache=True)
+def _heapsort(values, lo, hi):
+    """Sort ``values[lo:hi]`` in place (O(n log n) worst case, quick to compile)."""
+    n = hi - lo
+    for start in range(n // 2 - 1, -1, -1):
+        _sift_down(values, lo, start, n)
+    for end in range(n - 1, 0, -1):
+        values[lo], values[lo + end] = values[lo + end], values[lo]
+        _sift_down(values, lo, 0, end)
+
+
+@njit(cache=True)
 def select_kth(values, n, kth):
     """``kth`` smallest of ``values[:n]``, reordering them in place.
 
     Quickselect with Hoare partitioning around a median-of-three pivot:
     expected linear time.  After ``2·log2(n) + 8`` rounds without converging (an
-    adversarial order) the remaining slice is sorted, so the worst case stays
-    ``O(n log n)``.
+    adversarial order) the remaining slice is heap-sorted, so the worst case
+    stays ``O(n log n)``.
     """
     lo = 0
     hi = n - 1
@@ -488,7 +523,7 @@ def select_kth(values, n, kth):
     while hi > lo:
         budget -= 1
         if budget < 0:
-            values[lo : hi + 1] = np.sort(values[lo : hi + 1])
+            _heapsort(values, lo, hi + 1)
             return values[kth]
         mid = (lo + hi) // 2
         a = values[lo]

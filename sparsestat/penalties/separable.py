@@ -339,8 +339,10 @@ class CEL0(SeparablePenalty):
 
     Prox (for ``step·a_j² < 1``):
     ``sign(z)·min(|z|, max(|z| − sqrt(2·alpha)·a_j·step, 0) / (1 − a_j²·step))``.
-    At ``step·a_j² >= 1`` the prox problem is no longer strongly convex and the
-    formula breaks down, so :meth:`prox` raises.
+    At ``step·a_j² = 1`` — the step of exact coordinate descent — it is the
+    limit of that formula, hard thresholding at ``sqrt(2·alpha)/a_j`` (ties to
+    0).  Beyond, the prox problem is unbounded below in the flat part's
+    direction and :meth:`prox` raises.
 
     Parameters
     ----------
@@ -385,24 +387,28 @@ class CEL0(SeparablePenalty):
         return math.sqrt(2.0 * self._alpha) * float(self._column_norms[coordinate]) * step
 
     def max_step(self):
-        """The prox is defined for ``step < 1 / max_j a_j²``."""
+        """The prox is defined for ``step <= 1 / max_j a_j²``."""
         return 1.0 / float(np.max(self._column_norms)) ** 2
 
     def _check_step_value(self, step):
-        if step * float(np.max(self._column_norms)) ** 2 >= 1.0:
+        if step * float(np.max(self._column_norms)) ** 2 > 1.0 + _kernels.CEL0_STEP_SLACK:
             raise ValueError(
-                f"step={step:g} is too large for CEL0: its prox needs step·a_j² < 1 for "
-                f"every column norm a_j, i.e. step < {self.max_step():g}."
+                f"step={step:g} is too large for CEL0: its prox needs step·a_j² <= 1 for "
+                f"every column norm a_j, i.e. step <= {self.max_step():g}."
             )
         return step
 
     def _prox_array(self, x, step, xp):
         col = self._weights_like(x, xp)
         a = xp.abs(x)
-        shrunk = xp.clip(a - (math.sqrt(2.0 * self._alpha) * step) * col, min=0.0) / (
-            1.0 - step * col * col
-        )
-        return xp.sign(x) * xp.minimum(a, shrunk)
+        root = math.sqrt(2.0 * self._alpha)
+        denominator = 1.0 - step * col * col
+        limit = denominator <= _kernels.CEL0_STEP_SLACK
+        safe = xp.where(limit, xp.ones_like(denominator), denominator)
+        shrunk = xp.clip(a - (root * step) * col, min=0.0) / safe
+        firm = xp.sign(x) * xp.minimum(a, shrunk)
+        hard = xp.where(a > root / col, x, xp.zeros_like(x))
+        return xp.where(limit, hard, firm)
 
     def _value_array(self, x, xp):
         col = self._weights_like(x, xp)

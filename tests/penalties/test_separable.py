@@ -422,9 +422,21 @@ def test_weights_length_must_match():
 def test_cel0_step_bound():
     pen = CEL0(alpha=1.0, column_norms=[1.0, 2.0])
     assert pen.max_step() == 0.25
-    with pytest.raises(ValueError, match=r"step·a_j² < 1"):
-        pen.prox(np.ones(2), 0.25)
+    with pytest.raises(ValueError, match=r"step·a_j² <= 1"):
+        pen.prox(np.ones(2), 0.2501)
     pen.prox(np.ones(2), 0.2499)
+
+
+def test_cel0_at_unit_step_is_hard_thresholding():
+    """step·a² = 1 (exact CD): the limit of the formula, hard threshold sqrt(2 alpha)/a."""
+    pen = CEL0(alpha=0.5, column_norms=[2.0, 2.0, 2.0, 2.0])
+    z = np.array([0.49, 0.5, np.nextafter(0.5, 1.0), -3.0])
+    expected = [0.0, 0.0, z[2], -3.0]
+    np.testing.assert_array_equal(pen.prox(z, 0.25), expected)
+    np.testing.assert_array_equal(pen.prox_numba(z, 0.25), expected)
+    # and it minimises ½(x − z)² + step·CEL0(x) (the flat direction ties at the threshold)
+    l0 = L0(alpha=0.5)
+    np.testing.assert_array_equal(pen.prox(z, 0.25), l0.prox(z, 0.25))
 
 
 def test_input_not_mutated_and_integers_accepted():

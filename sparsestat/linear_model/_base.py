@@ -1,0 +1,176 @@
+"""Shared pieces of the linear estimators: input checks, penalty building, solver dispatch."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.exceptions import ConvergenceWarning
+
+from .._array_api import get_namespace, is_numpy_namespace
+from .._validation import check_integer, check_real
+from ..datafits import QuadraticProblem
+from ..penalties import CEL0, L0, L1, MCP, SCAD, ElasticNet, Lq, SeparablePenalty
+
+__all__ = [
+    "PENALTY_NAMES",
+    "SOLVERS",
+    "build_penalty",
+    "check_sample_weight",
+    "choose_solver",
+    "run_solver",
+]
+
+PENALTY_NAMES = ("l1", "elasticnet", "l0", "lq", "cel0", "mcp", "scad")
+SOLVERS = ("auto", "cd", "gram", "fista", "cvxpy")
+_DEFAULT_GAMMA = {"mcp": 3.0, "scad": 3.7}
+
+
+def check_sample_weight(sample_weight, n_samples, dtype=np.float64):
+    """Validate sample weights: 1-D, one per sample, finite, >= 0, positive sum.
+
+    Returns None for None (unit weights) and a float64 copy otherwise.
+    """
+    if sample_weight is None:
+        return None
+    if np.isscalar(sample_weight):
+        sample_weight = np.full(n_samples, float(sample_weight))
+    weights = np.array(sample_weight, dtype=np.float64)
+    if weights.ndim != 1 or weights.shape[0] != n_samples:
+        raise ValueError(
+            f"sample_weight must have shape ({n_samples},) (one weight per sample), got "
+            f"{weights.shape}."
+        )
+    if not np.all(np.isfinite(weights)):
+        raise ValueError("sample_weight contains NaN or infinite values.")
+    if np.any(weights < 0):
+        raise ValueError("sample_weight must be non-negative; negative weights were given.")
+    if weights.sum() <= 0:
+        raise ValueError("sample_weight sums to zero: at least one sample needs a weight > 0.")
+    return weights
+
+
+def build_penalty(estimator, problem):
+    """The penalty object an estimator's flat parameters describe.
+
+    ``estimator.penalty`` may be a string (with ``alpha``, ``l1_ratio``,
+    ``gamma``, ``q``, ``positive``) or a :class:`SeparablePenalty` instance,
+    used as given.  CEL0 takes the centred column norms of the datafit
+    (``sqrt(L_j)``); constant columns, which the solver never moves, get 1.
+    """
+    spec = getattr(estimator, "penalty", "l1")
+    if isinstance(spec, SeparablePenalty):
+        if isinstance(spec, CEL0):
+            _check_cel0_norms(spec, problem)
+        return spec
+    if not isinstance(spec, str) or spec not in PENALTY_NAMES:
+        raise ValueError(
+            f"penalty must be one of {PENALTY_NAMES} or a separable penalty object from "
+            f"sparsestat.penalties, got {spec!r}."
+        )
+    alpha = check_real(estimator.alpha, "alpha", low=0.0)
+    positive = getattr(estimator, "positive", False)
+    if not isinstance(positive, (bool, np.bool_)):
+        raise TypeError(f"positive must be True or False, got {positive!r}.")
+    if spec == "l1":
+        return L1(alpha, positive=positive)
+    if spec == "elasticnet":
+        return ElasticNet(alpha, l1_ratio=getattr(estimator, "l1_ratio", 0.5), positive=positive)
+    if spec == "l0":
+        return L0(alpha, positive=positive)
+    if spec == "lq":
+        return Lq(alpha, q=getattr(estimator, "q", 0.5), positive=positive)
+    if spec == "cel0":
+        norms = problem.column_norms.copy()
+        norms[norms == 0.0] = 1.0
+        return CEL0(alpha, column_norms=norms, positive=positive)
+    gamma = getattr(estimator, "gamma", None)
+    gamma = _DEFAULT_GAMMA[spec] if gamma is None else gamma
+    if spec == "mcp":
+        check_real(gamma, "gamma", low=1.0, low_inclusive=False)
+        return MCP(alpha, gamma=gamma, positive=positive)
+    check_real(gamma, "gamma", low=2.0, low_inclusive=False)
+    return SCAD(alpha, gamma=gamma, positive=positive)
+
+
+def _check_cel0_norms(penalty, problem):
+    norms = np.asarray(penalty.column_norms, dtype=float)
+    if norms.shape != (problem.n_features,):
+        raise ValueError(
+            f"CEL0 column_norms has {norms.size} entries but X has {problem.n_features} features."
+        )
+    limit = problem.column_norms * (1 + 1e-9)
+    if np.any(norms > limit):
+        raise ValueError(
+            "CEL0 column_norms larger than the centred column norms of X in the datafit's "
+            "scaling (sqrt of the coordinate-wise Lipschitz constants) make the CEL0 "
+            "problem ill-posed; use penalty='cel0' to have them computed."
+        )
+
+
+def choose_solver(solver, X, penalty):
+    """Resolve ``solver='auto'`` and check that the requested solver applies."""
+    if solver not in SOLVERS:
+        raise ValueError(f"solver must be one of {SOLVERS}, got {solver!r}.")
+    xp = get_namespace(X)
+    on_numpy = is_numpy_namespace(xp) or sp.issparse(X)
+    if solver == "auto":
+        if not on_numpy:
+            return "fista"
+        n_samples, n_features = X.shape
+        if not sp.issparse(X) and n_samples >= 10 * n_features and n_features <= 2000:
+            return "gram"
+        return "cd"
+    if solver in ("cd", "gram", "cvxpy") and not on_numpy:
+        raise ValueError(
+            f"solver={solver!r} needs numpy or scipy.sparse input; arrays from "
+            f"{type(X).__module__} run with solver='fista' (or 'auto')."
+        )
+    if solver == "cvxpy" and not penalty.is_convex:
+        raise ValueError(
+            f"solver='cvxpy' solves convex problems only; {type(penalty).__name__} is "
+            "nonconvex (use 'cd')."
+        )
+    return solver
+
+
+def run_solver(solver, problem_args, penalty, coef_init, max_iter, tol, verbose=0):
+    """Run one solver; returns a SolverResult.
+
+    ``problem_args`` is ``(X, y, sample_weight, fit_intercept)`` for the solvers
+    that build their own problem (fista, cvxpy) and a QuadraticProblem for the
+    numba ones.
+    """
+    from ..solvers import solve_cd, solve_gram_cd
+
+    max_iter = check_integer(max_iter, "max_iter", low=1)
+    tol = check_real(tol, "tol", low=0.0)
+    if solver == "cd":
+        return solve_cd(problem_args, penalty, coef_init, max_iter=max_iter, tol=tol)
+    if solver == "gram":
+        return solve_gram_cd(problem_args, penalty, coef_init, max_iter=max_iter, tol=tol)
+    if solver == "fista":
+        from ..solvers.fista import solve_fista
+
+        return solve_fista(*problem_args, penalty, coef_init, max_iter=max_iter, tol=tol)
+    from ..solvers.reference import solve_cvxpy
+
+    return solve_cvxpy(*problem_args, penalty)
+
+
+def warn_if_not_converged(result, estimator_name, max_iter, tol):
+    if not result.converged:
+        what = "duality gap" if result.uses_gap else "largest subdifferential distance"
+        warnings.warn(
+            f"{estimator_name} did not converge in max_iter={max_iter} iterations: the "
+            f"{what} is {result.stop_crit:.3e} (tol={tol:g}"
+            f"{', relative to the centred ||y||²' if result.uses_gap else ''}). "
+            "Increase max_iter, loosen tol, or scale the features.",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+
+
+def make_problem(X, y, sample_weight, fit_intercept):
+    return QuadraticProblem(X, y, sample_weight, fit_intercept)

@@ -1,5 +1,7 @@
 """Sparse linear models in the scikit-learn style."""
 
+from ._cv import SparseRegressionCV
+from ._path import alpha_max, sparse_path
 from .regression import (
     ElasticNet,
     L0Regression,
@@ -12,10 +14,13 @@ from .regression import (
 
 __all__ = [
     "SparseRegression",
+    "SparseRegressionCV",
     "Lasso",
     "ElasticNet",
     "MCPRegression",
     "SCADRegression",
     "LqRegression",
     "L0Regression",
+    "sparse_path",
+    "alpha_max",
 ]

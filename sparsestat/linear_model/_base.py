@@ -113,8 +113,8 @@ def choose_solver(solver, X, penalty):
     """Resolve ``solver='auto'`` and check that the requested solver applies."""
     if solver not in SOLVERS:
         raise ValueError(f"solver must be one of {SOLVERS}, got {solver!r}.")
-    xp = get_namespace(X)
-    on_numpy = is_numpy_namespace(xp) or sp.issparse(X)
+    on_numpy = sp.issparse(X) or not hasattr(X, "__array_namespace__")
+    on_numpy = on_numpy or is_numpy_namespace(get_namespace(X))
     if solver == "auto":
         if not on_numpy:
             return "fista"

@@ -11,6 +11,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._array_api import get_namespace, is_numpy_namespace
 from .._validation import check_finite_array
+from ..penalties import L1
 from ._base import (
     build_penalty,
     check_sample_weight,
@@ -49,7 +50,7 @@ class _XYInput:
     """Validated training data in its own namespace (numpy / scipy.sparse or other)."""
 
     def __init__(self, estimator, X, y, reset):
-        if sp.issparse(X) or is_numpy_namespace(get_namespace(X, y)):
+        if not _is_foreign_array(X):
             X, y = validate_data(
                 estimator,
                 X,
@@ -120,6 +121,13 @@ class SparseRegression(RegressorMixin, BaseEstimator):
         the others.
     warm_start : bool, default=False
         Start from the previous ``coef_``.
+    init : {"zero", "lasso", "best"}, default="zero"
+        Starting point for nonconvex penalties (ignored for convex ones and
+        when ``warm_start`` reuses ``coef_``): 0; the Lasso solution at the same
+        ``alpha`` (the convex relaxation, as in the one-step LLA of Zou and Li);
+        or both, keeping the lower objective ("best": different starts reach
+        different local minima, and this one reaches the better of two at the
+        cost of about three fits).
     solver : {"auto", "cd", "gram", "fista", "cvxpy"}, default="auto"
         ``"cd"``: working-set coordinate descent with Anderson acceleration
         (numba).  ``"gram"``: coordinate descent on the precomputed ``XᵀX``, for
@@ -137,7 +145,8 @@ class SparseRegression(RegressorMixin, BaseEstimator):
         Same dtype as ``X``.
     intercept_ : float
     n_iter_ : int
-        Epochs (CD) or iterations (FISTA) run.
+        Passes over the data: coordinate-descent epochs plus the final
+        optimality check (CD), or iterations (FISTA).
     stop_crit_ : float
         The stopping criterion reached (duality gap or subdifferential distance).
     dual_gap_ : float
@@ -184,6 +193,7 @@ class SparseRegression(RegressorMixin, BaseEstimator):
         max_iter=1000,
         tol=1e-6,
         warm_start=False,
+        init="zero",
         solver="auto",
         verbose=0,
     ):
@@ -197,6 +207,7 @@ class SparseRegression(RegressorMixin, BaseEstimator):
         self.max_iter = max_iter
         self.tol = tol
         self.warm_start = warm_start
+        self.init = init
         self.solver = solver
         self.verbose = verbose
 
@@ -240,14 +251,46 @@ class SparseRegression(RegressorMixin, BaseEstimator):
             problem = ArrayProblem(X, y, sample_weight, self.fit_intercept)
         penalty = build_penalty(self, problem)
         solver = choose_solver(self._solver_name(), X, penalty)
-        coef_init = None
-        if self.warm_start and hasattr(self, "coef_") and np.shape(self.coef_) == (X.shape[1],):
-            coef_init = np.asarray(_host(self.coef_), dtype=np.float64)
         args = problem if solver in ("cd", "gram") else (X, y, sample_weight, self.fit_intercept)
-        result = run_solver(solver, args, penalty, coef_init, self.max_iter, self.tol)
+        if self.warm_start and hasattr(self, "coef_") and np.shape(self.coef_) == (X.shape[1],):
+            starts = [np.asarray(_host(self.coef_), dtype=np.float64)]
+        else:
+            starts = self._starting_points(solver, args, penalty)
+        result = None
+        for coef_init in starts:
+            candidate = run_solver(solver, args, penalty, coef_init, self.max_iter, self.tol)
+            if result is None or self._objective(args, penalty, candidate) < self._objective(
+                args, penalty, result
+            ):
+                result = candidate
         warn_if_not_converged(result, type(self).__name__, self.max_iter, self.tol)
         self._store_result(result, X, penalty)
         return self
+
+    def _starting_points(self, solver, args, penalty):
+        """Starting points the ``init`` parameter asks for (None means 0)."""
+        init = getattr(self, "init", "zero")
+        if init not in ("zero", "lasso", "best"):
+            raise ValueError(f"init must be 'zero', 'lasso' or 'best', got {init!r}.")
+        if init == "zero" or penalty.is_convex:
+            return [None]
+        lasso = L1(penalty.alpha, positive=penalty.positive)
+        relaxed = run_solver(solver, args, lasso, None, self.max_iter, self.tol)
+        start = np.asarray(_host(relaxed.coef), dtype=np.float64)
+        return [start] if init == "lasso" else [None, start]
+
+    @staticmethod
+    def _objective(args, penalty, result):
+        if isinstance(args, tuple):  # array-API problems: evaluate on the host
+            from ..solvers.fista import ArrayProblem
+
+            problem = ArrayProblem(*args)
+            residual = problem.residual(result.coef)
+            xp = problem.xp
+            datafit = 0.5 * float(xp.sum(problem.weights * residual * residual))
+        else:
+            datafit = args.value(result.coef)
+        return datafit + penalty.value(result.coef)
 
     def _store_result(self, result, X, penalty):
         xp = get_namespace(X)
@@ -276,7 +319,7 @@ class SparseRegression(RegressorMixin, BaseEstimator):
         ndarray of shape (n_samples,)
         """
         check_is_fitted(self, "coef_")
-        if sp.issparse(X) or is_numpy_namespace(get_namespace(X)):
+        if not _is_foreign_array(X):
             X = validate_data(
                 self, X, reset=False, accept_sparse=("csr", "csc"), dtype=[np.float64, np.float32]
             )
@@ -323,6 +366,17 @@ class SparseRegression(RegressorMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
+
+
+def _is_foreign_array(X):
+    """True for arrays of another array-API library (CuPy, array-api-strict...).
+
+    numpy arrays, scipy.sparse matrices and anything scikit-learn converts
+    (lists, pandas DataFrames) take the numpy path.
+    """
+    if sp.issparse(X) or not hasattr(X, "__array_namespace__"):
+        return False
+    return not is_numpy_namespace(get_namespace(X))
 
 
 def _host(array):
@@ -530,6 +584,8 @@ _SHORTCUT_PARAMS = """
     tol : float, default=1e-6
         Largest distance of the negative gradient to the subdifferential.
     warm_start : bool, default=False
+    init : {"zero", "lasso", "best"}, default="zero"
+        Starting point (see :class:`SparseRegression`).
     solver : {"auto", "cd", "gram", "fista"}, default="auto"
     verbose : int, default=0
 
@@ -550,6 +606,7 @@ class _NonconvexShortcut(_NamedPenaltyRegression):
         max_iter=1000,
         tol=1e-6,
         warm_start=False,
+        init="zero",
         solver="auto",
         verbose=0,
     ):
@@ -559,6 +616,7 @@ class _NonconvexShortcut(_NamedPenaltyRegression):
         self.max_iter = max_iter
         self.tol = tol
         self.warm_start = warm_start
+        self.init = init
         self.solver = solver
         self.verbose = verbose
 
@@ -599,6 +657,7 @@ class MCPRegression(_NamedPenaltyRegression):
         max_iter=1000,
         tol=1e-6,
         warm_start=False,
+        init="zero",
         solver="auto",
         verbose=0,
     ):
@@ -609,6 +668,7 @@ class MCPRegression(_NamedPenaltyRegression):
         self.max_iter = max_iter
         self.tol = tol
         self.warm_start = warm_start
+        self.init = init
         self.solver = solver
         self.verbose = verbose
 
@@ -648,6 +708,7 @@ class SCADRegression(_NamedPenaltyRegression):
         max_iter=1000,
         tol=1e-6,
         warm_start=False,
+        init="zero",
         solver="auto",
         verbose=0,
     ):
@@ -658,6 +719,7 @@ class SCADRegression(_NamedPenaltyRegression):
         self.max_iter = max_iter
         self.tol = tol
         self.warm_start = warm_start
+        self.init = init
         self.solver = solver
         self.verbose = verbose
 
@@ -699,6 +761,7 @@ class LqRegression(_NamedPenaltyRegression):
         max_iter=1000,
         tol=1e-6,
         warm_start=False,
+        init="zero",
         solver="auto",
         verbose=0,
     ):
@@ -709,6 +772,7 @@ class LqRegression(_NamedPenaltyRegression):
         self.max_iter = max_iter
         self.tol = tol
         self.warm_start = warm_start
+        self.init = init
         self.solver = solver
         self.verbose = verbose
 

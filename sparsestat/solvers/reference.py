@@ -66,6 +66,7 @@ def solve_cvxpy(X, y, sample_weight, fit_intercept, penalty):
         penalty.kernel_code,
         penalty.kernel_params,
         penalty.coordinate_weights(n_features),
+        quadratic.lipschitz,
     )
     intercept = quadratic.intercept(coef)
     return SolverResult(coef, intercept, 1, gap, True, True, "cvxpy")

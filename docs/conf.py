@@ -22,7 +22,13 @@ extensions = [
 ]
 
 autosummary_generate = True
-autodoc_default_options = {"members": True, "inherited-members": True}
+# inherited methods are documented down to (not including) scikit-learn's bases
+autodoc_default_options = {
+    "members": True,
+    "inherited-members": "BaseEstimator,RegressorMixin,TransformerMixin,_MetadataRequester",
+    "exclude-members": "set_fit_request,set_score_request,set_predict_request,"
+    "get_metadata_routing,set_transform_request",
+}
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 

@@ -5,11 +5,15 @@ Subpackages
 penalties
     Convex and nonconvex penalties with their proximal operators (numba kernels
     for the CPU solvers, array-API code for numpy / CuPy / array-api-strict).
+linear_model
+    Sparse regression estimators, regularization paths and cross-validation.
+datasets
+    Simulated problems with a known sparse truth.
 """
 
-from . import penalties
+from . import datasets, linear_model, penalties
 from ._array_api import get_namespace, to_numpy
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["penalties", "get_namespace", "to_numpy", "__version__"]
+__all__ = ["datasets", "linear_model", "penalties", "get_namespace", "to_numpy", "__version__"]

@@ -15,6 +15,7 @@ from pathlib import Path
 
 STEPS = [
     ("Proximal operators of every penalty", "sparsestat.demo.proximal_operators"),
+    ("Sparse regression on the diabetes data", "sparsestat.demo.sparse_regression"),
 ]
 
 

@@ -94,9 +94,9 @@ class SparseRegression(RegressorMixin, BaseEstimator):
         + r"""
     Parameters
     ----------
-    penalty : {"l1", "elasticnet", "l0", "lq", "cel0", "mcp", "scad"} or penalty object, \
-            default="l1"
-        The penalty; strings use ``alpha``, ``l1_ratio``, ``gamma``, ``q`` and
+    penalty : str or penalty object, default="l1"
+        One of ``"l1"``, ``"elasticnet"``, ``"l0"``, ``"lq"``, ``"cel0"``,
+        ``"mcp"``, ``"scad"``; strings use ``alpha``, ``l1_ratio``, ``gamma``, ``q`` and
         ``positive`` below.  A separable penalty object from
         :mod:`sparsestat.penalties` is used as given (those parameters are
         then ignored).  ``"cel0"`` builds CEL0 with the centred column norms

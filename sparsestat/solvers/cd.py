@@ -12,7 +12,7 @@ __all__ = ["SolverResult", "solve_cd", "solve_gram_cd"]
 
 #: Initial working-set size and how often (in epochs) the inner loop checks itself.
 WS_START = 10
-CHECK_EVERY = 10
+CHECK_EVERY = 5
 ANDERSON_K = 5
 
 

@@ -161,6 +161,16 @@ def test_nonconvex_first_order_condition(problem, name, fmt, fit_intercept):
     assert model.intercept_ == pytest.approx(data.intercept(model.coef_.astype(float)))
 
 
+@pytest.mark.parametrize("name", ["l1", "elasticnet", "mcp", "scad", "lq", "l0", "cel0"])
+def test_positive_for_every_penalty(problem, name):
+    X, y, _ = problem
+    model = SparseRegression(penalty=name, alpha=0.05, positive=True, tol=1e-8).fit(X, y)
+    assert np.all(model.coef_ >= 0) and np.any(model.coef_ > 0)
+    unconstrained = SparseRegression(penalty=name, alpha=0.05, tol=1e-8).fit(X, y)
+    assert np.any(unconstrained.coef_ < 0)  # the constraint is active on this problem
+    assert model.penalty_.positive
+
+
 def test_nonconvex_objective_no_worse_than_skglm():
     """Fixtures from benchmarks/make_skglm_fixtures.py (skglm AndersonCD, tol=1e-10)."""
     records = json.loads((DATA / "skglm_nonconvex.json").read_text())["records"]

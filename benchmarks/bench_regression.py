@@ -42,12 +42,14 @@ TARGET = 1e-6
 def make_case(name, rng_seed=0, quick=False):
     scale = 10 if quick else 1
     if name.startswith("ar1"):
-        X, y, _ = make_sparse_regression(1000 // scale, 5000 // scale, 50, rho=0.6, snr=5.0,
-                                         random_state=rng_seed)
+        X, y, _ = make_sparse_regression(
+            1000 // scale, 5000 // scale, 50, rho=0.6, snr=5.0, random_state=rng_seed
+        )
         divisor = float(name.split("/")[1])
     elif name == "wide":
-        X, y, _ = make_sparse_regression(500 // scale, 20000 // scale, 50, rho=0.6, snr=5.0,
-                                         random_state=rng_seed)
+        X, y, _ = make_sparse_regression(
+            500 // scale, 20000 // scale, 50, rho=0.6, snr=5.0, random_state=rng_seed
+        )
         divisor = 20.0
     elif name == "sparse":
         rng = np.random.default_rng(rng_seed)
@@ -59,8 +61,9 @@ def make_case(name, rng_seed=0, quick=False):
         y = X @ w + 0.1 * rng.standard_normal(n)
         divisor = 10.0
     elif name == "tall":
-        X, y, _ = make_sparse_regression(100_000 // scale, 100, 10, rho=0.6, snr=5.0,
-                                         random_state=rng_seed)
+        X, y, _ = make_sparse_regression(
+            100_000 // scale, 100, 10, rho=0.6, snr=5.0, random_state=rng_seed
+        )
         divisor = 20.0
     else:
         raise ValueError(name)
@@ -83,32 +86,32 @@ def mcp_objective(X, y, w, alpha, gamma=3.0):
 
 def lasso_fitters():
     fitters = {
-        "sparsestat": lambda X, y, a, tol: Lasso(
-            alpha=a, tol=tol, max_iter=1_000_000, fit_intercept=False
-        ).fit(X, y).coef_,
+        "sparsestat": lambda X, y, a, tol: (
+            Lasso(alpha=a, tol=tol, max_iter=1_000_000, fit_intercept=False).fit(X, y).coef_
+        ),
     }
     try:
         from sklearn.linear_model import Lasso as SkLasso
 
-        fitters["scikit-learn"] = lambda X, y, a, tol: SkLasso(
-            alpha=a, tol=tol, max_iter=1_000_000, fit_intercept=False
-        ).fit(X, y).coef_
+        fitters["scikit-learn"] = lambda X, y, a, tol: (
+            SkLasso(alpha=a, tol=tol, max_iter=1_000_000, fit_intercept=False).fit(X, y).coef_
+        )
     except ImportError:  # pragma: no cover
         pass
     try:
         from skglm import Lasso as SkglmLasso
 
-        fitters["skglm"] = lambda X, y, a, tol: SkglmLasso(
-            alpha=a, tol=tol, max_iter=1000, fit_intercept=False
-        ).fit(X, y).coef_
+        fitters["skglm"] = lambda X, y, a, tol: (
+            SkglmLasso(alpha=a, tol=tol, max_iter=1000, fit_intercept=False).fit(X, y).coef_
+        )
     except ImportError:
         pass
     try:
         from celer import Lasso as CelerLasso
 
-        fitters["celer"] = lambda X, y, a, tol: CelerLasso(
-            alpha=a, tol=tol, max_iter=1000, fit_intercept=False
-        ).fit(X, y).coef_
+        fitters["celer"] = lambda X, y, a, tol: (
+            CelerLasso(alpha=a, tol=tol, max_iter=1000, fit_intercept=False).fit(X, y).coef_
+        )
     except ImportError:
         pass
     return fitters
@@ -116,16 +119,20 @@ def lasso_fitters():
 
 def mcp_fitters():
     fitters = {
-        "sparsestat": lambda X, y, a, tol: MCPRegression(
-            alpha=a, gamma=3.0, tol=tol, max_iter=1_000_000, fit_intercept=False
-        ).fit(X, y).coef_,
+        "sparsestat": lambda X, y, a, tol: (
+            MCPRegression(alpha=a, gamma=3.0, tol=tol, max_iter=1_000_000, fit_intercept=False)
+            .fit(X, y)
+            .coef_
+        ),
     }
     try:
         from skglm import MCPRegression as SkglmMCP
 
-        fitters["skglm"] = lambda X, y, a, tol: SkglmMCP(
-            alpha=a, gamma=3.0, tol=tol, max_iter=1000, fit_intercept=False
-        ).fit(X, y).coef_
+        fitters["skglm"] = lambda X, y, a, tol: (
+            SkglmMCP(alpha=a, gamma=3.0, tol=tol, max_iter=1000, fit_intercept=False)
+            .fit(X, y)
+            .coef_
+        )
     except ImportError:
         pass
     return fitters
@@ -235,8 +242,7 @@ def memory_table(quick):
                 continue
             peak, size = (float(v) for v in out.stdout.split())
             print(
-                f"{case:<10}{library:<14}{peak / 1e6:>10.1f}{size / 1e6:>8.1f}"
-                f"{peak / size:>8.2f}"
+                f"{case:<10}{library:<14}{peak / 1e6:>10.1f}{size / 1e6:>8.1f}{peak / size:>8.2f}"
             )
 
 
@@ -258,13 +264,24 @@ def first_fit_table():
     with tempfile.TemporaryDirectory() as cache:
         for label, module, env in (
             ("scikit-learn", "sklearn.linear_model", {}),
-            ("sparsestat, numba cache cold", "sparsestat.linear_model", {"NUMBA_CACHE_DIR": cache}),
-            ("sparsestat, numba cache warm", "sparsestat.linear_model", {"NUMBA_CACHE_DIR": cache}),
+            (
+                "sparsestat, numba cache cold",
+                "sparsestat.linear_model",
+                {"NUMBA_CACHE_DIR": cache},
+            ),
+            (
+                "sparsestat, numba cache warm",
+                "sparsestat.linear_model",
+                {"NUMBA_CACHE_DIR": cache},
+            ),
             ("skglm, cold (no numba cache)", "skglm", {}),
         ):
             out = subprocess.run(
                 [sys.executable, "-c", FIRST_FIT.format(module=module)],
-                env=dict(os.environ, **env), capture_output=True, text=True, check=False,
+                env=dict(os.environ, **env),
+                capture_output=True,
+                text=True,
+                check=False,
             )
             text = out.stdout.strip() if out.returncode == 0 else "failed"
             results[label] = text

@@ -7,14 +7,15 @@ r"""The (weighted) least-squares datafit, with the intercept profiled out.
 With unit sample weights this is :math:`\frac{1}{2n}\|y - Xw - b\|^2`, the
 scaling of :class:`sklearn.linear_model.Lasso`.
 
-The solvers never center ``X`` (that would densify a sparse matrix and copy a
-dense one).  They work on the raw residual ``r = ŷ − X̂ w`` and one scalar
-``v_r = vᵀ r``, where ``v`` is the "intercept column":
+The solvers never centre, rescale or reorder ``X``: no copy of it is made.
+They work on the raw residual ``r = ŷ − X̂ w`` and one scalar ``v_r = vᵀ r``,
+where ``X̂ = diag(ρ) X`` and ``ŷ = ρ ∘ y`` with a row scale ``ρ`` applied on the
+fly, and ``v = ρ`` is the "intercept column":
 
-* unit weights: ``X̂ = X``, ``ŷ = y``, ``v = 1``, ``V = vᵀv = n`` and the
-  datafit carries the factor ``scale2 = 1/n``;
-* sample weights ``s`` (normalised to ``ŝ = s / Σ s``): rows are scaled once,
-  ``X̂ = diag(√ŝ) X``, ``ŷ = √ŝ ∘ y``, ``v = √ŝ``, ``V = 1``, ``scale2 = 1``.
+* unit weights: ``ρ = 1``, ``V = vᵀv = n`` and the datafit carries the factor
+  ``scale2 = 1/n``;
+* sample weights ``s`` (normalised to ``ŝ = s / Σ s``): ``ρ = √ŝ``, ``V = 1``,
+  ``scale2 = 1``.
 
 With ``m_j = vᵀX̂_j / V`` (the weighted column means), the centred gradient
 and curvature are
@@ -26,10 +27,15 @@ a coordinate update ``w_j += δ`` costs ``r −= δ X̂_j`` and
 datafit value is ``scale2/2 · (||r||² − v_r²/V)`` and the intercept is
 ``b = v_r / V``.  Without intercept ``m = 0`` and ``v_r`` is ignored.
 
-The only copy of ``X`` is the one conversion to the solver's layout:
-Fortran order for dense input (none if it already is, and the row scaling of
-weighted problems is done in the same copy), CSC for sparse input (the data
-array only is rescaled for weighted problems).
+Layouts the kernels read (one compiled specialization serves the dense ones):
+
+* ``LAYOUT_ROWS``: C-ordered dense ``X`` as given, shape (n, p);
+* ``LAYOUT_COLUMNS``: Fortran-ordered dense ``X`` passed as its transpose, a
+  C-ordered (p, n) array whose rows are the columns of ``X``;
+* ``LAYOUT_SPARSE``: CSC arrays (a CSR input is converted once).
+
+The coordinate-descent solver copies only the columns of its working set (into
+a compact ``LAYOUT_COLUMNS`` block), so its memory is O(n·|working set|).
 """
 
 from __future__ import annotations
@@ -38,79 +44,72 @@ import numpy as np
 import scipy.sparse as sp
 from numba import njit
 
-__all__ = ["QuadraticProblem"]
+__all__ = ["QuadraticProblem", "LAYOUT_ROWS", "LAYOUT_COLUMNS", "LAYOUT_SPARSE"]
 
+LAYOUT_ROWS = 0
+LAYOUT_COLUMNS = 1
+LAYOUT_SPARSE = 2
 
-_TRANSPOSE_BLOCK = 32
-
-
-@njit(cache=True)
-def _fortran_copy(X, row_scale, scaled):
-    """Fortran-ordered copy of ``X`` (rows multiplied by ``row_scale`` if ``scaled``).
-
-    A cache-blocked transpose: 3 to 4 times faster than ``np.asfortranarray`` on
-    a C-ordered matrix, which matters because the copy costs about as much as
-    a few coordinate-descent epochs.
-    """
-    n, p = X.shape
-    out = np.empty((p, n), dtype=X.dtype)
-    for i0 in range(0, n, _TRANSPOSE_BLOCK):
-        i1 = min(i0 + _TRANSPOSE_BLOCK, n)
-        for j0 in range(0, p, _TRANSPOSE_BLOCK):
-            j1 = min(j0 + _TRANSPOSE_BLOCK, p)
-            for i in range(i0, i1):
-                factor = row_scale[i] if scaled else 1.0
-                for j in range(j0, j1):
-                    out[j, i] = X[i, j] * factor if scaled else X[i, j]
-    return out.T
+_GRAM_CHUNK_ROWS = 8192
 
 
 @njit(cache=True)
-def _dense_column_stats(X, v, V, fit_intercept, means, sq_dev, sq_norms):
-    """Weighted means ``vᵀX_j/V``, ``||X_j − m_j v||²`` and ``||X_j||²``.
+def _column_stats(
+    layout, X, data, indices, indptr, rho, V, fit_intercept, means, sq_dev, sq_norms
+):
+    """Weighted means ``vᵀX̂_j/V``, ``||X̂_j − m_j v||²`` and ``||X̂_j||²``.
 
-    Two passes per column (the centred sum of squares is not computed as a
-    difference of large numbers).
+    ``X̂ = diag(rho) X`` and ``v = rho``.  Two passes (the centred sum of
+    squares is not a difference of large numbers).
     """
-    n, p = X.shape
-    for j in range(p):
-        mean = 0.0
+    p = means.shape[0]
+    n = rho.shape[0]
+    if layout == LAYOUT_ROWS:
+        sums = np.zeros(p)
         if fit_intercept:
             for i in range(n):
-                mean += v[i] * X[i, j]
-            mean /= V
-        total = 0.0
-        raw = 0.0
+                weight = rho[i] * rho[i]
+                for j in range(p):
+                    sums[j] += weight * X[i, j]
+            for j in range(p):
+                means[j] = sums[j] / V
         for i in range(n):
-            x = X[i, j]
-            d = x - v[i] * mean
-            total += d * d
-            raw += x * x
-        means[j] = mean
-        sq_dev[j] = total
-        sq_norms[j] = raw
-
-
-@njit(cache=True)
-def _sparse_column_stats(data, indices, indptr, v, V, fit_intercept, means, sq_dev, sq_norms):
-    """Same as the dense version for a CSC matrix (implicit zeros included)."""
-    p = indptr.shape[0] - 1
+            r = rho[i]
+            for j in range(p):
+                x = r * X[i, j]
+                d = x - r * means[j]
+                sq_dev[j] += d * d
+                sq_norms[j] += x * x
+        return
     for j in range(p):
         mean = 0.0
-        if fit_intercept:
-            for k in range(indptr[j], indptr[j + 1]):
-                mean += v[indices[k]] * data[k]
-            mean /= V
         total = 0.0
         raw = 0.0
-        for k in range(indptr[j], indptr[j + 1]):
-            vi = v[indices[k]]
-            x = data[k]
-            d = x - vi * mean
-            total += d * d - vi * vi * mean * mean
-            raw += x * x
+        if layout == LAYOUT_COLUMNS:
+            if fit_intercept:
+                for i in range(n):
+                    mean += rho[i] * rho[i] * X[j, i]
+                mean /= V
+            for i in range(n):
+                x = rho[i] * X[j, i]
+                d = x - rho[i] * mean
+                total += d * d
+                raw += x * x
+        else:
+            if fit_intercept:
+                for k in range(indptr[j], indptr[j + 1]):
+                    i = indices[k]
+                    mean += rho[i] * rho[i] * data[k]
+                mean /= V
+            for k in range(indptr[j], indptr[j + 1]):
+                i = indices[k]
+                x = rho[i] * data[k]
+                d = x - rho[i] * mean
+                total += d * d - rho[i] * rho[i] * mean * mean
+                raw += x * x
+            total += mean * mean * V
         means[j] = mean
-        sq_dev[j] = total + mean * mean * V
+        sq_dev[j] = total
         sq_norms[j] = raw
 
 
@@ -120,19 +119,25 @@ class QuadraticProblem:
     Parameters
     ----------
     X : ndarray or scipy.sparse matrix of shape (n_samples, n_features)
-        Validated, finite, float32 or float64.
+        Validated, finite, float32 or float64.  Never copied (a non-contiguous
+        dense view or a CSR matrix is converted once).
     y : ndarray of shape (n_samples,)
-        Same dtype as ``X``.
     sample_weight : ndarray of shape (n_samples,) or None
         Validated non-negative weights with a positive sum.
     fit_intercept : bool
 
     Attributes
     ----------
-    is_sparse : bool
-    X_dense : ndarray (Fortran order) or an empty (0, 0) array for sparse X
+    layout : int
+        ``LAYOUT_ROWS``, ``LAYOUT_COLUMNS`` or ``LAYOUT_SPARSE``.
+    X_kernel : ndarray
+        C-ordered 2-D array as the kernels read it (see the module docstring);
+        an empty (0, 0) array for sparse ``X``.
     data, indices, indptr : CSC arrays (empty for dense X)
-    y, v : ndarrays of shape (n_samples,)
+    rho : ndarray of shape (n_samples,)
+        Row scale (``v``); ones without sample weights.
+    y : ndarray of shape (n_samples,)
+        ``ŷ = rho ∘ y``.
     V, scale2 : float
     means, lipschitz : float64 ndarrays of shape (n_features,)
     y_norm2 : float
@@ -147,67 +152,52 @@ class QuadraticProblem:
         n = self.n_samples
         if self.weighted:
             normalised = np.asarray(sample_weight, dtype=np.float64) / np.sum(sample_weight)
-            root = np.sqrt(normalised)
-            self.v = root.astype(X.dtype)
+            self.rho = np.sqrt(normalised).astype(X.dtype)
             self.V = 1.0
             self.scale2 = 1.0
-            self.y = (root * y).astype(X.dtype)
         else:
-            self.v = np.ones(n, dtype=X.dtype)
+            self.rho = np.ones(n, dtype=X.dtype)
             self.V = float(n)
             self.scale2 = 1.0 / n
-            self.y = np.ascontiguousarray(y, dtype=X.dtype)
+        self.v = self.rho
+        self.y = np.ascontiguousarray(self.rho * np.asarray(y, dtype=X.dtype), dtype=X.dtype)
         self.is_sparse = sp.issparse(X)
-        self.means = np.zeros(self.n_features)
-        sq_dev = np.zeros(self.n_features)
-        raw_norms = np.zeros(self.n_features)
         if self.is_sparse:
             csc = X.tocsc(copy=False)
             if not csc.has_sorted_indices:
                 csc = csc.sorted_indices()
-            data = csc.data
-            if self.weighted:
-                data = (data * root[csc.indices]).astype(X.dtype)
-            self.data = np.ascontiguousarray(data)
+            self.layout = LAYOUT_SPARSE
+            self.data = np.ascontiguousarray(csc.data)
             self.indices = np.ascontiguousarray(csc.indices)
             self.indptr = np.ascontiguousarray(csc.indptr)
-            self.X_dense = np.zeros((0, 0), dtype=X.dtype, order="F")
-            _sparse_column_stats(
-                self.data,
-                self.indices,
-                self.indptr,
-                self.v.astype(np.float64),
-                self.V,
-                self.fit_intercept,
-                self.means,
-                sq_dev,
-                raw_norms,
-            )
+            self.X_kernel = np.zeros((0, 0), dtype=X.dtype)
         else:
-            if X.flags.f_contiguous:
-                X_dense = (
-                    np.multiply(X, root[:, None].astype(X.dtype), order="F")
-                    if self.weighted
-                    else X
-                )
+            if X.flags.f_contiguous and not X.flags.c_contiguous:
+                self.layout = LAYOUT_COLUMNS
+                self.X_kernel = X.T
             else:
-                X_dense = _fortran_copy(
-                    np.ascontiguousarray(X), root.astype(X.dtype) if self.weighted else self.v,
-                    self.weighted,
-                )
-            self.X_dense = X_dense
+                self.layout = LAYOUT_ROWS
+                self.X_kernel = np.ascontiguousarray(X)
             self.data = np.zeros(0, dtype=X.dtype)
             self.indices = np.zeros(0, dtype=np.int32)
             self.indptr = np.zeros(1, dtype=np.int32)
-            _dense_column_stats(
-                self.X_dense,
-                self.v.astype(np.float64),
-                self.V,
-                self.fit_intercept,
-                self.means,
-                sq_dev,
-                raw_norms,
-            )
+        self.X = X
+        self.means = np.zeros(self.n_features)
+        sq_dev = np.zeros(self.n_features)
+        raw_norms = np.zeros(self.n_features)
+        _column_stats(
+            self.layout,
+            self.X_kernel,
+            self.data,
+            self.indices,
+            self.indptr,
+            self.rho.astype(np.float64),
+            self.V,
+            self.fit_intercept,
+            self.means,
+            sq_dev,
+            raw_norms,
+        )
         self.lipschitz = self.scale2 * sq_dev
         # columns that are constant (after centring) carry no information: L_j = 0
         self.lipschitz[self.lipschitz <= 1e-12 * self.scale2 * np.maximum(raw_norms, 1e-300)] = 0.0
@@ -224,21 +214,13 @@ class QuadraticProblem:
 
     def matvec(self, w):
         """``X̂ w`` (float64)."""
-        if self.is_sparse:
-            csc = sp.csc_matrix(
-                (self.data, self.indices, self.indptr), shape=(self.n_samples, self.n_features)
-            )
-            return np.asarray(csc @ w, dtype=np.float64)
-        return self.X_dense @ w
+        product = np.asarray(self.X @ np.asarray(w, dtype=np.float64), dtype=np.float64).ravel()
+        return self.rho * product
 
     def rmatvec(self, r):
         """``X̂ᵀ r`` (float64)."""
-        if self.is_sparse:
-            csc = sp.csc_matrix(
-                (self.data, self.indices, self.indptr), shape=(self.n_samples, self.n_features)
-            )
-            return np.asarray(csc.T @ r, dtype=np.float64)
-        return self.X_dense.T @ r
+        scaled = self.rho.astype(np.float64) * np.asarray(r, dtype=np.float64)
+        return np.asarray(self.X.T @ scaled, dtype=np.float64).ravel()
 
     def residual(self, w):
         """Raw residual ``ŷ − X̂ w`` (in the problem dtype) and ``v_r = vᵀ r``."""
@@ -270,18 +252,27 @@ class QuadraticProblem:
         return vr / self.V
 
     def gram(self):
-        """Centred ``Q = scale2·X̃ᵀX̃`` and ``q = scale2·X̃ᵀỹ`` (float64) for the Gram solver."""
+        """Centred ``Q = scale2·X̃ᵀX̃`` and ``q = scale2·X̃ᵀỹ`` (float64) for the Gram solver.
+
+        Dense ``X`` is processed by blocks of rows, so the extra memory is
+        O(block·p + p²) whatever the number of samples.
+        """
+        rho = self.rho.astype(np.float64)
+        y = self.y.astype(np.float64)
         if self.is_sparse:
-            csc = sp.csc_matrix(
-                (self.data.astype(np.float64), self.indices, self.indptr),
-                shape=(self.n_samples, self.n_features),
-            )
-            XtX = np.asarray((csc.T @ csc).todense())
-            Xty = np.asarray(csc.T @ self.y.astype(np.float64)).ravel()
+            scaled = sp.diags(rho) @ self.X.astype(np.float64)
+            XtX = np.asarray((scaled.T @ scaled).todense())
+            Xty = np.asarray(scaled.T @ y).ravel()
         else:
-            X64 = self.X_dense.astype(np.float64, copy=False)
-            XtX = X64.T @ X64
-            Xty = X64.T @ self.y.astype(np.float64)
+            XtX = np.zeros((self.n_features, self.n_features))
+            Xty = np.zeros(self.n_features)
+            for start in range(0, self.n_samples, _GRAM_CHUNK_ROWS):
+                stop = min(start + _GRAM_CHUNK_ROWS, self.n_samples)
+                block = np.asarray(self.X[start:stop], dtype=np.float64)
+                if self.weighted:
+                    block = block * rho[start:stop, None]
+                XtX += block.T @ block
+                Xty += block.T @ y[start:stop]
         if self.fit_intercept:
             XtX -= self.V * np.outer(self.means, self.means)
             Xty -= self.means * self.vy

@@ -22,6 +22,7 @@ import math
 import numpy as np
 from numba import njit
 
+from ..datafits.quadratic import LAYOUT_COLUMNS, LAYOUT_ROWS, LAYOUT_SPARSE
 from ..penalties._kernels import (
     CODE_ELASTIC_NET,
     CODE_L0,
@@ -47,31 +48,31 @@ _REDUCTION_FLAGS = {"reassoc", "contract"}
 
 @njit(cache=True, fastmath=_REDUCTION_FLAGS)
 def col_dot(X, data, indices, indptr, is_sparse, j, vec):
-    """``X_jᵀ vec`` accumulated in float64."""
+    """``X_jᵀ vec`` in float64; dense ``X`` in the columns layout (row j = column j)."""
     total = 0.0
     if is_sparse:
         for k in range(indptr[j], indptr[j + 1]):
             total += data[k] * vec[indices[k]]
     else:
-        for i in range(X.shape[0]):
-            total += X[i, j] * vec[i]
+        for i in range(X.shape[1]):
+            total += X[j, i] * vec[i]
     return total
 
 
 @njit(cache=True, fastmath=_REDUCTION_FLAGS)
 def col_axpy(X, data, indices, indptr, is_sparse, j, scale, vec):
-    """``vec += scale · X_j`` in place."""
+    """``vec += scale · X_j`` in place (columns layout or CSC)."""
     if is_sparse:
         for k in range(indptr[j], indptr[j + 1]):
             vec[indices[k]] += scale * data[k]
     else:
-        for i in range(X.shape[0]):
-            vec[i] += scale * X[i, j]
+        for i in range(X.shape[1]):
+            vec[i] += scale * X[j, i]
 
 
 @njit(cache=True)
 def residual_from(X, data, indices, indptr, is_sparse, y, v, fit_intercept, w, features, r):
-    """``r = y − Σ_{j in features} w_j X_j`` in place; returns ``vᵀr``."""
+    """``r = y − Σ_{j in features} w_j X_j`` in place (a block); returns ``vᵀr``."""
     r[:] = y
     for j in features:
         if w[j] != 0.0:
@@ -81,6 +82,114 @@ def residual_from(X, data, indices, indptr, is_sparse, y, v, fit_intercept, w, f
         for i in range(r.shape[0]):
             vr += v[i] * r[i]
     return vr
+
+
+# --------------------------------------------------------------------------- #
+# the full design, in any layout, rows scaled on the fly
+# --------------------------------------------------------------------------- #
+@njit(cache=True, fastmath=_REDUCTION_FLAGS)
+def full_gradient(layout, X, data, indices, indptr, rho, r, vr, means, scale2, fit_intercept, out):
+    """Centred gradient of every coordinate: ``−scale2·(X̂ᵀr − m·vr)``, ``X̂ = diag(rho) X``."""
+    n = r.shape[0]
+    p = out.shape[0]
+    scaled = np.empty(n)
+    for i in range(n):
+        scaled[i] = rho[i] * r[i]
+    if layout == LAYOUT_ROWS:
+        out[:] = 0.0
+        for i in range(n):
+            factor = scaled[i]
+            for j in range(p):
+                out[j] += X[i, j] * factor
+    elif layout == LAYOUT_COLUMNS:
+        for j in range(p):
+            total = 0.0
+            for i in range(n):
+                total += X[j, i] * scaled[i]
+            out[j] = total
+    else:
+        for j in range(p):
+            total = 0.0
+            for k in range(indptr[j], indptr[j + 1]):
+                total += data[k] * scaled[indices[k]]
+            out[j] = total
+    for j in range(p):
+        value = out[j]
+        if fit_intercept:
+            value -= means[j] * vr
+        out[j] = -scale2 * value
+
+
+@njit(cache=True)
+def initial_residual(layout, X, data, indices, indptr, rho, y, w, fit_intercept, r):
+    """``r = ŷ − X̂ w`` for the full design; returns ``vr = rhoᵀ r``."""
+    n = r.shape[0]
+    p = w.shape[0]
+    r[:] = y
+    support = np.flatnonzero(w)
+    if support.shape[0] > 0:
+        if layout == LAYOUT_ROWS:
+            for i in range(n):
+                total = 0.0
+                for j in support:
+                    total += X[i, j] * w[j]
+                r[i] -= rho[i] * total
+        elif layout == LAYOUT_COLUMNS:
+            for j in support:
+                for i in range(n):
+                    r[i] -= w[j] * rho[i] * X[j, i]
+        else:
+            for j in support:
+                for k in range(indptr[j], indptr[j + 1]):
+                    i = indices[k]
+                    r[i] -= w[j] * rho[i] * data[k]
+    vr = 0.0
+    if fit_intercept:
+        for i in range(n):
+            vr += rho[i] * r[i]
+    _ = p
+    return vr
+
+
+@njit(cache=True)
+def gather_block(layout, X, data, indices, indptr, rho, ws):
+    """Columns ``ws`` of ``X̂ = diag(rho) X`` as a compact block.
+
+    Dense: a C-ordered (m, n) array in the columns layout.  Sparse: CSC arrays
+    of the m columns (rows rescaled).  The unused half of the return value is
+    empty.
+    """
+    m = ws.shape[0]
+    n = rho.shape[0]
+    if layout == LAYOUT_SPARSE:
+        indptr_b = np.empty(m + 1, dtype=indptr.dtype)
+        indptr_b[0] = 0
+        for k in range(m):
+            j = ws[k]
+            indptr_b[k + 1] = indptr_b[k] + (indptr[j + 1] - indptr[j])
+        data_b = np.empty(indptr_b[m], dtype=data.dtype)
+        indices_b = np.empty(indptr_b[m], dtype=indices.dtype)
+        for k in range(m):
+            j = ws[k]
+            start = indptr_b[k]
+            for offset in range(indptr[j + 1] - indptr[j]):
+                source = indptr[j] + offset
+                i = indices[source]
+                indices_b[start + offset] = i
+                data_b[start + offset] = rho[i] * data[source]
+        return np.empty((0, 0), dtype=X.dtype), data_b, indices_b, indptr_b
+    block = np.empty((m, n), dtype=X.dtype)
+    if layout == LAYOUT_COLUMNS:
+        for k in range(m):
+            j = ws[k]
+            for i in range(n):
+                block[k, i] = rho[i] * X[j, i]
+    else:
+        for i in range(n):
+            factor = rho[i]
+            for k in range(m):
+                block[k, i] = factor * X[i, ws[k]]
+    return block, data[:0].copy(), indices[:0].copy(), indptr[:1].copy()
 
 
 @njit(cache=True, fastmath=_REDUCTION_FLAGS)
@@ -505,13 +614,13 @@ def inner_solve(
 
 @njit(cache=True)
 def working_set_cd(
+    layout,
     X,
     data,
     indices,
     indptr,
-    is_sparse,
+    rho,
     y,
-    v,
     V,
     scale2,
     means,
@@ -532,43 +641,32 @@ def working_set_cd(
 ):
     """Solve ``min_w F(w) + pen(w)`` by working-set CD with Anderson acceleration.
 
-    Outer loop: full gradient, optimality (duality gap when ``use_gap``, else
-    the largest subdifferential distance), stop if below ``tol`` (the gap is
-    compared with ``tol·y_norm2``, as scikit-learn does).  Otherwise the working
-    set is the current support plus the most violating coordinates (at least
-    ``ws_start``, twice the support size), and CD epochs with Anderson
-    extrapolation every ``anderson_k`` epochs run on it until its own largest
-    violation falls below 0.3 times the outer one.
+    Outer loop, on the full design: gradient, optimality (duality gap when
+    ``use_gap``, else the largest subdifferential distance), stop if below
+    ``tol`` (the gap is compared with ``tol·y_norm2``, as scikit-learn does).
+    Otherwise the working set is the current support plus the most violating
+    coordinates (at least ``ws_start``, twice the support size); its columns
+    are gathered into a compact block (rows scaled), and CD epochs with
+    Anderson extrapolation every ``anderson_k`` epochs run on the block until
+    its own largest violation falls below 0.3 times the outer one.  The full
+    design is only read, never copied.
 
     Returns ``(vr, r, n_epochs, stop_crit, converged)``; ``w`` is updated in place.
     """
     n_features = w.shape[0]
-    all_features = np.arange(n_features)
     r = np.empty_like(y)
-    vr = residual_from(
-        X, data, indices, indptr, is_sparse, y, v, fit_intercept, w, all_features, r
-    )
+    vr = initial_residual(layout, X, data, indices, indptr, rho, y, w, fit_intercept, r)
     grad = np.zeros(n_features)
     kkt = np.zeros(n_features)
+    all_features = np.arange(n_features)
     r_candidate = np.empty_like(y)
     threshold = tol * y_norm2 if use_gap else tol
     n_epochs = 0
     stop_crit = math.inf
     converged = False
     while True:
-        gradient_on(
-            X,
-            data,
-            indices,
-            indptr,
-            is_sparse,
-            r,
-            vr,
-            means,
-            scale2,
-            fit_intercept,
-            all_features,
-            grad,
+        full_gradient(
+            layout, X, data, indices, indptr, rho, r, vr, means, scale2, fit_intercept, grad
         )
         largest_kkt = kkt_violation(
             w, grad, lipschitz, all_features, code, params, coord_weights, kkt
@@ -597,34 +695,49 @@ def working_set_cd(
         if n_epochs >= max_epochs:
             break
         ws = build_working_set(w, kkt, ws_start)
+        m = ws.shape[0]
+        block, data_b, indices_b, indptr_b = gather_block(
+            layout, X, data, indices, indptr, rho, ws
+        )
+        w_local = np.empty(m)
+        means_local = np.empty(m)
+        lipschitz_local = np.empty(m)
+        weights_local = np.empty(m)
+        for k in range(m):
+            w_local[k] = w[ws[k]]
+            means_local[k] = means[ws[k]]
+            lipschitz_local[k] = lipschitz[ws[k]]
+            weights_local[k] = coord_weights[ws[k]]
         vr, done = inner_solve(
-            X,
-            data,
-            indices,
-            indptr,
-            is_sparse,
+            block,
+            data_b,
+            indices_b,
+            indptr_b,
+            layout == LAYOUT_SPARSE,
             y,
-            v,
+            rho,
             V,
             scale2,
-            means,
-            lipschitz,
+            means_local,
+            lipschitz_local,
             fit_intercept,
-            ws,
-            w,
+            np.arange(m),
+            w_local,
             r,
             vr,
-            grad,
-            kkt,
+            np.zeros(m),
+            np.zeros(m),
             r_candidate,
             code,
             params,
-            coord_weights,
+            weights_local,
             max_epochs - n_epochs,
             0.3 * largest_kkt,
             anderson_k,
             check_every,
         )
+        for k in range(m):
+            w[ws[k]] = w_local[k]
         n_epochs += done
     return vr, r, n_epochs, stop_crit, converged
 

@@ -64,13 +64,13 @@ def solve_cd(problem, penalty, coef_init=None, max_iter=1000, tol=1e-4, anderson
     w = np.zeros(problem.n_features) if coef_init is None else np.array(coef_init, dtype=float)
     use_gap = _cd_kernels.uses_duality_gap(code)
     vr, _, n_epochs, stop_crit, converged = _cd_kernels.working_set_cd(
-        problem.X_dense,
+        problem.layout,
+        problem.X_kernel,
         problem.data,
         problem.indices,
         problem.indptr,
-        problem.is_sparse,
+        problem.rho,
         problem.y,
-        problem.v,
         problem.V,
         problem.scale2,
         problem.means,

@@ -37,7 +37,6 @@ from ..penalties._kernels import (
     value_1d,
 )
 
-
 # --------------------------------------------------------------------------- #
 # column access
 # --------------------------------------------------------------------------- #
@@ -124,7 +123,6 @@ def full_gradient(layout, X, data, indices, indptr, rho, r, vr, means, scale2, f
 def initial_residual(layout, X, data, indices, indptr, rho, y, w, fit_intercept, r):
     """``r = ŷ − X̂ w`` for the full design; returns ``vr = rhoᵀ r``."""
     n = r.shape[0]
-    p = w.shape[0]
     r[:] = y
     support = np.flatnonzero(w)
     if support.shape[0] > 0:
@@ -147,7 +145,6 @@ def initial_residual(layout, X, data, indices, indptr, rho, y, w, fit_intercept,
     if fit_intercept:
         for i in range(n):
             vr += rho[i] * r[i]
-    _ = p
     return vr
 
 

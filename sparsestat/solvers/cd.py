@@ -11,7 +11,7 @@ from . import _cd_kernels
 __all__ = ["SolverResult", "solve_cd", "solve_gram_cd"]
 
 #: Initial working-set size and how often (in epochs) the inner loop checks itself.
-WS_START = 10
+WS_START = 30
 CHECK_EVERY = 5
 ANDERSON_K = 5
 

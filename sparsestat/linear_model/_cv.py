@@ -12,7 +12,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._base import PENALTY_NAMES, check_sample_weight, make_problem
 from ._path import alpha_max, sparse_path
-from .regression import SparseRegression
+from .regression import SparseRegression, _store_params
 
 __all__ = ["SparseRegressionCV"]
 
@@ -122,21 +122,7 @@ class SparseRegressionCV(RegressorMixin, BaseEstimator):
         solver="auto",
         verbose=0,
     ):
-        self.penalty = penalty
-        self.alphas = alphas
-        self.n_alphas = n_alphas
-        self.eps = eps
-        self.l1_ratio = l1_ratio
-        self.gamma = gamma
-        self.q = q
-        self.cv = cv
-        self.n_jobs = n_jobs
-        self.fit_intercept = fit_intercept
-        self.positive = positive
-        self.max_iter = max_iter
-        self.tol = tol
-        self.solver = solver
-        self.verbose = verbose
+        _store_params(self, locals())
 
     def _candidates(self):
         if self.penalty not in PENALTY_NAMES:

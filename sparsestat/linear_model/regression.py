@@ -197,19 +197,7 @@ class SparseRegression(RegressorMixin, BaseEstimator):
         solver="auto",
         verbose=0,
     ):
-        self.penalty = penalty
-        self.alpha = alpha
-        self.l1_ratio = l1_ratio
-        self.gamma = gamma
-        self.q = q
-        self.fit_intercept = fit_intercept
-        self.positive = positive
-        self.max_iter = max_iter
-        self.tol = tol
-        self.warm_start = warm_start
-        self.init = init
-        self.solver = solver
-        self.verbose = verbose
+        _store_params(self, locals())
 
     # -- helpers shared with the subclasses --------------------------------
     def _solver_name(self):
@@ -368,6 +356,13 @@ class SparseRegression(RegressorMixin, BaseEstimator):
         return tags
 
 
+def _store_params(estimator, params):
+    """``__init__`` only stores its arguments, under their own names."""
+    for name, value in params.items():
+        if name not in ("self", "__class__"):
+            setattr(estimator, name, value)
+
+
 def _is_foreign_array(X):
     """True for arrays of another array-API library (CuPy, array-api-strict...).
 
@@ -500,18 +495,7 @@ class Lasso(_SklearnCompatible):
         solver="auto",
         verbose=0,
     ):
-        self.alpha = alpha
-        self.fit_intercept = fit_intercept
-        self.precompute = precompute
-        self.copy_X = copy_X
-        self.max_iter = max_iter
-        self.tol = tol
-        self.warm_start = warm_start
-        self.positive = positive
-        self.random_state = random_state
-        self.selection = selection
-        self.solver = solver
-        self.verbose = verbose
+        _store_params(self, locals())
 
 
 class ElasticNet(_SklearnCompatible):
@@ -562,19 +546,7 @@ random_state, selection, solver, verbose
         solver="auto",
         verbose=0,
     ):
-        self.alpha = alpha
-        self.l1_ratio = l1_ratio
-        self.fit_intercept = fit_intercept
-        self.precompute = precompute
-        self.copy_X = copy_X
-        self.max_iter = max_iter
-        self.tol = tol
-        self.warm_start = warm_start
-        self.positive = positive
-        self.random_state = random_state
-        self.selection = selection
-        self.solver = solver
-        self.verbose = verbose
+        _store_params(self, locals())
 
 
 _SHORTCUT_PARAMS = """
@@ -610,15 +582,7 @@ class _NonconvexShortcut(_NamedPenaltyRegression):
         solver="auto",
         verbose=0,
     ):
-        self.alpha = alpha
-        self.fit_intercept = fit_intercept
-        self.positive = positive
-        self.max_iter = max_iter
-        self.tol = tol
-        self.warm_start = warm_start
-        self.init = init
-        self.solver = solver
-        self.verbose = verbose
+        _store_params(self, locals())
 
 
 class MCPRegression(_NamedPenaltyRegression):
@@ -661,16 +625,7 @@ class MCPRegression(_NamedPenaltyRegression):
         solver="auto",
         verbose=0,
     ):
-        self.alpha = alpha
-        self.gamma = gamma
-        self.fit_intercept = fit_intercept
-        self.positive = positive
-        self.max_iter = max_iter
-        self.tol = tol
-        self.warm_start = warm_start
-        self.init = init
-        self.solver = solver
-        self.verbose = verbose
+        _store_params(self, locals())
 
 
 class SCADRegression(_NamedPenaltyRegression):
@@ -712,16 +667,7 @@ class SCADRegression(_NamedPenaltyRegression):
         solver="auto",
         verbose=0,
     ):
-        self.alpha = alpha
-        self.gamma = gamma
-        self.fit_intercept = fit_intercept
-        self.positive = positive
-        self.max_iter = max_iter
-        self.tol = tol
-        self.warm_start = warm_start
-        self.init = init
-        self.solver = solver
-        self.verbose = verbose
+        _store_params(self, locals())
 
 
 class LqRegression(_NamedPenaltyRegression):
@@ -765,16 +711,7 @@ class LqRegression(_NamedPenaltyRegression):
         solver="auto",
         verbose=0,
     ):
-        self.alpha = alpha
-        self.q = q
-        self.fit_intercept = fit_intercept
-        self.positive = positive
-        self.max_iter = max_iter
-        self.tol = tol
-        self.warm_start = warm_start
-        self.init = init
-        self.solver = solver
-        self.verbose = verbose
+        _store_params(self, locals())
 
 
 class L0Regression(_NonconvexShortcut):

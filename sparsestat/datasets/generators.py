@@ -18,6 +18,8 @@ def make_sparse_regression(
     rho=0.5,
     snr=5.0,
     coef_range=(1.0, 2.0),
+    group_size=None,
+    return_groups=False,
     random_state=None,
 ):
     """Linear model ``y = X w + noise`` with a sparse ``w`` and correlated features.
@@ -39,6 +41,12 @@ def make_sparse_regression(
         Signal-to-noise ratio (``np.inf`` is not allowed; use a large value).
     coef_range : (float, float), default=(1.0, 2.0)
         Range of the magnitudes of the non-zero coefficients.
+    group_size : int, optional
+        Group-sparse truth: the features form contiguous groups of
+        ``group_size`` (label ``j // group_size``), ``n_informative`` counts the
+        active groups, and every feature of an active group is non-zero.
+    return_groups : bool, default=False
+        Also return the group label of every feature (requires ``group_size``).
     random_state : int, RandomState instance or None
 
     Returns
@@ -47,6 +55,8 @@ def make_sparse_regression(
     y : ndarray of shape (n_samples,)
     coef : ndarray of shape (n_features,)
         The true coefficients (``np.flatnonzero(coef)`` is the true support).
+    groups : ndarray of shape (n_features,)
+        Only with ``return_groups=True``: ``np.arange(n_features) // group_size``.
 
     References
     ----------
@@ -64,7 +74,14 @@ def make_sparse_regression(
     """
     n_samples = check_integer(n_samples, "n_samples", low=1)
     n_features = check_integer(n_features, "n_features", low=1)
-    n_informative = check_integer(n_informative, "n_informative", low=0, high=n_features)
+    if group_size is not None:
+        group_size = check_integer(group_size, "group_size", low=1, high=n_features)
+        n_groups = -(-n_features // group_size)
+        n_informative = check_integer(n_informative, "n_informative", low=0, high=n_groups)
+    else:
+        if return_groups:
+            raise ValueError("return_groups=True needs group_size.")
+        n_informative = check_integer(n_informative, "n_informative", low=0, high=n_features)
     rho = check_real(rho, "rho", low=0.0, high=1.0, high_inclusive=False)
     snr = check_real(snr, "snr", low=0.0, low_inclusive=False)
     low = check_real(coef_range[0], "coef_range[0]", low=0.0)
@@ -78,9 +95,14 @@ def make_sparse_regression(
         X[:, j] = rho * X[:, j - 1] + innovation_scale * rng.standard_normal(n_samples)
 
     coef = np.zeros(n_features)
-    support = rng.choice(n_features, size=n_informative, replace=False)
-    coef[support] = rng.uniform(low, high, size=n_informative) * rng.choice(
-        [-1.0, 1.0], size=n_informative
+    if group_size is None:
+        support = rng.choice(n_features, size=n_informative, replace=False)
+    else:
+        labels = np.arange(n_features) // group_size
+        active = rng.choice(labels.max() + 1, size=n_informative, replace=False)
+        support = np.flatnonzero(np.isin(labels, active))
+    coef[support] = rng.uniform(low, high, size=support.size) * rng.choice(
+        [-1.0, 1.0], size=support.size
     )
     signal = X @ coef
     # population variance of the signal: w' Sigma w with Sigma_jk = rho^|j-k|
@@ -89,4 +111,6 @@ def make_sparse_regression(
     signal_variance = float(coef[idx] @ sigma @ coef[idx]) if idx.size else 0.0
     noise_scale = np.sqrt(signal_variance / snr) if signal_variance > 0 else 1.0
     y = signal + noise_scale * rng.standard_normal(n_samples)
+    if return_groups:
+        return X, y, coef, np.arange(n_features) // group_size
     return X, y, coef

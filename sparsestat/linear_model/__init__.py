@@ -2,6 +2,7 @@
 
 from ._cv import SparseRegressionCV
 from ._path import alpha_max, sparse_path
+from .group import GroupSparseRegression, GroupSparseRegressionCV
 from .regression import (
     ElasticNet,
     L0Regression,
@@ -23,4 +24,6 @@ __all__ = [
     "L0Regression",
     "sparse_path",
     "alpha_max",
+    "GroupSparseRegression",
+    "GroupSparseRegressionCV",
 ]

@@ -37,6 +37,9 @@ class GroupPartition:
         ``np.unique`` orders the labels).
     name : str
         Parameter name used in error messages.
+    n_features : int, optional
+        The number of features the partition must describe (checked first, so
+        an index past the end is reported as such).
 
     Attributes
     ----------
@@ -50,8 +53,9 @@ class GroupPartition:
         The label of each group (``0 .. n_groups − 1`` for index lists).
     """
 
-    def __init__(self, groups, name="groups"):
+    def __init__(self, groups, name="groups", n_features=None):
         self.name = name
+        self._expected = n_features
         if groups is None:
             raise ValueError(f"{name} is required: a label per feature or a list of index arrays.")
         if isinstance(groups, numbers.Number):
@@ -71,6 +75,8 @@ class GroupPartition:
         for array in (self.grp_ptr, self.grp_idx, self.sizes, self.group_of_feature):
             array.setflags(write=False)
         self._namespace_cache = {}
+        if n_features is not None:
+            self.check_n_features(n_features, "X")
 
     def _from_index_lists(self, groups):
         name = self.name
@@ -94,6 +100,11 @@ class GroupPartition:
         if not arrays:
             raise ValueError(f"{name} must contain at least one group.")
         grp_idx = np.concatenate(arrays)
+        if self._expected is not None and grp_idx.max() >= self._expected:
+            raise ValueError(
+                f"{name} name feature {int(grp_idx.max())}, but X has {self._expected} "
+                f"features (indices 0..{self._expected - 1})."
+            )
         n_features = int(grp_idx.max()) + 1
         counts = np.bincount(grp_idx, minlength=n_features)
         if np.any(counts > 1):

@@ -170,10 +170,11 @@ class _FlatVectorPenalty(Penalty):
         xp, flat, shape = self._flat(x, check_input=check_input)
         return xp.reshape(self._prox_flat(flat, float(step), xp), shape)
 
-    def prox_numba(self, x, step):
+    def prox_numba(self, x, step, *, check_input=True):
         """Same as :meth:`prox` through the numba kernel (numpy arrays)."""
-        step = check_step(step)
-        _, flat, shape = self._flat(np.asarray(to_numpy(x)))
+        if check_input:
+            step = check_step(step)
+        _, flat, shape = self._flat(np.asarray(to_numpy(x)), check_input=check_input)
         flat = np.ascontiguousarray(flat)
         out = np.empty_like(flat)
         self._prox_numba_flat(flat, step, out)
@@ -336,6 +337,12 @@ class _EnvelopeMixin:
         return self._per_group_norm(flat - moved)
 
 
+def _top_k_sum(values, k, xp):
+    """Sum of the ``k`` largest entries (float)."""
+    ordered = xp.sort(values, descending=True)
+    return float(xp.sum(ordered[:k]))
+
+
 class SparseEnvelope(_EnvelopeMixin, _FlatVectorPenalty):
     r"""Sparse envelope function, ``pen(x) = alpha · S_k(x)``.
 
@@ -400,6 +407,13 @@ class SparseEnvelope(_EnvelopeMixin, _FlatVectorPenalty):
 
     def _per_group_norm(self, residual):
         return np.abs(residual)
+
+    def conjugate(self, y):
+        """``(alpha·S_k)*(y) = (1/(2·alpha))·(sum of the k largest y_i²)`` (any namespace)."""
+        xp, flat, _ = self._flat(y, "y")
+        if self._alpha == 0.0:
+            return 0.0 if not bool(xp.any(flat != 0)) else float("inf")
+        return _top_k_sum(flat * flat, self._k, xp) / (2.0 * self._alpha)
 
 
 class WGSEF(_EnvelopeMixin, _GroupPenalty):
@@ -513,3 +527,18 @@ class WGSEF(_EnvelopeMixin, _GroupPenalty):
     def _per_group_norm(self, residual):
         xp = get_namespace(residual)
         return np.asarray(self.partition.norms(residual, xp))
+
+    def conjugate(self, y):
+        """``(alpha·WGSEF)*(y) = (1/(2·alpha))·(sum of the k largest ||y_G||²/d_G)``.
+
+        Used for the exact duality gap ``pen(w) + pen*(−∇F(w)) + <w, ∇F(w)>`` of
+        problems with this penalty (any namespace).
+        """
+        xp, flat, _ = self._flat(y, "y")
+        norms = self.partition.norms(flat, xp)
+        if self._alpha == 0.0:
+            return 0.0 if not bool(xp.any(norms != 0)) else float("inf")
+        work = xp.float64 if supports_float64(xp) else flat.dtype
+        weights = xp.asarray(self._weights, dtype=work, device=array_device(flat))
+        scaled = xp.astype(norms, work) ** 2 / weights
+        return _top_k_sum(scaled, self._k, xp) / (2.0 * self._alpha)

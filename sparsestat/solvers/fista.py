@@ -20,7 +20,7 @@ import numpy as np
 import scipy.sparse as sp
 from array_api_compat import device as array_device
 
-from .._array_api import get_namespace, to_numpy
+from .._array_api import get_namespace, is_numpy_namespace, to_numpy
 from ..penalties import L1, ElasticNet
 from .cd import SolverResult
 
@@ -157,8 +157,10 @@ def solve_fista(
 ):
     """Minimise ``F(w) + pen(w)`` by FISTA with gradient-based adaptive restart.
 
-    Stops on the duality gap (relative to the centred ``||y||²``) for the Lasso
-    and the elastic net, and on the largest entry of the prox-gradient mapping
+    Stops on the duality gap (relative to the centred ``||y||²``) for the Lasso,
+    the elastic net and penalties with a ``conjugate`` (the envelope penalties:
+    ``pen(w) + pen*(−∇F(w)) + <w, ∇F(w)>``), and on the largest entry of the
+    prox-gradient mapping
     ``(w − prox(w − ∇F/L)) · L`` otherwise (zero exactly at fixed points).  The
     coefficients stay in the namespace and on the device of ``X``.
     """
@@ -170,7 +172,19 @@ def solve_fista(
         w = xp.zeros((problem.n_features,), dtype=X.dtype, device=dev)
     else:
         w = xp.asarray(np.asarray(to_numpy(coef_init)), dtype=X.dtype, device=dev)
-    uses_gap = isinstance(penalty, (L1, ElasticNet))
+    has_conjugate = hasattr(penalty, "conjugate")
+    uses_gap = isinstance(penalty, (L1, ElasticNet)) or has_conjugate
+    # on the CPU, a penalty with a numba prox (WGSEF: linear time) uses it
+    if is_numpy_namespace(xp) and hasattr(penalty, "_prox_numba_flat"):
+
+        def prox(x, step):
+            return penalty.prox_numba(x, step, check_input=False)
+
+    else:
+
+        def prox(x, step):
+            return penalty.prox(x, step, check_input=False)
+
     if lipschitz == 0.0:  # every column constant: w = 0 is optimal for these penalties
         zero = xp.zeros_like(w)
         return SolverResult(zero, problem.intercept(zero), 0, 0.0, True, uses_gap, "fista")
@@ -183,7 +197,7 @@ def solve_fista(
     n_iter = 0
     for n_iter in range(1, max_iter + 1):
         grad_z = problem.gradient_from_residual(problem.residual(z))
-        w_new = penalty.prox(z - step * grad_z, step, check_input=False)
+        w_new = prox(z - step * grad_z, step)
         # gradient restart: momentum is dropped when it points uphill
         if float(xp.sum((z - w_new) * (w_new - w))) > 0:
             t = 1.0
@@ -196,10 +210,14 @@ def solve_fista(
         if n_iter % CHECK_EVERY == 0 or n_iter == max_iter:
             residual = problem.residual(w)
             grad = problem.gradient_from_residual(residual)
-            if uses_gap:
+            if has_conjugate:  # Fenchel–Young gap: pen(w) + pen*(−∇F) + <w, ∇F>
+                stop_crit = max(
+                    penalty.value(w) + penalty.conjugate(-grad) + float(xp.sum(w * grad)), 0.0
+                )
+            elif uses_gap:
                 stop_crit = _gap(problem, penalty, w, grad, residual)
             else:
-                moved = penalty.prox(w - step * grad, step, check_input=False)
+                moved = prox(w - step * grad, step)
                 stop_crit = float(xp.max(xp.abs(w - moved))) * lipschitz
             if stop_crit <= threshold:
                 converged = True

@@ -1,0 +1,255 @@
+"""Group-sparse regression: cvxpy oracles, exact k, support recovery, API, errors."""
+
+import cvxpy as cp
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from sparsestat.datafits import QuadraticProblem
+from sparsestat.datasets import make_sparse_regression
+from sparsestat.linear_model import GroupSparseRegression, GroupSparseRegressionCV
+
+pytestmark = pytest.mark.filterwarnings("ignore:Solution may be inaccurate")
+
+TIGHT = {"tol_gap_abs": 1e-12, "tol_gap_rel": 1e-12, "tol_feas": 1e-12, "max_iter": 500}
+
+
+@pytest.fixture(scope="module")
+def grouped():
+    X, y, coef, groups = make_sparse_regression(
+        120, 30, 2, group_size=5, rho=0.4, snr=4.0, return_groups=True, random_state=0
+    )
+    return X, y, coef, groups
+
+
+def cvxpy_objective_parts(X, y, sample_weight, fit_intercept):
+    n, p = X.shape
+    weights = np.full(n, 1.0 / n) if sample_weight is None else sample_weight / sample_weight.sum()
+    w = cp.Variable(p)
+    b = cp.Variable() if fit_intercept else 0.0
+    datafit = 0.5 * cp.sum(cp.multiply(weights, cp.square(y - X @ w - b)))
+    return w, b, datafit
+
+
+def objective(model, X, y, sample_weight=None):
+    problem = QuadraticProblem(
+        np.asarray(X.todense()) if sp.issparse(X) else X, y, sample_weight, model.fit_intercept
+    )
+    w = model.coef_.astype(float)
+    return problem.value(w) + model.penalty_.value(w)
+
+
+def assert_matches_oracle(model, X, y, w_oracle, oracle_value, sample_weight=None):
+    """Equal to the oracle up to the solver's own error (1e-5 on coefficients).
+
+    The objective is strongly convex here (n > p, full-rank centred design);
+    interior-point solvers stop around 1e-9 in objective, so the coefficient
+    check allows sqrt(2·excess/mu) on top of 1e-5.
+    """
+    ours = objective(model, X, y, sample_weight)
+    excess = oracle_value - ours
+    assert excess >= -1e-9 * (1 + abs(ours)), (ours, oracle_value)
+    Xd = np.asarray(X.todense()) if sp.issparse(X) else X
+    centred = Xd - Xd.mean(0) if model.fit_intercept else Xd
+    mu = np.linalg.eigvalsh(centred.T @ centred / Xd.shape[0]).min()
+    allowed = 1e-5 + np.sqrt(2 * max(excess, 0.0) / mu)
+    assert np.linalg.norm(model.coef_ - w_oracle) <= allowed
+
+
+@pytest.mark.parametrize("fmt", ["dense", "csc"])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_group_lasso_matches_cvxpy(grouped, fmt, fit_intercept, weighted):
+    X, y, _, groups = grouped
+    rng = np.random.default_rng(1)
+    sample_weight = rng.uniform(0.3, 2.0, size=y.size) if weighted else None
+    group_weights = rng.uniform(0.5, 2.0, size=6)
+    group_weights[5] = 0.0  # an unpenalized group
+    alpha = 0.08
+    model = GroupSparseRegression(
+        groups=groups,
+        penalty="group_l2",
+        alpha=alpha,
+        weights=group_weights,
+        tol=1e-12,
+        max_iter=100_000,
+        fit_intercept=fit_intercept,
+    )
+    Xf = sp.csc_matrix(X) if fmt == "csc" else X
+    model.fit(Xf, y, sample_weight=sample_weight)
+    assert model.solver_ == "bcd"
+    w, b, datafit = cvxpy_objective_parts(X, y, sample_weight, fit_intercept)
+    penalty = sum(alpha * group_weights[g] * cp.norm(w[groups == g], 2) for g in range(6))
+    problem = cp.Problem(cp.Minimize(datafit + penalty))
+    problem.solve(solver=cp.CLARABEL, **TIGHT)
+    assert_matches_oracle(model, Xf, y, w.value, problem.value, sample_weight)
+    fista = GroupSparseRegression(
+        groups=groups,
+        penalty="group_l2",
+        alpha=alpha,
+        weights=group_weights,
+        tol=1e-12,
+        max_iter=100_000,
+        fit_intercept=fit_intercept,
+        solver="fista",
+    ).fit(Xf, y, sample_weight=sample_weight)
+    np.testing.assert_allclose(fista.coef_, model.coef_, atol=1e-6)
+
+
+@pytest.mark.parametrize("k", [1, 2, 4])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("weighted_groups", [False, True])
+def test_wgsef_matches_cvxpy(grouped, k, fit_intercept, weighted_groups):
+    X, y, _, groups = grouped
+    d = np.random.default_rng(2).uniform(0.5, 3.0, size=6) if weighted_groups else np.ones(6)
+    alpha = 0.3
+    model = GroupSparseRegression(
+        groups=groups,
+        penalty="wgsef",
+        k=k,
+        alpha=alpha,
+        weights=d,
+        tol=1e-13,
+        max_iter=100_000,
+        fit_intercept=fit_intercept,
+    ).fit(X, y)
+    w, b, datafit = cvxpy_objective_parts(X, y, None, fit_intercept)
+    theta = cp.Variable(6)
+    envelope = 0.5 * sum(d[g] * cp.quad_over_lin(w[groups == g], theta[g]) for g in range(6))
+    problem = cp.Problem(
+        cp.Minimize(datafit + alpha * envelope), [theta >= 0, theta <= 1, cp.sum(theta) == k]
+    )
+    problem.solve(solver=cp.CLARABEL, **TIGHT)
+    assert_matches_oracle(model, X, y, w.value, problem.value)
+    assert model.stop_crit_ <= 1e-13 * np.var(y) * 10
+
+
+@pytest.mark.parametrize("k", range(1, 7))
+def test_exact_k_keeps_exactly_k_groups(grouped, k):
+    X, y, _, groups = grouped
+    for alpha in (0.01, 0.3, 10.0):
+        model = GroupSparseRegression(
+            groups=groups, k=k, alpha=alpha, exact_k=True, tol=1e-10
+        ).fit(X, y)
+        assert model.n_active_groups_ == k
+        assert model.active_groups_.size == k
+
+
+def test_exact_k_refit_minimises_the_objective_on_its_support(grouped):
+    """On <= k groups WGSEF is a weighted ridge: the refit is its exact minimiser."""
+    X, y, _, groups = grouped
+    d = np.linspace(0.5, 2.0, 6)
+    model = GroupSparseRegression(
+        groups=groups, k=2, alpha=0.2, weights=d, exact_k=True, tol=1e-12
+    ).fit(X, y)
+    problem = QuadraticProblem(X, y, None, True)
+    grad = problem.gradient(model.coef_)
+    support = np.isin(groups, model.active_groups_)
+    ridge_grad = grad + 0.2 * d[groups] * model.coef_
+    np.testing.assert_allclose(ridge_grad[support], 0.0, atol=1e-10)
+    # and its objective is no worse than the convex solution projected on that support
+    convex = GroupSparseRegression(groups=groups, k=2, alpha=0.2, weights=d, tol=1e-12).fit(X, y)
+    projected = np.where(support, convex.coef_, 0.0)
+    value = problem.value(model.coef_) + model.penalty_.value(model.coef_)
+    assert value <= problem.value(projected) + model.penalty_.value(projected) + 1e-12
+
+
+def test_wgsef_recovers_groups_better_than_group_lasso():
+    """At the CV-chosen alpha, WGSEF with the true k finds the true groups more often."""
+    wins = {"wgsef": 0, "group_l2": 0}
+    for seed in range(6):
+        X, y, coef, groups = make_sparse_regression(
+            80, 60, 3, group_size=5, rho=0.5, snr=2.0, return_groups=True, random_state=seed
+        )
+        truth = set(np.unique(groups[coef != 0]))
+        for penalty in wins:
+            model = GroupSparseRegressionCV(
+                groups=groups,
+                penalty=penalty,
+                k=3,
+                exact_k=penalty == "wgsef",
+                n_alphas=10,
+                cv=3,
+                max_iter=5000,
+            ).fit(X, y)
+            wins[penalty] += set(model.active_groups_) == truth
+    assert wins["wgsef"] >= wins["group_l2"] + 2, wins
+
+
+def test_cv_grid_over_k(grouped):
+    X, y, _, groups = grouped
+    model = GroupSparseRegressionCV(groups=groups, k=[1, 2, 3], n_alphas=6, cv=3).fit(X, y)
+    assert model.mse_path_.shape == (3, 6, 3)
+    assert model.k_ in (1, 2, 3)
+    assert model.best_estimator_.k == model.k_
+
+
+def test_wgsef_runs_on_array_api_strict(grouped):
+    xs = pytest.importorskip("array_api_strict")
+    X, y, _, groups = grouped
+    reference = GroupSparseRegression(groups=groups, k=2, alpha=0.3, tol=1e-12).fit(X, y)
+    model = GroupSparseRegression(groups=groups, k=2, alpha=0.3, tol=1e-12).fit(
+        xs.asarray(X), xs.asarray(y)
+    )
+    assert isinstance(model.coef_, type(xs.asarray(X)))
+    np.testing.assert_allclose(np.asarray(model.coef_), reference.coef_, atol=1e-7)
+
+
+def test_groups_given_three_ways_agree(grouped):
+    X, y, _, groups = grouped
+    by_labels = GroupSparseRegression(groups=groups, k=2, alpha=0.3).fit(X, y)
+    by_lists = GroupSparseRegression(
+        groups=[np.flatnonzero(groups == g) for g in range(6)], k=2, alpha=0.3
+    ).fit(X, y)
+    by_size = GroupSparseRegression(groups=5, k=2, alpha=0.3).fit(X, y)
+    np.testing.assert_allclose(by_labels.coef_, by_lists.coef_)
+    np.testing.assert_allclose(by_labels.coef_, by_size.coef_)
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        (dict(groups=[[0, 1], [1, 2]]), "overlap"),
+        (dict(groups=[[0, 1], [3, 4]]), "no group"),
+        (dict(groups=[[0, 1], [2, 99]]), "name feature 99, but X has 30"),
+        (dict(groups=np.arange(5)), "describe 5 features"),
+        (dict(groups=5, k=0), "k must be"),
+        (dict(groups=5, k=7), "larger than the number of groups"),
+        (dict(groups=5, weights=[1.0, 2.0]), "one entry per group"),
+        (dict(groups=5, weights=[1.0, 0.0, 1.0, 1.0, 1.0, 1.0]), "positive"),
+        (dict(groups=5, penalty="group_l2", weights=-np.ones(6)), "non-negative"),
+        (dict(groups=5, penalty="lasso"), "penalty must be one of"),
+        (dict(groups=5, penalty="group_l2", exact_k=True), "exact_k"),
+        (dict(groups=5, solver="bcd"), "solver='bcd'"),
+        (dict(groups=5, alpha=-1.0), "alpha"),
+        (dict(groups=0), "groups"),
+    ],
+)
+def test_bad_input(grouped, params, match):
+    X, y, _, _ = grouped
+    with pytest.raises((ValueError, TypeError), match=match):
+        GroupSparseRegression(**params).fit(X, y)
+
+
+def expected_failures(estimator):
+    if isinstance(estimator, GroupSparseRegressionCV):
+        reason = "K-fold splits change when rows are repeated (as for LassoCV)"
+        return {
+            "check_sample_weight_equivalence_on_dense_data": reason,
+            "check_sample_weight_equivalence_on_sparse_data": reason,
+        }
+    return {}
+
+
+@parametrize_with_checks(
+    [
+        GroupSparseRegression(groups=1, k=1),
+        GroupSparseRegression(groups=2, penalty="group_l2"),
+        GroupSparseRegression(groups=1, k=1, exact_k=True),
+        GroupSparseRegressionCV(groups=1, k=1, n_alphas=4, cv=3),
+    ],
+    expected_failed_checks=expected_failures,
+)
+def test_sklearn_compatible(estimator, check):
+    check(estimator)

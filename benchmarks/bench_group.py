@@ -141,21 +141,27 @@ def wgsef_table(quick):
     pen = WGSEF(k=50, alpha=1.0, groups=groups)
     pen.prox_numba(w, 0.1)
     prox = best_of(lambda: pen.prox_numba(w, 0.1, check_input=False))
-    model = GroupSparseRegression(groups=groups, k=50, alpha=1.0, tol=1e-8, max_iter=200)
+    timings = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        start = time.perf_counter()
-        model.fit(X, y)
-        total = time.perf_counter() - start
-    per_iteration = total / model.n_iter_
+        for max_iter in (1, 201):
+            model = GroupSparseRegression(
+                groups=groups, k=50, alpha=1.0, tol=1e-12, max_iter=max_iter
+            )
+            start = time.perf_counter()
+            model.fit(X, y)
+            timings[max_iter] = time.perf_counter() - start
+    setup = timings[1]
+    per_iteration = (timings[201] - timings[1]) / 200
     print(f"  one gradient (X @ w, X.T @ r): {1e3 * gradient:8.2f} ms")
     print(
         f"  one WGSEF prox (numba):        {1e3 * prox:8.2f} ms ({prox / gradient:.2f} x gradient)"
     )
     print(
-        f"  FISTA: {model.n_iter_} iterations in {total:.2f} s, {1e3 * per_iteration:.2f} ms per "
-        f"iteration = {per_iteration / gradient:.2f} x one gradient; gap {model.stop_crit_:.1e}, "
-        f"{model.n_active_groups_} groups kept"
+        f"  FISTA: setup (validation, means, Lipschitz by power iteration) {setup:.2f} s; "
+        f"{1e3 * per_iteration:.2f} ms per iteration = {per_iteration / gradient:.2f} x one "
+        f"gradient (the duality gap every 10 iterations included); "
+        f"{model.n_active_groups_} groups kept after 201 iterations"
     )
 
 

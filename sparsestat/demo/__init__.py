@@ -16,6 +16,7 @@ from pathlib import Path
 STEPS = [
     ("Proximal operators of every penalty", "sparsestat.demo.proximal_operators"),
     ("Sparse regression on the diabetes data", "sparsestat.demo.sparse_regression"),
+    ("Pruning a network to exactly k neurons (WGSEF)", "sparsestat.demo.network_pruning"),
 ]
 
 

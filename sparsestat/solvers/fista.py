@@ -60,8 +60,13 @@ class ArrayProblem:
             self.y_mean = xp.asarray(0.0, dtype=X.dtype, device=dev)
         self.y_centred = y - self.y_mean
         self.y_norm2 = float(xp.sum(weights * self.y_centred * self.y_centred))
-        squares = _rmatvec(_squared(X), weights, xp) - self.means * self.means
-        self.column_norms = np.sqrt(np.clip(np.asarray(to_numpy(squares), dtype=float), 0, None))
+
+    @property
+    def column_norms(self):
+        """Centred column norms in the datafit's scaling (computed on demand: CEL0)."""
+        xp = self.xp
+        squares = _rmatvec(_squared(self.X), self.weights, xp) - self.means * self.means
+        return np.sqrt(np.clip(np.asarray(to_numpy(squares), dtype=float), 0, None))
 
     def residual(self, w):
         """Centred residual ``ỹ − X̃ w``."""

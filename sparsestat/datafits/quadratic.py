@@ -121,7 +121,8 @@ class QuadraticProblem:
     X : ndarray or scipy.sparse matrix of shape (n_samples, n_features)
         Validated, finite, float32 or float64.  Never copied (a non-contiguous
         dense view or a CSR matrix is converted once).
-    y : ndarray of shape (n_samples,)
+    y : ndarray of shape (n_samples,) or (n_samples, n_tasks)
+        Several columns for multitask problems (read by the multitask solver).
     sample_weight : ndarray of shape (n_samples,) or None
         Validated non-negative weights with a positive sum.
     fit_intercept : bool
@@ -160,7 +161,9 @@ class QuadraticProblem:
             self.V = float(n)
             self.scale2 = 1.0 / n
         self.v = self.rho
-        self.y = np.ascontiguousarray(self.rho * np.asarray(y, dtype=X.dtype), dtype=X.dtype)
+        y = np.asarray(y, dtype=X.dtype)
+        rho_y = self.rho if y.ndim == 1 else self.rho[:, None]
+        self.y = np.ascontiguousarray(rho_y * y, dtype=X.dtype)
         self.is_sparse = sp.issparse(X)
         if self.is_sparse:
             csc = X.tocsc(copy=False)
@@ -203,9 +206,13 @@ class QuadraticProblem:
         self.lipschitz[self.lipschitz <= 1e-12 * self.scale2 * np.maximum(raw_norms, 1e-300)] = 0.0
         y64 = self.y.astype(np.float64)
         v64 = self.v.astype(np.float64)
-        self.vy = float(v64 @ y64)
-        centred = y64 - (self.vy / self.V) * v64 if self.fit_intercept else y64
-        self.y_norm2 = float(self.scale2 * (centred @ centred))
+        if y64.ndim == 1:
+            self.vy = float(v64 @ y64)
+            centred = y64 - (self.vy / self.V) * v64 if self.fit_intercept else y64
+        else:  # several tasks (columns of y): vy per task
+            self.vy = v64 @ y64
+            centred = y64 - np.outer(v64, self.vy / self.V) if self.fit_intercept else y64
+        self.y_norm2 = float(self.scale2 * np.sum(centred * centred))
 
     @property
     def column_norms(self):

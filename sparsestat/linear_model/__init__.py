@@ -3,6 +3,7 @@
 from ._cv import SparseRegressionCV
 from ._path import alpha_max, sparse_path
 from .group import GroupSparseRegression, GroupSparseRegressionCV
+from .multitask import MultiTaskLasso, MultiTaskLassoCV, MultiTaskSparseRegression
 from .regression import (
     ElasticNet,
     L0Regression,
@@ -26,4 +27,7 @@ __all__ = [
     "alpha_max",
     "GroupSparseRegression",
     "GroupSparseRegressionCV",
+    "MultiTaskLasso",
+    "MultiTaskLassoCV",
+    "MultiTaskSparseRegression",
 ]

@@ -100,6 +100,18 @@ def row_violation(w_row, g_row, lipschitz, code, params):
 
 
 @njit(cache=True)
+def rows_violation(W, G, lipschitz, code, params, out):
+    """:func:`row_violation` of every row (0 for constant columns); returns the max."""
+    largest = 0.0
+    for j in range(W.shape[0]):
+        out[j] = (
+            0.0 if lipschitz[j] == 0.0 else row_violation(W[j], G[j], lipschitz[j], code, params)
+        )
+        largest = max(largest, out[j])
+    return largest
+
+
+@njit(cache=True)
 def rows_value(W, code, params):
     total = 0.0
     for j in range(W.shape[0]):

@@ -16,8 +16,9 @@ WS_START = 30
 
 def _violations(W, G, lipschitz, code, params):
     out = np.zeros(W.shape[0])
-    for j in np.flatnonzero(lipschitz > 0):
-        out[j] = _multitask_kernels.row_violation(W[j], G[j], lipschitz[j], code, params)
+    _multitask_kernels.rows_violation(
+        np.ascontiguousarray(W), np.ascontiguousarray(G), lipschitz, code, params, out
+    )
     return out
 
 
@@ -50,8 +51,11 @@ def solve_multitask(problem, penalty, coef_init=None, max_iter=1000, tol=1e-4, a
     n_tasks = Y.shape[1]
     W = np.zeros((n_features, n_tasks)) if coef_init is None else np.array(coef_init, dtype=float)
     rho = problem.rho.astype(np.float64)
-    R = np.ascontiguousarray(Y - rho[:, None] * np.asarray(problem.X @ W, dtype=np.float64))
-    R = R.astype(problem.dtype)
+    if np.any(W):
+        R = np.ascontiguousarray(Y - rho[:, None] * np.asarray(problem.X @ W, dtype=np.float64))
+        R = R.astype(problem.dtype)
+    else:  # cold start: no product needed
+        R = np.array(Y, dtype=problem.dtype, order="C")
     vr = rho @ R if problem.fit_intercept else np.zeros(n_tasks)
     vr = np.asarray(vr, dtype=np.float64)
     use_gap = code == CODE_L1  # the ℓ2,1 norm has a duality gap
@@ -61,7 +65,8 @@ def solve_multitask(problem, penalty, coef_init=None, max_iter=1000, tol=1e-4, a
     stop_crit = np.inf
     converged = False
     while True:
-        correlation = np.asarray(problem.X.T @ (rho[:, None] * R), dtype=np.float64)
+        scaled = rho[:, None] * R if problem.weighted else R
+        correlation = np.asarray(problem.X.T @ scaled, dtype=np.float64)
         if problem.fit_intercept:
             correlation -= np.outer(problem.means, vr)
         G = -problem.scale2 * correlation

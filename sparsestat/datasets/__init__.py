@@ -1,5 +1,6 @@
-"""Data sets: simulated sparse problems (real data loaders come with their issues)."""
+"""Data sets: simulated problems with a known sparse truth."""
 
 from .generators import make_sparse_regression
+from .multitask import MultitaskRepresentation, make_multitask_representation
 
-__all__ = ["make_sparse_regression"]
+__all__ = ["make_sparse_regression", "make_multitask_representation", "MultitaskRepresentation"]

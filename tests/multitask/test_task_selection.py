@@ -1,0 +1,107 @@
+"""TaskSelector: allocation rules, relevance recovery, the ν¹ advantage, errors."""
+
+import numpy as np
+import pytest
+
+from sparsestat.datasets import make_multitask_representation
+from sparsestat.multitask import TaskSelector
+
+
+def samples_to_reach(totals, risks, threshold):
+    """Total source samples at which the (log-log interpolated) risk hits ``threshold``."""
+    log_totals, log_risks = np.log(totals), np.log(risks)
+    for i in range(1, len(risks)):
+        if risks[i] <= threshold:
+            fraction = (np.log(threshold) - log_risks[i - 1]) / (log_risks[i] - log_risks[i - 1])
+            return float(
+                np.exp(log_totals[i - 1] + fraction * (log_totals[i] - log_totals[i - 1]))
+            )
+    return np.inf
+
+
+def run(strategy, seed, n_sources=12, rank=12, n_relevant=2, n_target=200, **kwargs):
+    truth = make_multitask_representation(
+        n_sources, 40, rank, n_relevant, noise=1.0, random_state=seed
+    )
+    target = truth.sample(-1, n_target)
+    selector = TaskSelector(
+        strategy=strategy, rank=rank, n_rounds=4, budget_per_round=10 * n_sources, **kwargs
+    ).fit_active(truth.sample, n_sources, target)
+    return truth, selector
+
+
+def test_l1_needs_fewer_source_samples_than_l2_and_uniform():
+    """The paper's claim, with a sparse ν that is identifiable (n_sources <= rank)."""
+    needed = {}
+    for strategy in ("l1", "l2", "uniform"):
+        risks = []
+        for seed in range(6):
+            truth, selector = run(strategy, seed)
+            risks.append([truth.target_excess_risk(h["target_coef"]) for h in selector.history_])
+        totals = [h["n_samples_total"] for h in selector.history_]
+        curve = np.exp(np.log(np.array(risks)).mean(axis=0))
+        needed[strategy] = samples_to_reach(totals, curve, threshold=0.5)
+    assert needed["l2"] >= 1.1 * needed["l1"], needed
+    assert needed["uniform"] >= 1.5 * needed["l1"], needed
+
+
+def test_allocation_follows_the_relevance():
+    for strategy, power in (("l1", 1.0), ("l2", 2.0)):
+        truth, selector = run(strategy, 0, floor=0.1)
+        first, second = selector.history_[0], selector.history_[1]
+        np.testing.assert_array_equal(first["samples_per_task"], 10)  # uniform first round
+        drawn = second["samples_per_task"] - first["samples_per_task"]
+        base = np.abs(first["relevance"]) ** power
+        expected = (0.9 * base / base.sum() + 0.1 / 12) * 480  # round 2 budget: 120 × 4
+        np.testing.assert_allclose(drawn, expected, atol=1.0)
+        assert drawn.sum() == 480
+    truth, selector = run("uniform", 0)
+    drawn = selector.history_[1]["samples_per_task"] - selector.history_[0]["samples_per_task"]
+    np.testing.assert_array_equal(drawn, 40)
+    assert [h["n_samples_total"] for h in selector.history_] == [120, 600, 2520, 10200]
+
+
+def test_relevant_tasks_get_the_samples_and_are_selected():
+    truth, selector = run("l1", 3)
+    relevant = np.flatnonzero(truth.nu)
+    assert set(selector.selected_tasks_) >= set(relevant)
+    per_task = selector.n_samples_per_task_
+    assert per_task[relevant].min() > 5 * np.median(np.delete(per_task, relevant))
+
+
+def test_fixed_data_fit_recovers_nu():
+    truth = make_multitask_representation(6, 30, 8, 2, noise=0.5, random_state=1)
+    sources = [truth.sample(m, 2000) for m in range(6)]
+    target = truth.sample(-1, 500)
+    selector = TaskSelector(rank=6, alpha=1e-3).fit(sources, target)  # span of 6 heads
+    np.testing.assert_allclose(selector.relevance_, truth.nu, atol=0.05)
+    assert set(selector.selected_tasks_) >= set(np.flatnonzero(truth.nu))
+    X_test, y_test = truth.sample(-1, 200)
+    assert selector.predict(X_test).shape == (200,)
+    assert truth.target_excess_risk(selector.target_coef_) < 0.05
+
+
+def test_bad_input():
+    truth = make_multitask_representation(4, 10, 2, 1, random_state=0)
+    target = truth.sample(-1, 30)
+    sources = [truth.sample(m, 20) for m in range(4)]
+    bad_sources = sources[:3] + [(np.ones((20, 9)), np.ones(20))]
+    with pytest.raises(ValueError, match="9 features but the other tasks have 10"):
+        TaskSelector(rank=2).fit(bad_sources, target)
+    with pytest.raises(ValueError, match="returned 3 rows instead of"):
+        TaskSelector(rank=2).fit_active(lambda t, n: truth.sample(t, 3), 4, target)
+    with pytest.raises(ValueError, match="features but the other tasks"):
+        TaskSelector(rank=2).fit_active(lambda t, n: (np.ones((n, 5)), np.ones(n)), 4, target)
+    with pytest.raises(ValueError, match="one value per row"):
+        TaskSelector(rank=2).fit_active(lambda t, n: (np.ones((n, 10)), np.ones(n + 1)), 4, target)
+    for params, match in (
+        (dict(budget_per_round=0), "budget_per_round"),
+        (dict(n_rounds=0), "n_rounds"),
+        (dict(strategy="l0"), "strategy"),
+        (dict(floor=1.5), "floor"),
+        (dict(rank=5), "rank=5 exceeds"),
+    ):
+        with pytest.raises(ValueError, match=match):
+            TaskSelector(**params).fit(sources, target)
+    with pytest.raises(TypeError, match="callable"):
+        TaskSelector(rank=2).fit_active("not a function", 4, target)

@@ -52,7 +52,7 @@ class MultitaskRepresentation:
         return self.B @ self.W[:, task]
 
     def sample(self, task, n):
-        """``n`` samples ``(X, y)`` of source ``task`` (0-based), or of the target if ``task`` is -1.
+        """``n`` samples ``(X, y)`` of source ``task`` (0-based; -1 for the target).
 
         Inputs are standard Gaussian, so the excess risk of a coefficient vector
         ``c`` on the target is ``||c − θ_target||²``.

@@ -7,13 +7,23 @@ penalties
     for the CPU solvers, array-API code for numpy / CuPy / array-api-strict).
 linear_model
     Sparse regression estimators, regularization paths and cross-validation.
+multitask
+    Source-task selection for multitask representation learning.
 datasets
     Simulated problems with a known sparse truth.
 """
 
-from . import datasets, linear_model, penalties
+from . import datasets, linear_model, multitask, penalties
 from ._array_api import get_namespace, to_numpy
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["datasets", "linear_model", "penalties", "get_namespace", "to_numpy", "__version__"]
+__all__ = [
+    "datasets",
+    "linear_model",
+    "multitask",
+    "penalties",
+    "get_namespace",
+    "to_numpy",
+    "__version__",
+]

@@ -17,6 +17,7 @@ STEPS = [
     ("Proximal operators of every penalty", "sparsestat.demo.proximal_operators"),
     ("Sparse regression on the diabetes data", "sparsestat.demo.sparse_regression"),
     ("Pruning a network to exactly k neurons (WGSEF)", "sparsestat.demo.network_pruning"),
+    ("Multitask: shared supports and source-task selection", "sparsestat.demo.multitask"),
 ]
 
 

@@ -1,0 +1,5 @@
+"""Sparse coding and dictionary learning beyond ℓ1."""
+
+from .sparse_coding import SparseCoder, sparse_encode
+
+__all__ = ["sparse_encode", "SparseCoder"]

@@ -6,7 +6,7 @@ import numpy as np
 
 from ._array_api import to_numpy
 
-__all__ = ["plot_proximal_operators"]
+__all__ = ["plot_proximal_operators", "plot_dictionary", "plot_sparsity_error"]
 
 
 def plot_proximal_operators(penalties, grid=None, step=1.0, axes=None):
@@ -54,4 +54,79 @@ def plot_proximal_operators(penalties, grid=None, step=1.0, axes=None):
     value_axis.set_ylim(bottom=0)
     value_axis.grid(alpha=0.3)
     figure.tight_layout()
+    return figure
+
+
+def plot_dictionary(components, patch_shape, n_cols=None, ax=None, title=None):
+    """Draw dictionary atoms as a grid of image patches.
+
+    Parameters
+    ----------
+    components : array of shape (n_components, height·width)
+        The atoms (any array library; moved to the host).
+    patch_shape : (int, int)
+    n_cols : int, optional
+        Atoms per row (default: about the square root of their number).
+    ax : matplotlib Axes, optional
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    atoms = np.asarray(to_numpy(components), dtype=float)
+    height, width = patch_shape
+    if atoms.shape[1] != height * width:
+        raise ValueError(
+            f"atoms have {atoms.shape[1]} entries, not {height}×{width} = {height * width}."
+        )
+    n_atoms = atoms.shape[0]
+    n_cols = n_cols or int(np.ceil(np.sqrt(n_atoms)))
+    n_rows = int(np.ceil(n_atoms / n_cols))
+    canvas = np.full((n_rows * (height + 1) + 1, n_cols * (width + 1) + 1), np.nan)
+    for index, atom in enumerate(atoms):
+        row, col = divmod(index, n_cols)
+        scale = np.max(np.abs(atom)) or 1.0
+        canvas[
+            1 + row * (height + 1) : 1 + row * (height + 1) + height,
+            1 + col * (width + 1) : 1 + col * (width + 1) + width,
+        ] = atom.reshape(height, width) / scale
+    if ax is None:
+        figure, ax = plt.subplots(figsize=(0.35 * n_cols + 1, 0.35 * n_rows + 1))
+    else:
+        figure = ax.figure
+    ax.imshow(canvas, cmap="gray", vmin=-1, vmax=1, interpolation="nearest")
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title)
+    return figure
+
+
+def plot_sparsity_error(curves, ax=None):
+    """Reconstruction error against the fraction of active units, one curve per label.
+
+    Parameters
+    ----------
+    curves : dict of str -> (sparsity, error) sequences
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        figure, ax = plt.subplots(figsize=(6, 4))
+    else:
+        figure = ax.figure
+    for label, (sparsity, error) in curves.items():
+        order = np.argsort(sparsity)
+        ax.loglog(np.asarray(sparsity)[order], np.asarray(error)[order], marker="o", label=label)
+    ax.set_xlabel("fraction of active units")
+    ax.set_ylabel("relative reconstruction error")
+    ax.grid(alpha=0.3, which="both")
+    ax.legend()
     return figure

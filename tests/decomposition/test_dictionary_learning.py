@@ -1,0 +1,133 @@
+"""Dictionary learning: atom recovery, the V1 direction, patches, API, errors."""
+
+import numpy as np
+import pytest
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from sparsestat.datasets import load_image_patches, whitening_filter
+from sparsestat.decomposition import DictionaryLearning, sparse_encode
+
+pytestmark = pytest.mark.filterwarnings("ignore:sparse_encode")
+
+
+@pytest.fixture(scope="module")
+def planted():
+    rng = np.random.default_rng(0)
+    k, d, n = 12, 20, 3000
+    D = rng.standard_normal((k, d))
+    D /= np.linalg.norm(D, axis=1, keepdims=True)
+    codes = np.zeros((n, k))
+    for i in range(n):
+        chosen = rng.choice(k, 3, replace=False)
+        codes[i, chosen] = rng.uniform(1, 2, 3) * rng.choice([-1, 1], 3)
+    return codes @ D + 0.01 * rng.standard_normal((n, d)), D
+
+
+@pytest.mark.parametrize("penalty, alpha", [("l1", 0.2), ("half", 0.1), ("l0", 0.1)])
+def test_recovers_the_planted_atoms(planted, penalty, alpha):
+    X, D = planted
+    model = DictionaryLearning(12, penalty=penalty, alpha=alpha, n_epochs=30, random_state=0).fit(
+        X
+    )
+    match = np.abs(model.components_ @ D.T).max(axis=0)  # best match per true atom
+    assert match.mean() > 0.95, match
+    np.testing.assert_allclose(np.linalg.norm(model.components_, axis=1), 1.0)
+    assert model.error_[-1] < model.error_[0]
+    codes = model.transform(X[:50])
+    assert codes.shape == (50, 12)
+    np.testing.assert_allclose(model.inverse_transform(codes), codes @ model.components_)
+
+
+def test_partial_fit_streams(planted):
+    X, D = planted
+    model = DictionaryLearning(12, penalty="l1", alpha=0.2, random_state=0)
+    for _ in range(20):
+        for start in range(0, 3000, 256):
+            model.partial_fit(X[start : start + 256])
+    assert np.abs(model.components_ @ D.T).max(axis=0).mean() > 0.95
+    assert model.n_steps_ == 20 * 12
+
+
+def test_array_api_strict(planted):
+    xs = pytest.importorskip("array_api_strict")
+    X, _ = planted
+    model = DictionaryLearning(
+        6,
+        penalty="l1",
+        alpha=0.3,
+        n_epochs=2,
+        batch_size=500,
+        transform_max_iter=50,
+        random_state=0,
+    ).fit(xs.asarray(X[:1000]))
+    assert isinstance(model.components_, type(xs.asarray(X)))
+    assert model.components_.shape == (6, 20)
+
+
+def test_dict_init_is_not_modified(planted):
+    X, D = planted
+    start = D.copy()
+    DictionaryLearning(12, alpha=0.2, n_epochs=1, dict_init=start).fit(X)
+    np.testing.assert_array_equal(start, D)
+
+
+def test_image_patches_are_whitened_and_centred():
+    patches = load_image_patches(patch_size=8, n_patches=4000, random_state=0)
+    assert patches.shape == (4000, 64)
+    np.testing.assert_allclose(patches.mean(axis=1), 0.0, atol=1e-12)
+    # whitening flattens the 1/f² power spectrum of natural images (below the
+    # filter's cutoff, which removes the highest frequencies)
+    raw = load_image_patches(patch_size=8, n_patches=4000, whiten=False, random_state=0)
+
+    def low_to_mid_power(p):
+        power = np.mean(np.abs(np.fft.fft2(p.reshape(-1, 8, 8))) ** 2, axis=0)
+        return power[0, 1] / power[0, 2]
+
+    assert low_to_mid_power(patches) < low_to_mid_power(raw) / 2
+    filt = whitening_filter((32, 32))
+    assert filt[0, 0] == 0.0 and filt.max() > 0
+
+
+@pytest.mark.slow
+def test_v1_direction_l0_and_cel0_reconstruct_better_than_l1_at_matched_sparsity():
+    """Rentzeperis et al.: at equal sparsity, ℓ0-type codes reconstruct better than ℓ1."""
+    patches = load_image_patches(patch_size=8, n_patches=3000, random_state=1)
+    dictionary = (
+        DictionaryLearning(128, penalty="l1", alpha=0.3, n_epochs=3, random_state=0)
+        .fit(patches)
+        .components_
+    )
+    target = 0.05  # fraction of active units
+    errors = {}
+    for penalty in ("l1", "l0", "cel0"):
+        low, high = 1e-4, 10.0
+        for _ in range(30):  # bisection on alpha (log scale) to match the sparsity
+            alpha = np.sqrt(low * high)
+            codes = sparse_encode(patches, dictionary, penalty=penalty, alpha=alpha, max_iter=300)
+            density = np.mean(codes != 0)
+            low, high = (alpha, high) if density > target else (low, alpha)
+        residual = patches - codes @ dictionary
+        errors[penalty] = np.sum(residual**2) / np.sum(patches**2)
+        assert abs(density - target) < 0.01
+    assert errors["l0"] < 0.8 * errors["l1"], errors
+    assert errors["cel0"] < 0.8 * errors["l1"], errors
+
+
+def test_bad_input(planted):
+    X, _ = planted
+    with pytest.raises(ValueError, match="dict_init must have shape"):
+        DictionaryLearning(5, dict_init=np.ones((4, 20))).fit(X)
+    with pytest.raises(ValueError, match="batch_size"):
+        DictionaryLearning(5, batch_size=0).fit(X)
+    with pytest.raises(ValueError, match="forget"):
+        DictionaryLearning(5, forget=1.0).fit(X)
+    with pytest.raises(ValueError, match="penalty must be one of"):
+        DictionaryLearning(5, penalty="l2").fit(X)
+    model = DictionaryLearning(5, n_epochs=1).fit(X)
+    with pytest.raises(ValueError, match="features"):
+        model.transform(X[:, :5])
+
+
+@parametrize_with_checks([DictionaryLearning(n_components=3, alpha=0.1, n_epochs=2)])
+def test_sklearn_compatible(estimator, check):
+    check(estimator)

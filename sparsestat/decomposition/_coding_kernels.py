@@ -29,10 +29,12 @@ def gram_cd_codes(G, C, R, code, params, coord_weights, max_iter, tol, n_iter, c
     grad = np.empty(k)
     for s in range(n_signals):
         for j in range(k):
-            total = -C[s, j]
-            for m in range(k):
-                total += G[j, m] * R[s, m]
-            grad[j] = total
+            grad[j] = -C[s, j]
+        for m in range(k):  # warm start: add G r over the non-zeros only
+            if R[s, m] != 0.0:
+                value = R[s, m]
+                for j in range(k):
+                    grad[j] += G[m, j] * value
         done = False
         passes = 0
         for _ in range(max_iter):

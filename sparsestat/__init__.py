@@ -7,19 +7,22 @@ penalties
     for the CPU solvers, array-API code for numpy / CuPy / array-api-strict).
 linear_model
     Sparse regression estimators, regularization paths and cross-validation.
+decomposition
+    Sparse coding and dictionary learning with ℓ1, ℓ0, ℓ1/2, ℓ2/3, ℓq and CEL0.
 multitask
     Source-task selection for multitask representation learning.
 datasets
     Simulated problems with a known sparse truth.
 """
 
-from . import datasets, linear_model, multitask, penalties
+from . import datasets, decomposition, linear_model, multitask, penalties
 from ._array_api import get_namespace, to_numpy
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
     "datasets",
+    "decomposition",
     "linear_model",
     "multitask",
     "penalties",

@@ -2,9 +2,12 @@ r"""Mini-batch dictionary learning with ℓ1, ℓ0, ℓ1/2, ℓ2/3, ℓq and CEL
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from array_api_compat import device as array_device
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -75,6 +78,9 @@ class DictionaryLearning(TransformerMixin, BaseEstimator):
         Epochs run.
     n_steps_ : int
         Batches processed (fit and partial_fit).
+    n_unconverged_ : int
+        Signals whose encoding hit ``transform_max_iter`` during learning (no
+        warning inside the loop; a few are harmless, many suggest raising it).
 
     References
     ----------
@@ -161,20 +167,24 @@ class DictionaryLearning(TransformerMixin, BaseEstimator):
         self._A = xp.zeros((n_components, n_components), dtype=X.dtype, device=array_device(X))
         self._B = xp.zeros((n_components, n_features), dtype=X.dtype, device=array_device(X))
         self.n_steps_ = 0
+        self.n_unconverged_ = 0
 
     def _step(self, batch, xp, rng):
-        codes = sparse_encode(
-            batch,
-            self.components_,
-            penalty=self.penalty,
-            alpha=self.alpha,
-            q=self.q,
-            max_iter=self.transform_max_iter,
-            tol=self.transform_tol,
-            positive=self.positive,
-            n_jobs=self.n_jobs,
-            return_info=True,
-        )[0]
+        with warnings.catch_warnings():  # counted in n_unconverged_ instead
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            codes, info = sparse_encode(
+                batch,
+                self.components_,
+                penalty=self.penalty,
+                alpha=self.alpha,
+                q=self.q,
+                max_iter=self.transform_max_iter,
+                tol=self.transform_tol,
+                positive=self.positive,
+                n_jobs=self.n_jobs,
+                return_info=True,
+            )
+        self.n_unconverged_ += int(np.sum(~info["converged"]))
         forget = check_real(self.forget, "forget", low=0.0, high=1.0, high_inclusive=False)
         scale = 1.0 / batch.shape[0]
         self._A = forget * self._A + scale * xp.matmul(xp.matrix_transpose(codes), codes)

@@ -18,6 +18,7 @@ STEPS = [
     ("Sparse regression on the diabetes data", "sparsestat.demo.sparse_regression"),
     ("Pruning a network to exactly k neurons (WGSEF)", "sparsestat.demo.network_pruning"),
     ("Multitask: shared supports and source-task selection", "sparsestat.demo.multitask"),
+    ("Sparse coding of natural images beyond l1", "sparsestat.demo.sparse_coding"),
 ]
 
 

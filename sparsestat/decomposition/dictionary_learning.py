@@ -12,20 +12,11 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._array_api import get_namespace, is_numpy_namespace, to_numpy
+from .._progress import progress
 from .._validation import check_finite_array, check_integer, check_real
 from .sparse_coding import sparse_encode
 
 __all__ = ["DictionaryLearning"]
-
-
-def _progress(iterable, verbose, total, description):
-    if not verbose:
-        return iterable
-    try:
-        from tqdm.auto import tqdm
-    except ImportError:  # tqdm is optional: fall back to plain prints
-        return iterable
-    return tqdm(iterable, total=total, desc=description)
 
 
 class DictionaryLearning(TransformerMixin, BaseEstimator):
@@ -222,7 +213,7 @@ class DictionaryLearning(TransformerMixin, BaseEstimator):
         self._initialize(X, xp, rng)
         self.error_, self.sparsity_ = [], []
         n_samples = X.shape[0]
-        for _ in _progress(range(n_epochs), self.verbose, n_epochs, "dictionary learning"):
+        for _ in progress(range(n_epochs), self.verbose, n_epochs, "dictionary learning"):
             order = xp.asarray(rng.permutation(n_samples), device=array_device(X))
             errors, densities = [], []
             for start in range(0, n_samples, batch_size):

@@ -1,0 +1,18 @@
+"""DAG structure learning: CoLiDE on DAGMA's log-det path, simulation and metrics."""
+
+from .acyclicity import is_dag, logdet_acyclicity, to_dag, topological_order
+from .colide import CoLiDE
+from .metrics import dag_metrics
+from .simulate import simulate_dag, simulate_linear_sem, simulate_parameters
+
+__all__ = [
+    "CoLiDE",
+    "logdet_acyclicity",
+    "is_dag",
+    "topological_order",
+    "to_dag",
+    "dag_metrics",
+    "simulate_dag",
+    "simulate_parameters",
+    "simulate_linear_sem",
+]

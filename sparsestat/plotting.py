@@ -6,7 +6,12 @@ import numpy as np
 
 from ._array_api import to_numpy
 
-__all__ = ["plot_proximal_operators", "plot_dictionary", "plot_sparsity_error"]
+__all__ = [
+    "plot_proximal_operators",
+    "plot_dictionary",
+    "plot_sparsity_error",
+    "plot_adjacency",
+]
 
 
 def plot_proximal_operators(penalties, grid=None, step=1.0, axes=None):
@@ -129,4 +134,51 @@ def plot_sparsity_error(curves, ax=None):
     ax.set_ylabel("relative reconstruction error")
     ax.grid(alpha=0.3, which="both")
     ax.legend()
+    return figure
+
+
+def plot_adjacency(adjacency, reference=None, labels=None, ax=None, title=None):
+    """Draw a weighted adjacency matrix; optionally mark the edges of a reference graph.
+
+    Parameters
+    ----------
+    adjacency : array of shape (d, d)
+        ``adjacency[i, j]`` is the weight of the edge ``i → j`` (row = cause,
+        column = effect); drawn on a symmetric blue-red scale, zeros white.
+    reference : array of shape (d, d), optional
+        True graph: its edges are outlined (black squares), so hits, misses
+        and false edges can be read off.
+    labels : list of str, optional
+        Node names for the ticks.
+    ax : matplotlib Axes, optional
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
+
+    from ._array_api import to_numpy
+
+    adjacency = np.asarray(to_numpy(adjacency), dtype=float)
+    if ax is None:
+        figure, ax = plt.subplots(figsize=(4.5, 4))
+    else:
+        figure = ax.figure
+    limit = max(float(np.max(np.abs(adjacency))), 1e-12)
+    image = ax.imshow(adjacency, cmap="RdBu_r", vmin=-limit, vmax=limit)
+    figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
+    if reference is not None:
+        for i, j in zip(*np.nonzero(np.asarray(to_numpy(reference))), strict=True):
+            ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, lw=1.2, ec="black"))
+    d = adjacency.shape[0]
+    if labels is not None:
+        ax.set_xticks(range(d), labels, rotation=90, fontsize=7)
+        ax.set_yticks(range(d), labels, fontsize=7)
+    ax.set_xlabel("effect")
+    ax.set_ylabel("cause")
+    if title:
+        ax.set_title(title)
     return figure

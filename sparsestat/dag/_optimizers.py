@@ -124,7 +124,7 @@ def owlqn_stage(W, covariance, *, mu, s, alpha, variance, floor, max_iter, tol, 
     initial inverse Hessian, taken along the pseudo-gradient of the ℓ1 term
     and projected back on the orthant of the current point; a backtracking
     line search also rejects points outside the domain of ``h_s``.  Stops when
-    the objective decreases by less than ``tol·max(1, |F|)`` over
+    the objective decreases by less than ``tol·|F|`` over
     ``_PATIENCE`` consecutive iterations.
     """
     weight = mu * alpha
@@ -183,7 +183,7 @@ def owlqn_stage(W, covariance, *, mu, s, alpha, variance, floor, max_iter, tol, 
                 pairs.pop(0)
         decrease = objective - objective_trial
         W, gradient, objective = trial, gradient_trial, objective_trial
-        quiet = quiet + 1 if decrease <= tol * max(1.0, abs(objective)) else 0
+        quiet = quiet + 1 if decrease <= tol * abs(objective) else 0
         if quiet >= _PATIENCE:
             break
     return W, n_iter, objective

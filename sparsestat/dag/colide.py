@@ -76,7 +76,7 @@ class CoLiDE(BaseEstimator):
         for Adam.
     tol : float or None, default=None
         OWL-QN: stop a stage when the objective decreases by less than
-        ``tol·max(1, |F|)`` five iterations in a row (None: 1e-8).  Adam:
+        ``tol·|F|`` five iterations in a row (None: 1e-8).  Adam:
         relative objective change between two checkpoints (None: 1e-6, the
         reference value).
     learning_rate : float, default=3e-4

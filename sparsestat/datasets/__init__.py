@@ -3,6 +3,7 @@
 from .generators import make_sparse_regression
 from .loaders import load_image_patches, whitening_filter
 from .multitask import MultitaskRepresentation, make_multitask_representation
+from .sachs import SACHS_CONSENSUS_EDGES, load_sachs
 
 __all__ = [
     "make_sparse_regression",
@@ -10,4 +11,6 @@ __all__ = [
     "MultitaskRepresentation",
     "load_image_patches",
     "whitening_filter",
+    "load_sachs",
+    "SACHS_CONSENSUS_EDGES",
 ]

@@ -19,6 +19,7 @@ STEPS = [
     ("Pruning a network to exactly k neurons (WGSEF)", "sparsestat.demo.network_pruning"),
     ("Multitask: shared supports and source-task selection", "sparsestat.demo.multitask"),
     ("Sparse coding of natural images beyond l1", "sparsestat.demo.sparse_coding"),
+    ("DAG learning with CoLiDE on the Sachs data", "sparsestat.demo.dag"),
 ]
 
 

@@ -1,0 +1,77 @@
+"""
+CoLiDE: learning a DAG with its noise levels
+============================================
+
+CoLiDE (Saboksayr, Mateos and Tepper, ICLR 2024) learns the weighted adjacency
+``W`` of a linear structural equation model ``X = XW + Z`` together with the
+noise scales.  With heteroscedastic noise (one variance per node) the
+non-equal-variance variant ``CoLiDE-NV`` estimates one scale per node, where
+``CoLiDE-EV`` assumes a common one.
+
+We simulate a random Erdős–Rényi DAG, fit both variants, and draw the true and
+estimated adjacency matrices side by side; then we run CoLiDE on the Sachs et
+al. (2005) protein-signalling data that ships with sparsestat.
+"""
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from sparsestat.dag import (
+    CoLiDE,
+    dag_metrics,
+    simulate_dag,
+    simulate_linear_sem,
+    simulate_parameters,
+)
+from sparsestat.datasets import load_sachs
+from sparsestat.plotting import plot_adjacency
+
+# %%
+# Simulated data: 15 nodes, 30 edges, noise variances drawn in [0.5, 10]
+d = 15
+B = simulate_dag(d, 2 * d, "ER", random_state=1)
+W = simulate_parameters(B, random_state=1)
+noise_scale = np.sqrt(np.random.default_rng(1).uniform(0.5, 10.0, d))
+X = simulate_linear_sem(W, 1000, noise_scale=noise_scale, random_state=1)
+
+models = {variance: CoLiDE(variance=variance).fit(X) for variance in ("nv", "ev")}
+for variance, model in models.items():
+    m = dag_metrics(B, model.adjacency_)
+    print(
+        f"CoLiDE-{variance.upper()}: SHD {m['shd']}, TPR {m['tpr']:.2f}, FDR {m['fdr']:.2f}, "
+        f"{model.n_iter_} iterations"
+    )
+print("true noise scales     ", np.round(noise_scale, 2))
+print("CoLiDE-NV's estimates ", np.round(models["nv"].noise_scale_, 2))
+print(f"CoLiDE-EV's single one  {models['ev'].noise_scale_:.2f}")
+
+# %%
+# True graph (left) and the estimates; black squares mark the true edges.
+fig, axes = plt.subplots(1, 3, figsize=(13, 4))
+plot_adjacency(W, ax=axes[0], title="true W")
+plot_adjacency(models["nv"].adjacency_, reference=B, ax=axes[1], title="CoLiDE-NV")
+plot_adjacency(models["ev"].adjacency_, reference=B, ax=axes[2], title="CoLiDE-EV")
+fig.tight_layout()
+
+# %%
+# Sachs protein-signalling data
+# -----------------------------
+# 853 observational single-cell measurements of 11 proteins; the ground truth
+# is the 17-edge consensus network.  The intensities are used as measured (not
+# standardised: standardising erases the scale differences between nodes that
+# the noise model relies on).
+sachs = load_sachs()
+model = CoLiDE(variance="nv").fit(sachs.data)
+m = dag_metrics(sachs.adjacency, model.adjacency_)
+print(
+    f"Sachs: SHD {m['shd']}, {m['true_positives']} correct edges, {m['reversed']} reversed, "
+    f"{m['n_edges']} estimated of 17"
+)
+fig = plot_adjacency(
+    np.sign(model.adjacency_),
+    reference=sachs.adjacency,
+    labels=sachs.feature_names,
+    title="Sachs: CoLiDE-NV (sign) vs consensus (squares)",
+)
+fig.tight_layout()
+plt.show()

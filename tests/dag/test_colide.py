@@ -43,15 +43,20 @@ def test_noise_scales_are_the_minimisers(variance):
     np.testing.assert_allclose(residual_diag, np.diag(R), rtol=1e-12)
     if variance == "ev":
         joint = minimize_scalar(
-            lambda s: np.trace(R) / (2 * s) + 8 * s / 2, bounds=(1e-6, 1e3), method="bounded",
+            lambda s: np.trace(R) / (2 * s) + 8 * s / 2,
+            bounds=(1e-6, 1e3),
+            method="bounded",
             options={"xatol": 1e-12},
         )
         assert float(sigma) == pytest.approx(joint.x, rel=1e-6)
         assert float(sigma) == pytest.approx(np.sqrt(np.trace(R) / 8), rel=1e-14)
     else:
         joint = minimize(
-            lambda s: 0.5 * np.sum(np.diag(R) / s + s), np.ones(8), bounds=[(1e-6, None)] * 8,
-            method="L-BFGS-B", options={"ftol": 1e-15, "gtol": 1e-12},
+            lambda s: 0.5 * np.sum(np.diag(R) / s + s),
+            np.ones(8),
+            bounds=[(1e-6, None)] * 8,
+            method="L-BFGS-B",
+            options={"ftol": 1e-15, "gtol": 1e-12},
         )
         np.testing.assert_allclose(sigma, joint.x, rtol=1e-4)
         np.testing.assert_allclose(sigma, np.sqrt(np.diag(R)), rtol=1e-14)
@@ -153,9 +158,7 @@ def test_fit_from_covariance_equals_fit_from_data(variance):
     )
     # np.cov rounds differently from the centred product: the stages stop at a
     # relative objective change of 1e-8, so the raw estimates agree to ~1e-3
-    np.testing.assert_allclose(
-        from_statistics.raw_adjacency_, from_data.raw_adjacency_, atol=1e-2
-    )
+    np.testing.assert_allclose(from_statistics.raw_adjacency_, from_data.raw_adjacency_, atol=1e-2)
     np.testing.assert_array_equal(from_statistics.adjacency_ != 0, from_data.adjacency_ != 0)
 
 

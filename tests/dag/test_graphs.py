@@ -58,8 +58,8 @@ def test_h_gradient_matches_finite_differences():
         W0 = rng.normal(scale=0.2, size=(d, d))
         flat = W0.ravel()
         error = check_grad(
-            lambda w: logdet_acyclicity(w.reshape(d, d), s),
-            lambda w: logdet_acyclicity(w.reshape(d, d), s, return_gradient=True)[1].ravel(),
+            lambda w, s=s: logdet_acyclicity(w.reshape(d, d), s),
+            lambda w, s=s: logdet_acyclicity(w.reshape(d, d), s, return_gradient=True)[1].ravel(),
             flat,
         )
         gradient = logdet_acyclicity(W0, s, return_gradient=True)[1]
@@ -240,7 +240,9 @@ def test_metrics_never_exceed_one():
         both = np.triu((B + B.T) > 0, 1)
         est = np.triu((E + E.T) > 0, 1)
         orientation = sum(
-            1 for i, j in itertools.permutations(range(6), 2) if E[i, j] and B[j, i] and not B[i, j]
+            1
+            for i, j in itertools.permutations(range(6), 2)
+            if E[i, j] and B[j, i] and not B[i, j]
         )
         assert m["shd"] == (both != est).sum() + orientation + int(np.trace(E))
 

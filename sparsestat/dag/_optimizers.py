@@ -13,6 +13,13 @@ Two solvers for one stage:
   every step, a relative-objective check every ``checkpoint`` iterations,
   learning-rate halving when a step leaves the domain), kept so published
   numbers can be reproduced.
+
+Known limitation (to work on): with an ill-conditioned covariance the first,
+large-``mu`` stages can take thousands of OWL-QN iterations, because the
+limited memory does not capture the curvature of ``h_s`` around the dense,
+self-loop-heavy early iterates.  Candidates: a truncated-Newton stage using
+exact Hessian-vector products of ``h_s`` (two matrix products each), and one LU
+factorisation for both the inverse and the log-determinant.
 """
 
 from __future__ import annotations

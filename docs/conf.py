@@ -25,9 +25,11 @@ autosummary_generate = True
 # inherited methods are documented down to (not including) scikit-learn's bases
 autodoc_default_options = {
     "members": True,
-    "inherited-members": "BaseEstimator,RegressorMixin,TransformerMixin,_MetadataRequester",
+    "inherited-members": "BaseEstimator,RegressorMixin,TransformerMixin,_MetadataRequester,"
+    "_SetOutputMixin",
     "exclude-members": "set_fit_request,set_score_request,set_predict_request,"
-    "get_metadata_routing,set_transform_request",
+    "get_metadata_routing,set_transform_request,set_partial_fit_request,"
+    "set_inverse_transform_request,set_output",
 }
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False

@@ -1,7 +1,7 @@
 """
-============================================================
+===============================================================
 Beyond ℓ1 sparse coding in V1: ℓ0, ℓ1/2 and CEL0 dictionaries
-============================================================
+===============================================================
 
 Olshausen and Field's model of the primary visual cortex explains an image
 patch ``x`` as a sparse combination ``r D`` of learned atoms, minimising

@@ -11,13 +11,14 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from .._array_api import get_namespace, is_numpy_namespace, supports_float64, to_numpy
 from .._progress import progress
 from .._validation import check_finite_array, check_integer, check_real
+from ._colide_kernels import adam_stage_kernel
 from ._optimizers import adam_stage, owlqn_stage, stage_objective
 from ._score import noise_scales
 from .acyclicity import _acyclicity_parts, to_dag, topological_order
 
 __all__ = ["CoLiDE"]
 
-_OPTIMIZERS = ("auto", "owlqn", "adam")
+_OPTIMIZERS = ("auto", "adam", "owlqn")
 # noise scales are floored at this fraction of the largest marginal standard deviation
 _RELATIVE_SCALE_FLOOR = 1e-8
 # Adam settings of the reference implementation
@@ -63,14 +64,18 @@ class CoLiDE(BaseEstimator):
         float means one stage).  When the warm start lies outside the domain
         of a stage, its ``s`` is raised by 0.1 until it does not (the
         reference rule); ``s_`` records the values used.
-    optimizer : {"auto", "owlqn", "adam"}, default="auto"
-        ``"owlqn"`` (what ``"auto"`` picks): orthant-wise L-BFGS on the score
-        with the scales profiled out, preconditioned by the covariance, with a
-        line search that keeps every iterate inside the domain; the ℓ1 term is
-        handled exactly, so the raw estimate is sparse.  ``"adam"``: the
-        authors' schedule (Adam on the sign subgradient, learning rate
-        ``learning_rate``, 30 000 iterations per warm stage and 60 000 in the
-        last, objective checked every 1000), for reproducing published numbers.
+    optimizer : {"auto", "adam", "owlqn"}, default="auto"
+        ``"adam"`` (what ``"auto"`` picks): the authors' schedule — Adam on
+        the sign subgradient, learning rate ``learning_rate``, 30 000
+        iterations per warm stage and 60 000 in the last, objective checked
+        every 1000 — so published numbers are reproduced.  On numpy data it
+        runs as one compiled (numba) loop per stage, 1.5–8× faster per
+        iteration than the array-API loop used for CuPy and other libraries.
+        ``"owlqn"``: orthant-wise L-BFGS on the score with the scales profiled
+        out, preconditioned by the covariance, the ℓ1 term handled exactly
+        (the raw estimate has exact zeros).  Much faster on well-conditioned
+        problems (Sachs: 15×) with equal stage objectives, but it can stall on
+        ill-conditioned ones (see the user guide), so it is not the default.
     max_iter : int or None, default=None
         Iterations per stage.  None: 5000 for OWL-QN, the reference counts
         for Adam.
@@ -292,7 +297,7 @@ class CoLiDE(BaseEstimator):
     def _solve(self, covariance, schedule, floor, xp):
         d = covariance.shape[0]
         alpha = float(self.alpha)
-        optimizer = "owlqn" if self.optimizer == "auto" else self.optimizer
+        optimizer = "adam" if self.optimizer == "auto" else self.optimizer
         W = xp.zeros((d, d), dtype=covariance.dtype)
         mu = float(self.mu_init)
         problem = {"alpha": alpha, "variance": self.variance, "floor": floor, "xp": xp}
@@ -305,7 +310,7 @@ class CoLiDE(BaseEstimator):
                 max_iter = self.max_iter or _ADAM_STAGE_ITERATIONS[1 if last else 0]
                 learning_rate = float(self.learning_rate)
                 while True:
-                    W_stage, n_iter, success = adam_stage(
+                    W_stage, n_iter, success = _adam_stage(
                         W,
                         covariance,
                         mu=mu,
@@ -313,9 +318,6 @@ class CoLiDE(BaseEstimator):
                         max_iter=max_iter,
                         tol=1e-6 if self.tol is None else float(self.tol),
                         learning_rate=learning_rate,
-                        checkpoint=_ADAM_CHECKPOINT,
-                        beta_1=_ADAM_BETAS[0],
-                        beta_2=_ADAM_BETAS[1],
                         **problem,
                     )
                     if success:
@@ -370,6 +372,38 @@ class CoLiDE(BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = False
         return tags
+
+
+def _adam_stage(W, covariance, *, mu, s, alpha, variance, floor, xp, **schedule):
+    """One reference Adam stage: the numba kernel on numpy float64, else the array-API loop."""
+    settings = {
+        "checkpoint": _ADAM_CHECKPOINT,
+        "beta_1": _ADAM_BETAS[0],
+        "beta_2": _ADAM_BETAS[1],
+        **schedule,
+    }
+    if is_numpy_namespace(xp) and covariance.dtype == xp.float64:
+        try:
+            return adam_stage_kernel(
+                np.ascontiguousarray(W),
+                np.ascontiguousarray(covariance),
+                mu,
+                s,
+                alpha,
+                variance == "ev",
+                floor,
+                settings["max_iter"],
+                settings["tol"],
+                settings["learning_rate"],
+                settings["checkpoint"],
+                settings["beta_1"],
+                settings["beta_2"],
+            )
+        except np.linalg.LinAlgError:  # sI - W∘W exactly singular: the loop handles it
+            pass
+    return adam_stage(
+        W, covariance, mu=mu, s=s, alpha=alpha, variance=variance, floor=floor, xp=xp, **settings
+    )
 
 
 def _is_host_array(X):

@@ -85,14 +85,17 @@ def test_score_gradient_matches_finite_differences(variance, floor):
 
 # ------------------------------------------------------------------ recovery
 def test_nv_beats_ev_on_heteroscedastic_er_graphs():
+    # On ER graphs with noise variances in [0.5, 10], NV's per-node scales pay
+    # off (summed over seeds); on SF graphs they did not in our runs (see the
+    # benchmark), so that is not asserted.
     shd = {"nv": [], "ev": []}
     for seed in range(6):
-        B, _, X = _problem(d=10, n_edges=20, graph_type="ER", seed=seed)
+        B, _, X = _problem(d=20, n_edges=40, graph_type="ER", seed=seed)
         for variance in shd:
             model = CoLiDE(variance=variance).fit(X)
             assert is_dag(model.adjacency_)
             shd[variance].append(dag_metrics(B, model.adjacency_)["shd"])
-    assert max(shd["nv"]) <= 8
+    assert max(shd["nv"]) <= 12
     assert sum(shd["nv"]) < sum(shd["ev"])
 
 
@@ -133,7 +136,7 @@ def test_owlqn_reaches_the_reference_adam_objective_at_every_stage(variance):
     # counts both); on these the minima agree and OWL-QN must be as low.
     for seed in range(4):
         _, _, X = _problem(d=6, n_edges=6, seed=seed)
-        fast = CoLiDE(variance=variance).fit(X)
+        fast = CoLiDE(variance=variance, optimizer="owlqn").fit(X)
         reference = CoLiDE(variance=variance, optimizer="adam").fit(X)
         for ours, theirs in zip(fast.stage_objective_, reference.stage_objective_, strict=True):
             assert ours <= theirs + 1e-6 * abs(theirs)
@@ -142,8 +145,8 @@ def test_owlqn_reaches_the_reference_adam_objective_at_every_stage(variance):
 
 def test_owlqn_estimate_is_sparse_and_in_the_domain():
     _, _, X = _problem(d=8, seed=5)
-    model = CoLiDE().fit(X)
-    assert np.mean(model.raw_adjacency_ == 0) > 0.2  # exact zeros, not sign noise
+    model = CoLiDE(optimizer="owlqn").fit(X)
+    assert np.mean(model.raw_adjacency_ == 0) > 0.15  # exact zeros, not sign noise
     assert np.isfinite(model.h_) and 0 <= model.h_ < 1e-2
     assert len(model.stage_objective_) == 4 and model.s_ == [1.0, 0.9, 0.8, 0.7]
 
@@ -172,16 +175,21 @@ def test_input_is_not_mutated_and_float32_works():
     np.testing.assert_array_equal(model32.adjacency_ != 0, model64.adjacency_ != 0)
 
 
-def test_array_api_strict_matches_numpy():
+@pytest.mark.parametrize("optimizer", ["adam", "owlqn"])
+def test_array_api_strict_matches_numpy(optimizer):
+    # numpy runs the compiled Adam kernel, array-api-strict the array-API loop:
+    # the same iteration, so the same estimate (capped stages keep it quick)
     xps = pytest.importorskip("array_api_strict")
     _, _, X = _problem(d=5, n_edges=5, seed=8)
-    expected = CoLiDE(variance="nv").fit(X)
-    model = CoLiDE(variance="nv").fit(xps.asarray(X))
+    settings = {"variance": "nv", "optimizer": optimizer, "max_iter": 2000}
+    expected = CoLiDE(**settings).fit(X)
+    model = CoLiDE(**settings).fit(xps.asarray(X))
     assert type(model.adjacency_).__module__.startswith("array_api_strict")
     np.testing.assert_allclose(
-        np.asarray(model.raw_adjacency_), expected.raw_adjacency_, atol=1e-10
+        np.asarray(model.raw_adjacency_), expected.raw_adjacency_, atol=1e-8
     )
     np.testing.assert_allclose(np.asarray(model.noise_scale_), expected.noise_scale_, rtol=1e-8)
+    np.testing.assert_allclose(model.stage_objective_, expected.stage_objective_, rtol=1e-10)
 
 
 def test_pandas_names_graph_and_causal_order():

@@ -13,14 +13,10 @@ __all__ = ["simulate_dag", "simulate_parameters", "simulate_linear_sem"]
 _NOISES = ("gaussian", "exponential", "gumbel", "laplace", "uniform")
 
 
-def _orient_by_random_order(undirected_lower, rng):
-    """Orient a lower-triangular edge set along a random causal order."""
-    d = undirected_lower.shape[0]
-    permutation = rng.permutation(d)
-    # lower-triangular: edge i -> j only for i > j in the original labels, i.e. a
-    # DAG; relabelling the nodes at random hides the order.
-    B = undirected_lower.T.astype(np.float64)  # i -> j with i < j
-    return B[np.ix_(permutation, permutation)]
+def _shuffle_nodes(B, rng):
+    """Relabel the nodes of the DAG ``B`` at random (hides the causal order)."""
+    permutation = rng.permutation(B.shape[0])
+    return B[np.ix_(permutation, permutation)].astype(np.float64)
 
 
 def simulate_dag(d, n_edges, graph_type="ER", random_state=None):
@@ -35,8 +31,10 @@ def simulate_dag(d, n_edges, graph_type="ER", random_state=None):
         among the ``d(d-1)/2`` node pairs (the Erdős–Rényi G(d, M) model).
         ``"SF"`` grows a Barabási–Albert graph in which each new node attaches
         to ``m = max(1, round(n_edges / d))`` earlier nodes with probability
-        proportional to their degree (so the count is about ``m·d``).  In the
-        literature, "ER2" / "SF4" mean ``n_edges = 2d`` / ``4d``.
+        proportional to their degree (so the count is about ``m·d``); edges
+        point from the new node to the earlier ones, so hubs have many parents
+        (as in NOTEARS, DAGMA and CoLiDE).  In the literature, "ER2" / "SF4"
+        mean ``n_edges = 2d`` / ``4d``.
     graph_type : {"ER", "SF"}, default="ER"
     random_state : int, RandomState instance or None
 
@@ -65,7 +63,7 @@ def simulate_dag(d, n_edges, graph_type="ER", random_state=None):
     max_edges = d * (d - 1) // 2
     n_edges = check_integer(n_edges, "n_edges", low=0, high=max_edges)
     rng = check_random_state(random_state)
-    lower = np.zeros((d, d), dtype=bool)
+    lower = np.zeros((d, d), dtype=bool)  # lower[i, j] (i > j): edge i -> j
     if graph_type == "ER":
         rows, cols = np.tril_indices(d, k=-1)
         chosen = rng.choice(rows.size, size=n_edges, replace=False)
@@ -82,7 +80,7 @@ def simulate_dag(d, n_edges, graph_type="ER", random_state=None):
             degree[node] += n_targets
     else:
         raise ValueError(f"graph_type must be 'ER' or 'SF', got {graph_type!r}.")
-    return _orient_by_random_order(lower, rng)
+    return _shuffle_nodes(lower, rng)
 
 
 def simulate_parameters(B, w_ranges=((-2.0, -0.5), (0.5, 2.0)), random_state=None):

@@ -12,8 +12,8 @@
   the covariance, with a backtracking line search that rejects any trial
   point outside the M-matrix domain of ``h_s``; the ℓ1 term is handled
   exactly (exact zeros instead of sign-subgradient noise).  It reaches the
-  reference's stage objectives in 20–50× fewer iterations on well-conditioned
-  problems (Sachs: 15× faster), but on ill-conditioned ones the first,
+  reference's stage objectives with about 100× fewer iterations on
+  well-conditioned problems (Sachs), but on ill-conditioned ones the first,
   large-``mu`` stages drive some residual scales towards zero, where the
   profiled score ``Σ_j sqrt(R_jj)`` has conic kinks; the quasi-Newton model
   then overshoots by orders of magnitude (about ten backtracking steps per

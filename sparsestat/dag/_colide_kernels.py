@@ -22,20 +22,22 @@ _DOMAIN_TOLERANCE = -1e-6
 
 @njit(cache=True)
 def _in_domain(W, s, M):
-    """Inverse of ``M = sI - W∘W`` (``M`` filled in place), or None outside the domain.
+    """``(sI - W∘W)^{-T}`` (``M`` filled in place), or None outside the domain.
 
-    A singular ``M`` raises numpy's LinAlgError; the caller falls back to the
-    array-API loop for that stage.
+    The transposed inverse is what the gradient reads (``2 W∘M^{-T}``); it is
+    obtained as the inverse of ``Mᵀ``, a Fortran-ordered view that LAPACK
+    takes without a copy.  A singular ``M`` raises numpy's LinAlgError; the
+    caller falls back to the array-API loop for that stage.
     """
     d = W.shape[0]
     for i in range(d):
         for j in range(d):
             M[i, j] = -W[i, j] * W[i, j]
         M[i, i] += s
-    inverse = np.linalg.inv(M)
-    if np.min(inverse) < _DOMAIN_TOLERANCE:
+    inverse_transposed = np.linalg.inv(M.T)
+    if np.min(inverse_transposed) < _DOMAIN_TOLERANCE:
         return None
-    return inverse
+    return inverse_transposed
 
 
 @njit(cache=True)
@@ -123,8 +125,8 @@ def adam_stage_kernel(
     previous = 1e16
     n_iter = 0
     for n_iter in range(1, max_iter + 1):
-        inverse = _in_domain(W, s, M)
-        while inverse is None:
+        inverse_transposed = _in_domain(W, s, M)
+        while inverse_transposed is None:
             if n_iter == 1 or s <= 0.9:
                 return W, n_iter, False
             W += learning_rate * direction
@@ -132,7 +134,7 @@ def adam_stage_kernel(
             if learning_rate <= 1e-16:
                 return W, n_iter, True
             W -= learning_rate * direction
-            inverse = _in_domain(W, s, M)
+            inverse_transposed = _in_domain(W, s, M)
         _scales(W, covariance, equal_variance, floor, sigma, covariance_times)
         correction_1 = 1.0 - beta_1**n_iter
         correction_2 = 1.0 - beta_2**n_iter
@@ -143,7 +145,7 @@ def adam_stage_kernel(
                 gradient = (
                     -mu * covariance_times[i, j] / sigma[j]
                     + mu * alpha * sign
-                    + 2.0 * w * inverse[j, i]
+                    + 2.0 * w * inverse_transposed[i, j]
                 )
                 first[i, j] = beta_1 * first[i, j] + (1.0 - beta_1) * gradient
                 second[i, j] = beta_2 * second[i, j] + (1.0 - beta_2) * gradient * gradient

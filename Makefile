@@ -55,8 +55,12 @@ format: $(VENV)/.stamp-lint
 docs: $(VENV)/.stamp-docs
 	$(BIN)/sphinx-build -W --keep-going -b html docs docs/_build/html
 
+# every benchmark at its --quick setting (the full settings take hours); run a
+# script without --quick for the tables quoted in the closing notes
 bench: $(VENV)/.stamp-bench
-	$(BIN)/python benchmarks/bench_prox.py
+	for script in bench_prox bench_regression bench_group bench_multitask \
+		bench_sparse_coding bench_dag; do \
+		echo "== $$script"; $(BIN)/python benchmarks/$$script.py --quick || exit 1; done
 
 clean:
 	rm -rf $(VENV) docs/_build docs/generated docs/auto_examples $(DEMO_OUTPUT)

@@ -214,6 +214,30 @@ class QuadraticProblem:
             centred = y64 - np.outer(v64, self.vy / self.V) if self.fit_intercept else y64
         self.y_norm2 = float(self.scale2 * np.sum(centred * centred))
 
+    def kernel_arguments(self):
+        """The design and its statistics, in the order the numba working-set kernels take them.
+
+        ``(layout, X_kernel, data, indices, indptr, rho, y, V, scale2, means,
+        lipschitz, fit_intercept, vy, y_norm2)`` — one place for the signature
+        shared by the coordinate-descent and block-coordinate-descent kernels.
+        """
+        return (
+            self.layout,
+            self.X_kernel,
+            self.data,
+            self.indices,
+            self.indptr,
+            self.rho,
+            self.y,
+            self.V,
+            self.scale2,
+            self.means,
+            self.lipschitz,
+            self.fit_intercept,
+            self.vy,
+            self.y_norm2,
+        )
+
     @property
     def column_norms(self):
         """``sqrt(L_j)``: norms of the centred columns in the datafit's scaling."""

@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._array_api import get_namespace, is_numpy_namespace
 from .._validation import check_integer, check_real
@@ -174,3 +175,33 @@ def warn_if_not_converged(result, estimator_name, max_iter, tol):
 
 def make_problem(X, y, sample_weight, fit_intercept):
     return QuadraticProblem(X, y, sample_weight, fit_intercept)
+
+
+class RefitPredictMixin:
+    """``predict`` and sparse-input tags of the cross-validated estimators.
+
+    They refit ``best_estimator_`` on the whole data and copy its fitted
+    attributes (:meth:`_adopt`); prediction uses the copied ``coef_`` (one
+    target: shape (n_features,); several: (n_tasks, n_features)).
+    """
+
+    def _adopt(self, best, names):
+        """Keep ``best`` as ``best_estimator_`` and copy its fitted attributes ``names``."""
+        self.best_estimator_ = best
+        for name in names:
+            setattr(self, name, getattr(best, name))
+
+    def predict(self, X):
+        """Predict with the refitted model."""
+        check_is_fitted(self, "best_estimator_")
+        X = validate_data(
+            self, X, reset=False, accept_sparse=("csr", "csc"), dtype=[np.float64, np.float32]
+        )
+        if self.coef_.ndim == 1:
+            return np.asarray(X @ self.coef_).ravel() + self.intercept_
+        return np.asarray(X @ self.coef_.T) + self.intercept_
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags

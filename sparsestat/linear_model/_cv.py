@@ -8,9 +8,9 @@ import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.model_selection import check_cv
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import validate_data
 
-from ._base import PENALTY_NAMES, check_sample_weight, make_problem
+from ._base import PENALTY_NAMES, RefitPredictMixin, check_sample_weight, make_problem
 from ._path import alpha_max, sparse_path
 from .regression import SparseRegression, _store_params
 
@@ -46,7 +46,7 @@ def _fold_errors(X, y, sample_weight, train, test, penalty, alphas, extra, setti
     return (test_weight[:, None] * errors).sum(axis=0) / max(test_weight.sum(), 1e-300)
 
 
-class SparseRegressionCV(RegressorMixin, BaseEstimator):
+class SparseRegressionCV(RefitPredictMixin, RegressorMixin, BaseEstimator):
     """Sparse regression with ``alpha`` (and ``gamma``, ``q`` or ``l1_ratio``) chosen by CV.
 
     For each candidate of the extra parameter (when a list is given for
@@ -224,22 +224,5 @@ class SparseRegressionCV(RegressorMixin, BaseEstimator):
             **params,
         )
         best.fit(X, y, sample_weight=sample_weight)
-        self.best_estimator_ = best
-        self.coef_ = best.coef_
-        self.intercept_ = best.intercept_
-        self.n_iter_ = best.n_iter_
-        self.stop_crit_ = best.stop_crit_
+        self._adopt(best, ("coef_", "intercept_", "n_iter_", "stop_crit_"))
         return self
-
-    def predict(self, X):
-        """Predict with the refitted model."""
-        check_is_fitted(self, "best_estimator_")
-        X = validate_data(
-            self, X, reset=False, accept_sparse=("csr", "csc"), dtype=[np.float64, np.float32]
-        )
-        return np.asarray(X @ self.coef_).ravel() + self.intercept_
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
-        return tags

@@ -13,7 +13,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from .._array_api import get_namespace, to_numpy
 from .._validation import check_integer, check_real
 from ..penalties import WGSEF, GroupL2, GroupPartition
-from ._base import check_sample_weight, make_problem, warn_if_not_converged
+from ._base import RefitPredictMixin, check_sample_weight, make_problem, warn_if_not_converged
 from .regression import _is_foreign_array, _store_params, _XYInput
 
 __all__ = ["GroupSparseRegression", "GroupSparseRegressionCV"]
@@ -297,7 +297,7 @@ def _group_fold_errors(X, y, sample_weight, train, test, params, alphas):
     return errors
 
 
-class GroupSparseRegressionCV(RegressorMixin, BaseEstimator):
+class GroupSparseRegressionCV(RefitPredictMixin, RegressorMixin, BaseEstimator):
     """Group-sparse regression with ``alpha`` (and ``k``) chosen by K-fold CV.
 
     Every (k, fold) pair runs a warm-started path over ``alphas`` through
@@ -418,23 +418,6 @@ class GroupSparseRegressionCV(RegressorMixin, BaseEstimator):
         self.mse_path_ = mse
         best = GroupSparseRegression(**base, k=self.k_, alpha=self.alpha_)
         best.fit(X, y, sample_weight=sample_weight)
-        self.best_estimator_ = best
-        self.coef_ = best.coef_
-        self.intercept_ = best.intercept_
-        self.active_groups_ = best.active_groups_
-        self.n_active_groups_ = best.n_active_groups_
-        self.n_iter_ = best.n_iter_
+        names = ("coef_", "intercept_", "active_groups_", "n_active_groups_", "n_iter_")
+        self._adopt(best, names)
         return self
-
-    def predict(self, X):
-        """Predict with the refitted model."""
-        check_is_fitted(self, "best_estimator_")
-        X = validate_data(
-            self, X, reset=False, accept_sparse=("csr", "csc"), dtype=[np.float64, np.float32]
-        )
-        return np.asarray(X @ self.coef_).ravel() + self.intercept_
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
-        return tags

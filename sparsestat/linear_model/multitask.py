@@ -10,7 +10,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._validation import check_integer, check_real
 from ..penalties import L1, MCP, SCAD
-from ._base import check_sample_weight, make_problem, warn_if_not_converged
+from ._base import RefitPredictMixin, check_sample_weight, make_problem, warn_if_not_converged
 from .regression import _store_params
 
 __all__ = ["MultiTaskSparseRegression", "MultiTaskLasso", "MultiTaskLassoCV"]
@@ -251,7 +251,7 @@ def _multitask_fold_errors(X, Y, sample_weight, train, test, alphas, params):
     return errors
 
 
-class MultiTaskLassoCV(RegressorMixin, BaseEstimator):
+class MultiTaskLassoCV(RefitPredictMixin, RegressorMixin, BaseEstimator):
     """Multitask Lasso with ``alpha`` chosen by K-fold cross-validation (joblib).
 
     Parameters
@@ -325,23 +325,11 @@ class MultiTaskLassoCV(RegressorMixin, BaseEstimator):
         self.alphas_ = alphas
         self.alpha_ = float(alphas[np.argmin(self.mse_path_.mean(axis=1))])
         best = MultiTaskLasso(alpha=self.alpha_, **params).fit(X, Y, sample_weight=sample_weight)
-        self.best_estimator_ = best
-        self.coef_ = best.coef_
-        self.intercept_ = best.intercept_
-        self.n_iter_ = best.n_iter_
+        self._adopt(best, ("coef_", "intercept_", "n_iter_"))
         return self
-
-    def predict(self, X):
-        """Predict with the refitted model."""
-        check_is_fitted(self, "best_estimator_")
-        X = validate_data(
-            self, X, reset=False, accept_sparse=("csr", "csc"), dtype=[np.float64, np.float32]
-        )
-        return np.asarray(X @ self.coef_.T) + self.intercept_
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
         tags.target_tags.multi_output = True
         tags.target_tags.single_output = False
         return tags

@@ -37,20 +37,7 @@ def solve_group_bcd(problem, penalty, coef_init=None, max_iter=1000, tol=1e-6, a
     taus = np.ascontiguousarray(penalty.alpha * penalty.group_weights, dtype=np.float64)
     w = np.zeros(problem.n_features) if coef_init is None else np.array(coef_init, dtype=float)
     vr, n_epochs, stop_crit, converged = _bcd_kernels.working_set_bcd(
-        problem.layout,
-        problem.X_kernel,
-        problem.data,
-        problem.indices,
-        problem.indptr,
-        problem.rho,
-        problem.y,
-        problem.V,
-        problem.scale2,
-        problem.means,
-        problem.lipschitz,
-        problem.fit_intercept,
-        problem.vy,
-        problem.y_norm2,
+        *problem.kernel_arguments(),
         partition.grp_ptr,
         partition.grp_idx,
         taus,

@@ -64,20 +64,7 @@ def solve_cd(problem, penalty, coef_init=None, max_iter=1000, tol=1e-4, anderson
     w = np.zeros(problem.n_features) if coef_init is None else np.array(coef_init, dtype=float)
     use_gap = _cd_kernels.uses_duality_gap(code)
     vr, _, n_epochs, stop_crit, converged = _cd_kernels.working_set_cd(
-        problem.layout,
-        problem.X_kernel,
-        problem.data,
-        problem.indices,
-        problem.indptr,
-        problem.rho,
-        problem.y,
-        problem.V,
-        problem.scale2,
-        problem.means,
-        problem.lipschitz,
-        problem.fit_intercept,
-        problem.vy,
-        problem.y_norm2,
+        *problem.kernel_arguments(),
         code,
         params,
         coord_weights,

@@ -41,8 +41,12 @@ def _in_domain(W, s, M):
 
 
 @njit(cache=True)
-def _scales(W, covariance, equal_variance, floor, sigma, covariance_times):
-    """Closed-form noise scales at ``W`` into ``sigma``; ``covariance_times = C(I - W)``."""
+def _scales(W, covariance, equal_variance, floor, sigma, covariance_times, residual_diag):
+    """Closed-form noise scales at ``W`` into ``sigma``; returns ``tr R``.
+
+    Also fills ``covariance_times = C(I - W)`` and ``residual_diag = diag R``
+    (clipped at 0), ``R = (I - W)ᵀ C (I - W)``.
+    """
     d = W.shape[0]
     residual_map = -W.copy()
     for i in range(d):
@@ -54,6 +58,7 @@ def _scales(W, covariance, equal_variance, floor, sigma, covariance_times):
         for i in range(d):
             value += residual_map[i, j] * covariance_times[i, j]
         value = max(value, 0.0)
+        residual_diag[j] = value
         sigma[j] = max(np.sqrt(value), floor)
         total += value
     if equal_variance:
@@ -69,19 +74,14 @@ def _objective(W, covariance, mu, s, alpha, equal_variance, floor, M):
     d = W.shape[0]
     sigma = np.empty(d)
     covariance_times = np.empty((d, d))
-    residual = _scales(W, covariance, equal_variance, floor, sigma, covariance_times)
+    residual_diag = np.empty(d)
+    residual = _scales(
+        W, covariance, equal_variance, floor, sigma, covariance_times, residual_diag
+    )
     if equal_variance:
         score = residual / (2.0 * sigma[0]) + d * sigma[0] / 2.0
     else:
-        score = 0.0
-        residual_map = -W.copy()
-        for i in range(d):
-            residual_map[i, i] += 1.0
-        for j in range(d):
-            value = 0.0
-            for i in range(d):
-                value += residual_map[i, j] * covariance_times[i, j]
-            score += 0.5 * (max(value, 0.0) / sigma[j] + sigma[j])
+        score = 0.5 * np.sum(residual_diag / sigma + sigma)
     for i in range(d):
         for j in range(d):
             M[i, j] = -W[i, j] * W[i, j]
@@ -119,6 +119,7 @@ def adam_stage_kernel(
     M = np.empty((d, d))
     sigma = np.empty(d)
     covariance_times = np.empty((d, d))
+    residual_diag = np.empty(d)
     first = np.zeros((d, d))
     second = np.zeros((d, d))
     direction = np.zeros((d, d))
@@ -135,7 +136,7 @@ def adam_stage_kernel(
                 return W, n_iter, True
             W -= learning_rate * direction
             inverse_transposed = _in_domain(W, s, M)
-        _scales(W, covariance, equal_variance, floor, sigma, covariance_times)
+        _scales(W, covariance, equal_variance, floor, sigma, covariance_times, residual_diag)
         correction_1 = 1.0 - beta_1**n_iter
         correction_2 = 1.0 - beta_2**n_iter
         for i in range(d):

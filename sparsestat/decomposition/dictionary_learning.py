@@ -160,21 +160,25 @@ class DictionaryLearning(TransformerMixin, BaseEstimator):
         self.n_steps_ = 0
         self.n_unconverged_ = 0
 
+    def _encode(self, X, return_info=False):
+        """Codes of ``X`` on the current dictionary, with the estimator's coding settings."""
+        return sparse_encode(
+            X,
+            self.components_,
+            penalty=self.penalty,
+            alpha=self.alpha,
+            q=self.q,
+            max_iter=self.transform_max_iter,
+            tol=self.transform_tol,
+            positive=self.positive,
+            n_jobs=self.n_jobs,
+            return_info=return_info,
+        )
+
     def _step(self, batch, xp, rng):
         with warnings.catch_warnings():  # counted in n_unconverged_ instead
             warnings.simplefilter("ignore", ConvergenceWarning)
-            codes, info = sparse_encode(
-                batch,
-                self.components_,
-                penalty=self.penalty,
-                alpha=self.alpha,
-                q=self.q,
-                max_iter=self.transform_max_iter,
-                tol=self.transform_tol,
-                positive=self.positive,
-                n_jobs=self.n_jobs,
-                return_info=True,
-            )
+            codes, info = self._encode(batch, return_info=True)
         self.n_unconverged_ += int(np.sum(~info["converged"]))
         forget = check_real(self.forget, "forget", low=0.0, high=1.0, high_inclusive=False)
         scale = 1.0 / batch.shape[0]
@@ -245,17 +249,7 @@ class DictionaryLearning(TransformerMixin, BaseEstimator):
         """Sparse codes of ``X`` on the learned dictionary."""
         check_is_fitted(self, "components_")
         X = self._check_X(X, reset=False)
-        return sparse_encode(
-            X,
-            self.components_,
-            penalty=self.penalty,
-            alpha=self.alpha,
-            q=self.q,
-            max_iter=self.transform_max_iter,
-            tol=self.transform_tol,
-            positive=self.positive,
-            n_jobs=self.n_jobs,
-        )
+        return self._encode(X)
 
     def inverse_transform(self, codes):
         """Signals ``codes @ components_``."""

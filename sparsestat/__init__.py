@@ -13,10 +13,15 @@ multitask
     Source-task selection for multitask representation learning.
 datasets
     Simulated problems with a known sparse truth.
+
+``sufficient_statistics`` reduces data (in memory or a dask array larger than
+memory) to the moments least squares and CoLiDE depend on; the linear
+estimators and CoLiDE fit from them (``fit_from_statistics``).
 """
 
 from . import datasets, decomposition, linear_model, multitask, penalties
 from ._array_api import get_namespace, to_numpy
+from .datafits import SufficientStatistics, sufficient_statistics
 
 __version__ = "0.1.0.dev0"
 
@@ -28,5 +33,7 @@ __all__ = [
     "penalties",
     "get_namespace",
     "to_numpy",
+    "sufficient_statistics",
+    "SufficientStatistics",
     "__version__",
 ]

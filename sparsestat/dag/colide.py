@@ -11,6 +11,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from .._array_api import get_namespace, is_numpy_namespace, supports_float64, to_numpy
 from .._progress import progress
 from .._validation import check_finite_array, check_integer, check_real
+from ..datafits.statistics import SufficientStatistics, is_dask_collection, sufficient_statistics
 from ._colide_kernels import adam_stage_kernel
 from ._optimizers import adam_stage, owlqn_stage, stage_objective
 from ._score import noise_scales
@@ -263,7 +264,10 @@ class CoLiDE(BaseEstimator):
         ----------
         X : array of shape (n_samples, n_features), optional
             Observations (numpy, pandas, CuPy or array-API arrays); centred on
-            a copy.  Leave None to pass ``covariance`` instead.
+            a copy.  A :mod:`dask.array` (rows in chunks, possibly more than
+            fit in memory) is reduced to its covariance by dask, as in
+            :meth:`fit_from_statistics`.  Leave None to pass ``covariance``
+            instead.
         y : ignored
         covariance : array of shape (n_features, n_features), optional
             Covariance of the centred data, ``XᵀX/n`` (``numpy.cov(X.T,
@@ -275,6 +279,10 @@ class CoLiDE(BaseEstimator):
         -------
         self : CoLiDE
         """
+        if X is not None and is_dask_collection(X):
+            if covariance is not None:
+                raise ValueError("pass exactly one of X and covariance.")
+            return self.fit_from_statistics(sufficient_statistics(X))
         schedule = self._check_params()
         if (X is None) == (covariance is None):
             raise ValueError("pass exactly one of X and covariance.")
@@ -351,6 +359,28 @@ class CoLiDE(BaseEstimator):
         self.adjacency_ = to_dag(W, float(self.w_threshold))
         self.causal_order_ = topological_order(self.adjacency_)
         return self
+
+    def fit_from_statistics(self, statistics):
+        """Learn the DAG from sufficient statistics (the score needs only the covariance).
+
+        Parameters
+        ----------
+        statistics : SufficientStatistics
+            From :func:`sparsestat.sufficient_statistics` (``y`` not needed;
+            with sample weights the weighted covariance is used).  Chunks of
+            rows, files or a dask array larger than memory reduce to the same
+            object.
+
+        Returns
+        -------
+        self : CoLiDE
+        """
+        if not isinstance(statistics, SufficientStatistics):
+            raise TypeError(
+                "statistics must be a SufficientStatistics object from "
+                f"sparsestat.sufficient_statistics, got {type(statistics).__name__}."
+            )
+        return self.fit(covariance=statistics.covariance(), n_samples=statistics.n_samples)
 
     @property
     def graph_(self):

@@ -1,5 +1,6 @@
 """Datafits: what the data costs."""
 
 from .quadratic import QuadraticProblem
+from .statistics import GramProblem, SufficientStatistics, sufficient_statistics
 
-__all__ = ["QuadraticProblem"]
+__all__ = ["QuadraticProblem", "GramProblem", "SufficientStatistics", "sufficient_statistics"]

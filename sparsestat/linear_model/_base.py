@@ -12,6 +12,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from .._array_api import get_namespace, is_numpy_namespace
 from .._validation import check_integer, check_real
 from ..datafits import QuadraticProblem
+from ..datafits.statistics import GramProblem, SufficientStatistics
 from ..penalties import CEL0, L0, L1, MCP, SCAD, ElasticNet, Lq, SeparablePenalty
 
 __all__ = [
@@ -21,6 +22,8 @@ __all__ = [
     "check_sample_weight",
     "choose_solver",
     "run_solver",
+    "statistics_problem",
+    "predict_dask",
 ]
 
 PENALTY_NAMES = ("l1", "elasticnet", "l0", "lq", "cel0", "mcp", "scad")
@@ -171,6 +174,45 @@ def warn_if_not_converged(result, estimator_name, max_iter, tol):
             ConvergenceWarning,
             stacklevel=3,
         )
+
+
+def statistics_problem(estimator, statistics, targets):
+    """The :class:`GramProblem` of ``statistics`` for a fit with ``targets`` (1 or 2) dims.
+
+    Sets ``n_features_in_`` (and forgets ``feature_names_in_``: statistics
+    carry no column names).
+    """
+    if not isinstance(statistics, SufficientStatistics):
+        raise TypeError(
+            "statistics must be a SufficientStatistics object from "
+            f"sparsestat.sufficient_statistics, got {type(statistics).__name__}."
+        )
+    if statistics.n_targets == 0:
+        raise ValueError(
+            "these sufficient statistics were computed without y; pass y to "
+            "sufficient_statistics to fit a regression from them."
+        )
+    if statistics.y_ndim != targets:
+        wanted = "a 1-D y" if targets == 1 else "a 2-D y of shape (n_samples, n_tasks)"
+        raise ValueError(
+            f"{type(estimator).__name__} needs statistics computed with {wanted}; these "
+            f"come from a {statistics.y_ndim}-D y."
+        )
+    estimator.n_features_in_ = statistics.n_features
+    if hasattr(estimator, "feature_names_in_"):
+        del estimator.feature_names_in_
+    return GramProblem(statistics, estimator.fit_intercept)
+
+
+def predict_dask(estimator, X):
+    """Lazy ``X @ coef_ᵀ + intercept_`` for a dask array ``X`` (nothing is computed)."""
+    if X.ndim != 2 or X.shape[1] != estimator.n_features_in_:
+        raise ValueError(
+            f"X has shape {tuple(X.shape)} but the model was fitted on "
+            f"{estimator.n_features_in_} features."
+        )
+    coef = np.asarray(estimator.coef_)
+    return X @ (coef if coef.ndim == 1 else coef.T) + estimator.intercept_
 
 
 def make_problem(X, y, sample_weight, fit_intercept):

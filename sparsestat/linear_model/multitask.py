@@ -9,8 +9,16 @@ from sklearn.model_selection import check_cv
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._validation import check_integer, check_real
+from ..datafits.statistics import is_dask_collection, sufficient_statistics
 from ..penalties import L1, MCP, SCAD
-from ._base import RefitPredictMixin, check_sample_weight, make_problem, warn_if_not_converged
+from ._base import (
+    RefitPredictMixin,
+    check_sample_weight,
+    make_problem,
+    predict_dask,
+    statistics_problem,
+    warn_if_not_converged,
+)
 from .regression import _store_params
 
 __all__ = ["MultiTaskSparseRegression", "MultiTaskLasso", "MultiTaskLassoCV"]
@@ -122,7 +130,9 @@ class MultiTaskSparseRegression(RegressorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        X : {array-like, sparse matrix, dask array} of shape (n_samples, n_features)
+            A :mod:`dask.array` (rows in chunks) is reduced to its sufficient
+            statistics by dask and fitted as in :meth:`fit_from_statistics`.
         y : array-like of shape (n_samples, n_tasks)
         sample_weight : array-like of shape (n_samples,), default=None
 
@@ -132,26 +142,58 @@ class MultiTaskSparseRegression(RegressorMixin, BaseEstimator):
         """
         from ..solvers.multitask import solve_multitask
 
+        self._check_flags()
+        if any(is_dask_collection(value) for value in (X, y, sample_weight)):
+            return self.fit_from_statistics(sufficient_statistics(X, y, sample_weight))
+        X, Y = _validate_multitask(self, X, y)
+        sample_weight = check_sample_weight(sample_weight, X.shape[0])
+        problem = make_problem(X, Y, sample_weight, self.fit_intercept)
+        return self._fit_problem(solve_multitask, problem, Y.shape[1], X.dtype)
+
+    def fit_from_statistics(self, statistics):
+        """Fit from sufficient statistics computed with a 2-D ``y``.
+
+        Block coordinate descent on the ``p × p`` moments (O(p²·n_tasks) per
+        epoch, independent of the number of samples); see
+        :func:`sparsestat.sufficient_statistics`.
+
+        Parameters
+        ----------
+        statistics : SufficientStatistics
+
+        Returns
+        -------
+        self
+        """
+        from ..solvers.multitask import solve_gram_multitask
+
+        self._check_flags()
+        problem = statistics_problem(self, statistics, targets=2)
+        return self._fit_problem(
+            solve_gram_multitask, problem, statistics.n_targets, statistics.dtype
+        )
+
+    def _check_flags(self):
         for name in ("fit_intercept", "warm_start"):
             if not isinstance(getattr(self, name), (bool, np.bool_)):
                 raise TypeError(f"{name} must be True or False, got {getattr(self, name)!r}.")
-        X, Y = _validate_multitask(self, X, y)
-        sample_weight = check_sample_weight(sample_weight, X.shape[0])
+
+    def _fit_problem(self, solve, problem, n_tasks, dtype):
         penalty = self._row_penalty()
         max_iter = check_integer(self.max_iter, "max_iter", low=1)
         tol = check_real(self.tol, "tol", low=0.0)
-        problem = make_problem(X, Y, sample_weight, self.fit_intercept)
         coef_init = None
-        if self.warm_start and getattr(self, "coef_", None) is not None:
-            if self.coef_.shape == (Y.shape[1], X.shape[1]):
-                coef_init = np.asarray(self.coef_, dtype=float).T
-        result = solve_multitask(problem, penalty, coef_init, max_iter=max_iter, tol=tol)
+        previous = getattr(self, "coef_", None)
+        if self.warm_start and previous is not None:
+            if previous.shape == (n_tasks, problem.n_features):
+                coef_init = np.asarray(previous, dtype=float).T
+        result = solve(problem, penalty, coef_init, max_iter=max_iter, tol=tol)
         warn_if_not_converged(result, type(self).__name__, max_iter, tol)
-        self.coef_ = np.ascontiguousarray(result.coef.T, dtype=X.dtype)
+        self.coef_ = np.ascontiguousarray(result.coef.T, dtype=dtype)
         self.intercept_ = (
-            np.asarray(result.intercept, dtype=X.dtype)
+            np.asarray(result.intercept, dtype=dtype)
             if self.fit_intercept
-            else np.zeros(Y.shape[1], dtype=X.dtype)
+            else np.zeros(n_tasks, dtype=dtype)
         )
         self.n_iter_ = int(result.n_iter)
         self.stop_crit_ = float(result.stop_crit)
@@ -162,8 +204,10 @@ class MultiTaskSparseRegression(RegressorMixin, BaseEstimator):
         return self
 
     def predict(self, X):
-        """Predict ``X @ coef_.T + intercept_``, shape (n_samples, n_tasks)."""
+        """Predict ``X @ coef_.T + intercept_``, shape (n_samples, n_tasks) (lazy for dask X)."""
         check_is_fitted(self, "coef_")
+        if is_dask_collection(X):
+            return predict_dask(self, X)
         X = validate_data(
             self, X, reset=False, accept_sparse=("csr", "csc"), dtype=[np.float64, np.float32]
         )

@@ -11,13 +11,16 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._array_api import get_namespace, is_numpy_namespace
 from .._validation import check_finite_array
+from ..datafits.statistics import is_dask_collection, sufficient_statistics
 from ..penalties import L1
 from ._base import (
     build_penalty,
     check_sample_weight,
     choose_solver,
     make_problem,
+    predict_dask,
     run_solver,
+    statistics_problem,
     warn_if_not_converged,
 )
 
@@ -214,9 +217,12 @@ class SparseRegression(RegressorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        X : {array-like, sparse matrix, dask array} of shape (n_samples, n_features)
             Dense (C or Fortran order) or scipy.sparse CSR/CSC; float32 stays
-            float32.  Never modified.
+            float32.  Never modified.  A :mod:`dask.array` (rows in chunks,
+            possibly more than fit in memory) is reduced to its sufficient
+            statistics by dask and fitted with the Gram solver, as
+            :meth:`fit_from_statistics`.
         y : array-like of shape (n_samples,)
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights.
@@ -226,6 +232,8 @@ class SparseRegression(RegressorMixin, BaseEstimator):
         self
         """
         self._check_flags()
+        if any(is_dask_collection(value) for value in (X, y, sample_weight)):
+            return self.fit_from_statistics(sufficient_statistics(X, y, sample_weight))
         data = _XYInput(self, X, y, reset=True)
         X, y = data.X, data.y
         sample_weight = check_sample_weight(
@@ -240,7 +248,45 @@ class SparseRegression(RegressorMixin, BaseEstimator):
         penalty = build_penalty(self, problem)
         solver = choose_solver(self._solver_name(), X, penalty)
         args = problem if solver in ("cd", "gram") else (X, y, sample_weight, self.fit_intercept)
-        if self.warm_start and hasattr(self, "coef_") and np.shape(self.coef_) == (X.shape[1],):
+        result = self._minimise(solver, args, penalty, X.shape[1])
+        self._store_result(result, penalty, X.dtype, get_namespace(X))
+        return self
+
+    def fit_from_statistics(self, statistics):
+        """Fit from sufficient statistics instead of rows.
+
+        The datafit depends on the data only through the moments that
+        :func:`sparsestat.sufficient_statistics` computes (chunk by chunk,
+        with dask for data larger than memory), so statistics computed once
+        serve any number of fits (penalties, alphas).  The Gram solver runs on
+        the ``p × p`` moments: the regime is up to a few thousand features and
+        any number of samples.
+
+        Parameters
+        ----------
+        statistics : SufficientStatistics
+            Computed with a 1-D ``y`` (and the sample weights, if any).
+
+        Returns
+        -------
+        self
+        """
+        self._check_flags()
+        problem = statistics_problem(self, statistics, targets=1)
+        penalty = build_penalty(self, problem)
+        solver = self._solver_name()
+        if solver not in ("auto", "gram"):
+            raise ValueError(
+                f"solver={solver!r} needs the rows of X; a fit from sufficient statistics "
+                "(or a dask array) runs the Gram solver: use solver='auto' or 'gram'."
+            )
+        result = self._minimise("gram", problem, penalty, problem.n_features)
+        self._store_result(result, penalty, statistics.dtype, None)
+        return self
+
+    def _minimise(self, solver, args, penalty, n_features):
+        """Run the solver from each starting point; keep the lowest objective."""
+        if self.warm_start and hasattr(self, "coef_") and np.shape(self.coef_) == (n_features,):
             starts = [np.asarray(_host(self.coef_), dtype=np.float64)]
         else:
             starts = self._starting_points(solver, args, penalty)
@@ -252,8 +298,7 @@ class SparseRegression(RegressorMixin, BaseEstimator):
             ):
                 result = candidate
         warn_if_not_converged(result, type(self).__name__, self.max_iter, self.tol)
-        self._store_result(result, X, penalty)
-        return self
+        return result
 
     def _starting_points(self, solver, args, penalty):
         """Starting points the ``init`` parameter asks for (None means 0)."""
@@ -280,18 +325,19 @@ class SparseRegression(RegressorMixin, BaseEstimator):
             datafit = args.value(result.coef)
         return datafit + penalty.value(result.coef)
 
-    def _store_result(self, result, X, penalty):
-        xp = get_namespace(X)
-        if sp.issparse(X) or is_numpy_namespace(xp):
-            self.coef_ = np.asarray(result.coef, dtype=X.dtype)
-            self.intercept_ = float(result.intercept) if self.fit_intercept else 0.0
+    def _store_result(self, result, penalty, dtype, xp):
+        """Fitted attributes, in the namespace of the training data (numpy when ``xp`` is None)."""
+        if xp is None or is_numpy_namespace(xp):
+            self.coef_ = np.asarray(result.coef, dtype=dtype)
         else:
-            self.coef_ = xp.asarray(result.coef, dtype=X.dtype)
-            self.intercept_ = float(result.intercept) if self.fit_intercept else 0.0
+            self.coef_ = xp.asarray(result.coef, dtype=dtype)
+        self.intercept_ = float(result.intercept) if self.fit_intercept else 0.0
         self.n_iter_ = int(result.n_iter)
         self.stop_crit_ = float(result.stop_crit)
         if result.uses_gap:
             self.dual_gap_ = float(result.stop_crit)
+        elif hasattr(self, "dual_gap_"):
+            del self.dual_gap_
         self.penalty_ = penalty
         self.solver_ = result.solver
 
@@ -300,13 +346,16 @@ class SparseRegression(RegressorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        X : {array-like, sparse matrix, dask array} of shape (n_samples, n_features)
 
         Returns
         -------
         ndarray of shape (n_samples,)
+            A lazy dask array for a dask ``X``.
         """
         check_is_fitted(self, "coef_")
+        if is_dask_collection(X):
+            return predict_dask(self, X)
         if not _is_foreign_array(X):
             X = validate_data(
                 self, X, reset=False, accept_sparse=("csr", "csc"), dtype=[np.float64, np.float32]

@@ -9,7 +9,7 @@ from . import _multitask_kernels
 from ._cd_kernels import build_working_set, gather_block
 from .cd import ANDERSON_K, CHECK_EVERY, SolverResult
 
-__all__ = ["solve_multitask"]
+__all__ = ["solve_multitask", "solve_gram_multitask"]
 
 WS_START = 30
 
@@ -131,3 +131,36 @@ def solve_multitask(problem, penalty, coef_init=None, max_iter=1000, tol=1e-4, a
         W[ws] = W_local
     intercept = vr / problem.V if problem.fit_intercept else np.zeros(n_tasks)
     return SolverResult(W, intercept, n_epochs + 1, stop_crit, converged, use_gap, "bcd")
+
+
+def solve_gram_multitask(problem, penalty, coef_init=None, max_iter=1000, tol=1e-4):
+    """Row-wise BCD on the precomputed moments (a :class:`~sparsestat.datafits.GramProblem`).
+
+    Same problem and stopping rule as :func:`solve_multitask` (duality gap
+    relative to the centred ``||Y||_F²`` for the ℓ2,1 norm, largest row
+    violation otherwise), for data given by its sufficient statistics: each
+    epoch costs O(p²·n_tasks), independent of the number of samples.
+    """
+    Q, q = problem.gram()
+    code = int(penalty.kernel_code)
+    n_tasks = q.shape[1]
+    W = (
+        np.zeros((problem.n_features, n_tasks))
+        if coef_init is None
+        else np.array(coef_init, dtype=float)
+    )
+    use_gap = code == CODE_L1
+    threshold = tol * problem.y_norm2 if use_gap else tol
+    n_epochs, stop_crit, converged = _multitask_kernels.gram_multitask_bcd(
+        Q,
+        q,
+        problem.y_norm2,
+        code,
+        penalty.kernel_params,
+        W,
+        int(max_iter),
+        float(threshold),
+        use_gap,
+    )
+    intercept = problem.intercept(W)
+    return SolverResult(W, intercept, n_epochs + 1, stop_crit, converged, use_gap, "gram")

@@ -127,6 +127,19 @@ def test_joblib_dask_backend_gives_the_default_results(client):
     np.testing.assert_allclose(spread.coef_, default.coef_, atol=1e-12)
 
 
+def test_task_selector_on_the_dask_backend(client):
+    from sparsestat.datasets import make_multitask_representation
+    from sparsestat.multitask import TaskSelector
+
+    truth = make_multitask_representation(6, 20, 4, 2, noise=0.5, random_state=2)
+    sources = [truth.sample(m, 300) for m in range(6)]
+    target = truth.sample(-1, 100)
+    default = TaskSelector(rank=4, n_jobs=2).fit(sources, target)
+    with joblib.parallel_backend("dask"):
+        spread = TaskSelector(rank=4, n_jobs=2).fit(sources, target)
+    np.testing.assert_allclose(spread.relevance_, default.relevance_, atol=1e-12)
+
+
 def test_dask_input_errors(client):
     X, y, _ = _regression(n=100)
     with pytest.raises(ValueError, match="NaN"):

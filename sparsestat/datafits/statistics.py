@@ -195,9 +195,11 @@ def _chunk_statistics(X, y, weights, y_ndim, weighted, dtype):
     p = X.shape[1]
     if total > 0.0:
         mean_X = (s @ X) / total
-        centred = X - mean_X
-        weighted_centred = centred * s[:, None]
-        scatter_XX = weighted_centred.T @ centred
+        root = None if weights is None else np.sqrt(s)[:, None]
+        scaled = X - mean_X  # √s-scaled centred rows: scatter = scaledᵀ scaled (syrk)
+        if root is not None:
+            scaled *= root
+        scatter_XX = scaled.T @ scaled
     else:
         mean_X = np.zeros(p)
         scatter_XX = np.zeros((p, p))
@@ -206,9 +208,11 @@ def _chunk_statistics(X, y, weights, y_ndim, weighted, dtype):
         Y = np.asarray(y, dtype=np.float64).reshape(n, -1)
         if total > 0.0:
             mean_y = (s @ Y) / total
-            centred_y = Y - mean_y
-            scatter_Xy = weighted_centred.T @ centred_y
-            scatter_yy = s @ (centred_y * centred_y)
+            scaled_y = Y - mean_y
+            if root is not None:
+                scaled_y *= root
+            scatter_Xy = scaled.T @ scaled_y
+            scatter_yy = np.sum(scaled_y * scaled_y, axis=0)
         else:
             mean_y = np.zeros(Y.shape[1])
             scatter_Xy = np.zeros((p, Y.shape[1]))

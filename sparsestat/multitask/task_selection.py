@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_array, check_is_fitted
 
+from .._progress import progress
 from .._validation import check_integer, check_real
 
 __all__ = ["TaskSelector"]
@@ -29,6 +31,15 @@ def _check_task(X, y, name, n_features=None):
             "task must share the same features."
         )
     return X, y
+
+
+def _ridge_estimate(X, y, n_features, ridge):
+    """Ridge estimate of one task's ``θ_m`` (strength relative to the Gram trace)."""
+    if X.shape[0] == 0:
+        return np.zeros(n_features)
+    gram = X.T @ X
+    strength = ridge * max(np.trace(gram) / n_features, 1e-12)
+    return np.linalg.solve(gram + strength * np.eye(n_features), X.T @ y)
 
 
 class TaskSelector(BaseEstimator):
@@ -78,6 +89,12 @@ class TaskSelector(BaseEstimator):
         trace), so tasks with fewer samples than features are still usable.
     random_state : int, RandomState instance or None
         Only used to break ties when rounding allocations.
+    n_jobs : int, default=None
+        The per-task estimates of a round run through ``joblib.Parallel``
+        (``with joblib.parallel_backend("dask")`` spreads them over a cluster;
+        worth it when tasks have many samples or features).
+    verbose : int, default=0
+        A tqdm progress bar over the rounds of :meth:`fit_active`.
 
     Attributes
     ----------
@@ -127,6 +144,8 @@ class TaskSelector(BaseEstimator):
         floor=0.05,
         ridge=1e-3,
         random_state=None,
+        n_jobs=None,
+        verbose=0,
     ):
         self.strategy = strategy
         self.rank = rank
@@ -137,6 +156,8 @@ class TaskSelector(BaseEstimator):
         self.floor = floor
         self.ridge = ridge
         self.random_state = random_state
+        self.n_jobs = n_jobs
+        self.verbose = verbose
 
     # ------------------------------------------------------------------ checks
     def _check_params(self):
@@ -153,18 +174,14 @@ class TaskSelector(BaseEstimator):
             check_integer(self.rank, "rank", low=1)
 
     # -------------------------------------------------------------- estimation
-    def _task_estimate(self, X, y, n_features):
-        if X.shape[0] == 0:
-            return np.zeros(n_features)
-        gram = X.T @ X
-        strength = self.ridge * max(np.trace(gram) / n_features, 1e-12)
-        return np.linalg.solve(gram + strength * np.eye(n_features), X.T @ y)
-
     def _estimate(self, sources, target):
         X0, y0 = target
         n_features = X0.shape[1]
         counts = np.array([X.shape[0] for X, _ in sources])
-        theta = np.column_stack([self._task_estimate(X, y, n_features) for X, y in sources])
+        estimates = Parallel(n_jobs=self.n_jobs)(
+            delayed(_ridge_estimate)(X, y, n_features, float(self.ridge)) for X, y in sources
+        )
+        theta = np.column_stack(estimates)
         weighted = theta * np.sqrt(counts / max(counts.max(), 1))
         U, singular, _ = np.linalg.svd(weighted, full_matrices=False)
         if self.rank is None:
@@ -263,7 +280,8 @@ class TaskSelector(BaseEstimator):
         data = [[np.empty((0, X0.shape[1])), np.empty(0)] for _ in range(n_sources)]
         nu = np.zeros(n_sources)
         self.history_ = []
-        for round_index in range(int(self.n_rounds)):
+        n_rounds = int(self.n_rounds)
+        for round_index in progress(range(n_rounds), self.verbose, n_rounds, "task selection"):
             budget = int(round(self.budget_per_round * self.growth**round_index))
             counts = self._allocation(nu, budget, n_sources, rng, first=round_index == 0)
             for task, count in enumerate(counts):

@@ -105,3 +105,12 @@ def test_bad_input():
             TaskSelector(**params).fit(sources, target)
     with pytest.raises(TypeError, match="callable"):
         TaskSelector(rank=2).fit_active("not a function", 4, target)
+
+
+def test_parallel_task_estimates_give_the_sequential_result():
+    _, sequential = run("l1", 5)
+    _, parallel = run("l1", 5, n_jobs=2, verbose=1)
+    for one, other in zip(sequential.history_, parallel.history_, strict=True):
+        np.testing.assert_array_equal(one["samples_per_task"], other["samples_per_task"])
+        np.testing.assert_allclose(one["relevance"], other["relevance"], atol=1e-12)
+    np.testing.assert_allclose(sequential.target_coef_, parallel.target_coef_, atol=1e-12)

@@ -68,7 +68,7 @@ def main():
     from sklearn.linear_model import Lasso as SkLasso
 
     cluster = distributed.LocalCluster(
-        n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=":0"
     )
     client = distributed.Client(cluster)
     n, p = args.rows, args.features

@@ -11,6 +11,9 @@ __all__ = [
     "plot_dictionary",
     "plot_sparsity_error",
     "plot_adjacency",
+    "plot_regularization_path",
+    "plot_cv_curve",
+    "plot_stability_path",
 ]
 
 
@@ -31,7 +34,8 @@ def plot_proximal_operators(penalties, grid=None, step=1.0, axes=None):
 
     Returns
     -------
-    matplotlib.figure.Figure
+    ndarray of two matplotlib Axes
+        The (prox, penalty) Axes; their figure is ``axes[0].figure``.
     """
     import matplotlib.pyplot as plt
 
@@ -59,7 +63,7 @@ def plot_proximal_operators(penalties, grid=None, step=1.0, axes=None):
     value_axis.set_ylim(bottom=0)
     value_axis.grid(alpha=0.3)
     figure.tight_layout()
-    return figure
+    return np.asarray([prox_axis, value_axis], dtype=object)
 
 
 def plot_dictionary(components, patch_shape, n_cols=None, ax=None, title=None):
@@ -77,7 +81,8 @@ def plot_dictionary(components, patch_shape, n_cols=None, ax=None, title=None):
 
     Returns
     -------
-    matplotlib.figure.Figure
+    matplotlib.axes.Axes
+        The Axes drawn on (its figure is ``ax.figure``).
     """
     import matplotlib.pyplot as plt
 
@@ -99,14 +104,12 @@ def plot_dictionary(components, patch_shape, n_cols=None, ax=None, title=None):
             1 + col * (width + 1) : 1 + col * (width + 1) + width,
         ] = atom.reshape(height, width) / scale
     if ax is None:
-        figure, ax = plt.subplots(figsize=(0.35 * n_cols + 1, 0.35 * n_rows + 1))
-    else:
-        figure = ax.figure
+        _, ax = plt.subplots(figsize=(0.35 * n_cols + 1, 0.35 * n_rows + 1))
     ax.imshow(canvas, cmap="gray", vmin=-1, vmax=1, interpolation="nearest")
     ax.set_axis_off()
     if title:
         ax.set_title(title)
-    return figure
+    return ax
 
 
 def plot_sparsity_error(curves, ax=None):
@@ -119,14 +122,13 @@ def plot_sparsity_error(curves, ax=None):
 
     Returns
     -------
-    matplotlib.figure.Figure
+    matplotlib.axes.Axes
+        The Axes drawn on (its figure is ``ax.figure``).
     """
     import matplotlib.pyplot as plt
 
     if ax is None:
-        figure, ax = plt.subplots(figsize=(6, 4))
-    else:
-        figure = ax.figure
+        _, ax = plt.subplots(figsize=(6, 4))
     for label, (sparsity, error) in curves.items():
         order = np.argsort(sparsity)
         ax.loglog(np.asarray(sparsity)[order], np.asarray(error)[order], marker="o", label=label)
@@ -134,7 +136,7 @@ def plot_sparsity_error(curves, ax=None):
     ax.set_ylabel("relative reconstruction error")
     ax.grid(alpha=0.3, which="both")
     ax.legend()
-    return figure
+    return ax
 
 
 def plot_adjacency(adjacency, reference=None, labels=None, ax=None, title=None):
@@ -155,7 +157,8 @@ def plot_adjacency(adjacency, reference=None, labels=None, ax=None, title=None):
 
     Returns
     -------
-    matplotlib.figure.Figure
+    matplotlib.axes.Axes
+        The Axes drawn on (its figure is ``ax.figure``).
     """
     import matplotlib.pyplot as plt
     from matplotlib.patches import Rectangle
@@ -181,4 +184,309 @@ def plot_adjacency(adjacency, reference=None, labels=None, ax=None, title=None):
     ax.set_ylabel("cause")
     if title:
         ax.set_title(title)
-    return figure
+    return ax
+
+
+def _feature_mask(highlight, n_features):
+    """Boolean mask of the features to draw in colour (indices or a mask)."""
+    mask = np.zeros(n_features, dtype=bool)
+    highlight = np.asarray(to_numpy(highlight))
+    if highlight.dtype == bool:
+        if highlight.shape != (n_features,):
+            raise ValueError(
+                f"highlight must be a mask of shape ({n_features},) or feature indices, got "
+                f"shape {highlight.shape}."
+            )
+        return highlight.copy()
+    mask[highlight.astype(int).ravel()] = True
+    return mask
+
+
+def _draw_paths(ax, alphas, paths, colored):
+    """One line per row of ``paths`` against ``alphas``: coloured ones on top of grey ones."""
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_rgb
+
+    # the style's colour cycle without its greys, which mark the other features
+    cycle = plt.rcParams["axes.prop_cycle"].by_key().get("color", [])
+    cycle = [c for c in cycle if len(set(np.round(to_rgb(c), 3))) > 1] or ["C0"]
+    for j in np.flatnonzero(~colored):
+        ax.plot(alphas, paths[j], color="0.75", linewidth=0.7)
+    for position, j in enumerate(np.flatnonzero(colored)):
+        ax.plot(alphas, paths[j], color=cycle[position % len(cycle)], linewidth=1.5, label=str(j))
+    if np.all(alphas > 0):
+        _log_alpha_axis(ax, alphas)
+    if alphas.size > 1 and alphas[0] > alphas[-1]:
+        ax.invert_xaxis()  # large alpha (sparse model) on the left
+    ax.set_xlabel("alpha")
+    ax.grid(alpha=0.3)
+
+
+def _log_alpha_axis(ax, alphas):
+    """Log scale with plain labels at 1, 2, 5 × 10^k (only 10^k over many decades)."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    ax.set_xscale("log")
+    decades = np.log10(np.max(alphas) / np.min(alphas))
+    subs = (1.0,) if decades > 2 else (1.0, 2.0, 5.0)
+    ax.xaxis.set_major_locator(LogLocator(subs=subs))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    ax.xaxis.set_minor_formatter(NullFormatter())
+
+
+def plot_regularization_path(alphas, coefs, ax=None, *, highlight=None, title=None):
+    """Coefficients against ``alpha``, one line per feature (as returned by ``sparse_path``).
+
+    Parameters
+    ----------
+    alphas : array-like of shape (n_alphas,)
+    coefs : array-like of shape (n_features, n_alphas)
+        The solutions along the path, e.g. from
+        :func:`sparsestat.linear_model.sparse_path`.
+    ax : matplotlib Axes, optional
+        Where to draw (a new figure otherwise).
+    highlight : array-like of int or bool mask of shape (n_features,), optional
+        Features drawn in colour (the others in grey), e.g. the true support.
+        Default: every feature in colour.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes (on a log scale in alpha when every alpha is positive; alpha
+        decreases from left to right when given in decreasing order).
+
+    Examples
+    --------
+    >>> from sparsestat.datasets import make_sparse_regression
+    >>> from sparsestat.linear_model import sparse_path
+    >>> from sparsestat.plotting import plot_regularization_path
+    >>> X, y, coef = make_sparse_regression(50, 10, 2, random_state=0)
+    >>> alphas, coefs, _ = sparse_path(X, y, n_alphas=20)
+    >>> ax = plot_regularization_path(alphas, coefs, highlight=coef != 0)
+    >>> len(ax.lines)  # one per feature, and the zero line
+    11
+    """
+    import matplotlib.pyplot as plt
+
+    alphas = np.asarray(to_numpy(alphas), dtype=float).ravel()
+    coefs = np.asarray(to_numpy(coefs), dtype=float)
+    if coefs.ndim != 2 or coefs.shape[1] != alphas.size:
+        raise ValueError(
+            f"coefs must have shape (n_features, n_alphas) = (n_features, {alphas.size}), got "
+            f"{coefs.shape}."
+        )
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 4))
+    colored = (
+        np.ones(coefs.shape[0], dtype=bool)
+        if highlight is None
+        else _feature_mask(highlight, coefs.shape[0])
+    )
+    _draw_paths(ax, alphas, coefs, colored)
+    ax.axhline(0.0, color="black", linewidth=0.6)
+    ax.set_ylabel("coefficient")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def _cv_curves(estimator):
+    """(label, alphas, mean, standard error) per candidate of a fitted CV estimator."""
+    from sklearn.utils.validation import check_is_fitted
+
+    check_is_fitted(estimator, "mse_path_")
+    mse = np.asarray(estimator.mse_path_, dtype=float)
+    alphas = np.asarray(estimator.alphas_, dtype=float)
+    if mse.ndim == 2:
+        mse, labels = mse[None], [None]
+    elif hasattr(estimator, "ks_"):  # GroupSparseRegressionCV: one curve per k
+        labels = [f"k = {k}" for k in estimator.ks_]
+    else:  # SparseRegressionCV with a grid of gamma, q or l1_ratio
+        name = next(n for n in ("gamma", "q", "l1_ratio") if hasattr(estimator, n + "_"))
+        values = np.ravel(np.asarray(getattr(estimator, name), dtype=float))
+        labels = [f"{name} = {value:g}" for value in values]
+    alphas = np.broadcast_to(alphas, mse.shape[:2])
+    n_folds = mse.shape[2]
+    mean = mse.mean(axis=2)
+    error = mse.std(axis=2, ddof=1) / np.sqrt(n_folds) if n_folds > 1 else None
+    return [
+        (label, alphas[c], mean[c], None if error is None else error[c])
+        for c, label in enumerate(labels)
+    ]
+
+
+def plot_cv_curve(
+    alphas, mean_errors=None, std_errors=None, best_alpha=None, ax=None, *, label=None
+):
+    """Cross-validation error against ``alpha``, with its spread and the chosen alpha.
+
+    Parameters
+    ----------
+    alphas : array-like of shape (n_alphas,), or a fitted CV estimator
+        The grid; or a fitted :class:`~sparsestat.linear_model.SparseRegressionCV`
+        (or any estimator with ``alphas_``, ``mse_path_`` of shape
+        ``(n_alphas, n_folds)`` or ``(n_candidates, n_alphas, n_folds)`` and
+        ``alpha_``, such as :class:`~sparsestat.linear_model.GroupSparseRegressionCV`),
+        whose mean fold error, standard error over the folds
+        (``std(ddof=1)/sqrt(n_folds)``) and ``alpha_`` are drawn — one curve per
+        candidate of the searched ``gamma``, ``q``, ``l1_ratio`` or ``k``.
+    mean_errors : array-like of shape (n_alphas,)
+        Mean validation error per alpha (required with an array of alphas).
+    std_errors : array-like of shape (n_alphas,), optional
+        Drawn as the band ``mean_errors ± std_errors``.
+    best_alpha : float, optional
+        Marked by a vertical dashed line.
+    ax : matplotlib Axes, optional
+    label : str, optional
+        Legend label of the curve.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> from sparsestat.datasets import make_sparse_regression
+    >>> from sparsestat.linear_model import SparseRegressionCV
+    >>> from sparsestat.plotting import plot_cv_curve
+    >>> X, y, _ = make_sparse_regression(60, 20, 3, random_state=0)
+    >>> model = SparseRegressionCV(n_alphas=10, cv=3).fit(X, y)
+    >>> ax = plot_cv_curve(model)
+    >>> ax.get_ylabel()
+    'mean squared error'
+    """
+    import matplotlib.pyplot as plt
+
+    if hasattr(alphas, "mse_path_") or hasattr(alphas, "fit"):
+        if mean_errors is not None or std_errors is not None:
+            raise ValueError("give either a fitted CV estimator or the arrays, not both.")
+        estimator = alphas
+        curves = _cv_curves(estimator)
+        best_alpha = estimator.alpha_ if best_alpha is None else best_alpha
+        ylabel = "mean squared error"
+    else:
+        if mean_errors is None:
+            raise ValueError("mean_errors is required when alphas is an array.")
+        alphas = np.asarray(to_numpy(alphas), dtype=float).ravel()
+        mean = np.asarray(to_numpy(mean_errors), dtype=float).ravel()
+        error = None if std_errors is None else np.asarray(to_numpy(std_errors), dtype=float)
+        for name, values in (("mean_errors", mean), ("std_errors", error)):
+            if values is not None and values.shape != alphas.shape:
+                raise ValueError(
+                    f"{name} must have shape ({alphas.size},), one value per alpha, got "
+                    f"{values.shape}."
+                )
+        curves = [(label, alphas, mean, error)]
+        ylabel = "validation error"
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 4))
+    for curve_label, curve_alphas, mean, error in curves:
+        (line,) = ax.plot(curve_alphas, mean, marker=".", label=curve_label)
+        if error is not None:
+            ax.fill_between(
+                curve_alphas, mean - error, mean + error, color=line.get_color(), alpha=0.2
+            )
+    if best_alpha is not None:
+        ax.axvline(
+            float(best_alpha),
+            color="black",
+            linestyle="--",
+            linewidth=1,
+            label=f"alpha = {float(best_alpha):.3g}",
+        )
+    if all(np.all(c[1] > 0) for c in curves):
+        _log_alpha_axis(ax, np.concatenate([c[1] for c in curves]))
+    first = curves[0][1]
+    if first.size > 1 and first[0] > first[-1]:
+        ax.invert_xaxis()
+    ax.set_xlabel("alpha")
+    ax.set_ylabel(ylabel)
+    ax.grid(alpha=0.3)
+    if any(c[0] is not None for c in curves) or best_alpha is not None:
+        ax.legend(fontsize=8)
+    return ax
+
+
+def plot_stability_path(
+    alphas, selection_probabilities=None, threshold=None, ax=None, *, highlight=None, title=None
+):
+    """Selection probability of every feature against ``alpha`` (stability paths).
+
+    Parameters
+    ----------
+    alphas : array-like of shape (n_alphas,), or a fitted StabilitySelection
+        The grid; or a fitted
+        :class:`~sparsestat.linear_model.StabilitySelection` fitted with
+        ``alphas``, whose ``alphas_``, ``selection_probabilities_`` and
+        ``threshold`` are drawn.
+    selection_probabilities : array-like of shape (n_alphas, n_features)
+        As stored in ``StabilitySelection.selection_probabilities_`` (required
+        with an array of alphas).
+    threshold : float, optional
+        Drawn as a horizontal dashed line.
+    ax : matplotlib Axes, optional
+    highlight : array-like of int or bool mask of shape (n_features,), optional
+        Features drawn in colour (the others in grey), e.g. the true support.
+        Default: the stable features (maximum probability >= ``threshold``), or
+        all features when there is no threshold.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> from sparsestat.datasets import make_sparse_regression
+    >>> from sparsestat.linear_model import Lasso, StabilitySelection
+    >>> from sparsestat.plotting import plot_stability_path
+    >>> X, y, _ = make_sparse_regression(60, 10, 2, random_state=0)
+    >>> selector = StabilitySelection(
+    ...     Lasso(), n_bootstrap=10, alphas=[1.0, 0.3, 0.1], random_state=0
+    ... ).fit(X, y)
+    >>> ax = plot_stability_path(selector)
+    >>> len(ax.lines)  # one per feature, and the threshold
+    11
+    """
+    import matplotlib.pyplot as plt
+
+    if hasattr(alphas, "selection_probabilities_") or hasattr(alphas, "fit"):
+        if selection_probabilities is not None:
+            raise ValueError("give either a fitted StabilitySelection or the arrays, not both.")
+        selector = alphas
+        from sklearn.utils.validation import check_is_fitted
+
+        check_is_fitted(selector, "selection_probabilities_")
+        if selector.alphas_ is None:
+            raise ValueError(
+                "the StabilitySelection was fitted without alphas: there is no path to draw."
+            )
+        alphas, selection_probabilities = selector.alphas_, selector.selection_probabilities_
+        threshold = selector.threshold if threshold is None else threshold
+    elif selection_probabilities is None:
+        raise ValueError("selection_probabilities is required when alphas is an array.")
+    alphas = np.asarray(to_numpy(alphas), dtype=float).ravel()
+    probabilities = np.asarray(to_numpy(selection_probabilities), dtype=float)
+    if probabilities.ndim != 2 or probabilities.shape[0] != alphas.size:
+        raise ValueError(
+            f"selection_probabilities must have shape (n_alphas, n_features) = ({alphas.size}, "
+            f"n_features), got {probabilities.shape}."
+        )
+    n_features = probabilities.shape[1]
+    if highlight is not None:
+        colored = _feature_mask(highlight, n_features)
+    elif threshold is not None:
+        colored = probabilities.max(axis=0) >= threshold
+    else:
+        colored = np.ones(n_features, dtype=bool)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 4))
+    _draw_paths(ax, alphas, probabilities.T, colored)
+    if threshold is not None:
+        ax.axhline(float(threshold), color="black", linestyle="--", linewidth=1)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_ylabel("selection probability")
+    if title:
+        ax.set_title(title)
+    return ax

@@ -67,11 +67,11 @@ print(
     f"Sachs: SHD {m['shd']}, {m['true_positives']} correct edges, {m['reversed']} reversed, "
     f"{m['n_edges']} estimated of 17"
 )
-fig = plot_adjacency(
+ax = plot_adjacency(
     np.sign(model.adjacency_),
     reference=sachs.adjacency,
     labels=sachs.feature_names,
     title="Sachs: CoLiDE-NV (sign) vs consensus (squares)",
 )
-fig.tight_layout()
+ax.figure.tight_layout()
 plt.show()

@@ -20,6 +20,7 @@ STEPS = [
     ("Multitask: shared supports and source-task selection", "sparsestat.demo.multitask"),
     ("Sparse coding of natural images beyond l1", "sparsestat.demo.sparse_coding"),
     ("DAG learning with CoLiDE on the Sachs data", "sparsestat.demo.dag"),
+    ("Rows beyond memory: fits from dask sufficient statistics", "sparsestat.demo.scaling"),
 ]
 
 

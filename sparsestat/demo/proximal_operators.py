@@ -48,7 +48,7 @@ def run(output_dir):
     print(f"\nlargest difference between array-API and numba proxes: {worst_disagreement:.1e}")
 
     path = output_dir / "proximal_operators.png"
-    figure = plot_proximal_operators(penalties, grid=grid, step=STEP)
+    figure = plot_proximal_operators(penalties, grid=grid, step=STEP)[0].figure
     figure.savefig(path, dpi=120, bbox_inches="tight")
     print(f"figure: {path}")
 

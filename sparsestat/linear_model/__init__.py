@@ -2,6 +2,7 @@
 
 from ._cv import SparseRegressionCV
 from ._path import alpha_max, sparse_path
+from ._stability import StabilitySelection
 from .group import GroupSparseRegression, GroupSparseRegressionCV
 from .multitask import MultiTaskLasso, MultiTaskLassoCV, MultiTaskSparseRegression
 from .regression import (
@@ -30,4 +31,5 @@ __all__ = [
     "MultiTaskLasso",
     "MultiTaskLassoCV",
     "MultiTaskSparseRegression",
+    "StabilitySelection",
 ]

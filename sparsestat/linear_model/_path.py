@@ -6,6 +6,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils.validation import check_array, check_consistent_length
 
+from .._progress import progress
 from .._validation import check_integer, check_real
 from ..penalties import Lq, SeparablePenalty
 from ._base import PENALTY_NAMES, build_penalty, check_sample_weight, make_problem, run_solver
@@ -87,6 +88,7 @@ def sparse_path(
     solver="auto",
     coef_init=None,
     return_info=False,
+    verbose=0,
 ):
     """Solutions along a decreasing grid of ``alpha``, each warm-started at the previous.
 
@@ -109,6 +111,8 @@ def sparse_path(
         Warm start of the first alpha.
     return_info : bool, default=False
         Also return a dict with ``n_iter`` and ``stop_crit`` per alpha.
+    verbose : int, default=0
+        Show a tqdm progress bar over the alphas (tqdm is optional).
 
     Returns
     -------
@@ -156,7 +160,8 @@ def sparse_path(
     n_iters = np.empty(alphas.size, dtype=int)
     stop_crits = np.empty(alphas.size)
     warm = None if coef_init is None else np.asarray(coef_init, dtype=float)
-    for position, alpha in enumerate(alphas):
+    steps = progress(alphas, verbose, total=alphas.size, description="sparse_path")
+    for position, alpha in enumerate(steps):
         if isinstance(penalty, SeparablePenalty):
             pen = penalty.replace(alpha=float(alpha))
         else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["progress"]
+__all__ = ["progress", "run_parallel"]
 
 
 def progress(iterable, verbose, total=None, description=None):
@@ -31,3 +31,21 @@ def progress(iterable, verbose, total=None, description=None):
     except ImportError:  # tqdm is optional
         return iterable
     return tqdm(iterable, total=total, desc=description)
+
+
+def run_parallel(jobs, n_jobs, verbose, total, description):
+    """Run joblib ``delayed`` jobs through :class:`joblib.Parallel`, results in order.
+
+    With ``verbose``, a tqdm bar counts the *finished* jobs (joblib >= 1.3
+    returns results as a generator; older versions count dispatched jobs).
+    Any joblib backend applies (``with joblib.parallel_backend("dask")``).
+    """
+    from joblib import Parallel
+
+    if not verbose:
+        return Parallel(n_jobs=n_jobs)(jobs)
+    try:
+        results = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
+    except TypeError:  # joblib < 1.3
+        return Parallel(n_jobs=n_jobs)(progress(jobs, verbose, total, description))
+    return list(progress(results, verbose, total, description))

@@ -5,11 +5,12 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
-from joblib import Parallel, delayed
+from joblib import delayed
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.model_selection import check_cv
 from sklearn.utils.validation import validate_data
 
+from .._progress import run_parallel
 from ._base import PENALTY_NAMES, RefitPredictMixin, check_sample_weight, make_problem
 from ._path import alpha_max, sparse_path
 from .regression import SparseRegression, _store_params
@@ -74,7 +75,7 @@ class SparseRegressionCV(RefitPredictMixin, RegressorMixin, BaseEstimator):
     fit_intercept, positive, max_iter, tol, solver
         As in :class:`SparseRegression`.
     verbose : int, default=0
-        Passed to joblib.
+        A tqdm progress bar of the finished (candidate, fold) paths.
 
     Attributes
     ----------
@@ -191,14 +192,14 @@ class SparseRegressionCV(RefitPredictMixin, RegressorMixin, BaseEstimator):
             top = top if top > 0 else 1.0
             grids.append(top * np.geomspace(1.0, self.eps, self.n_alphas))
         folds = list(check_cv(self.cv).split(X, y))
-        jobs = (
+        jobs = [
             delayed(_fold_errors)(
                 X, y, sample_weight, train, test, self.penalty, grids[c], extra, settings
             )
             for c, extra in enumerate(candidates)
             for train, test in folds
-        )
-        errors = Parallel(n_jobs=self.n_jobs, verbose=self.verbose)(jobs)
+        ]
+        errors = run_parallel(jobs, self.n_jobs, self.verbose, len(jobs), "cross-validation")
         mse = np.asarray(errors).reshape(len(candidates), len(folds), -1).transpose(0, 2, 1)
         mean_mse = mse.mean(axis=2)
         best_candidate, best_alpha = np.unravel_index(np.argmin(mean_mse), mean_mse.shape)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
-from joblib import Parallel, delayed
+from joblib import delayed
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
 from sklearn.feature_selection import SelectorMixin
 from sklearn.utils import check_random_state, get_tags
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._array_api import to_numpy
-from .._progress import progress
+from .._progress import run_parallel
 from .._validation import check_integer, check_real
 
 __all__ = ["StabilitySelection"]
@@ -55,18 +55,6 @@ def _fit_draw(estimator, X, y, seed, size, pairs, alphas):
             masks.append(_selected(model, n_features))
         draws.append(masks)
     return np.asarray(draws, dtype=bool)
-
-
-def _run(jobs, n_jobs, verbose, total):
-    """Run the delayed ``jobs`` through joblib; with ``verbose``, a bar of finished jobs."""
-    if not verbose:
-        return Parallel(n_jobs=n_jobs)(jobs)
-    description = "stability selection"
-    try:  # joblib >= 1.3 yields results as they finish: the bar counts finished fits
-        results = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
-    except TypeError:  # older joblib: count dispatched jobs instead
-        return Parallel(n_jobs=n_jobs)(progress(jobs, verbose, total, description))
-    return list(progress(results, verbose, total, description))
 
 
 class StabilitySelection(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
@@ -267,7 +255,7 @@ class StabilitySelection(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
             delayed(_fit_draw)(self.estimator, X, y, seed, size, self.pairs, alphas)
             for seed in seeds
         )
-        draws = _run(jobs, self.n_jobs, self.verbose, n_bootstrap)
+        draws = run_parallel(jobs, self.n_jobs, self.verbose, n_bootstrap, "stability selection")
         selections = np.concatenate(draws, axis=0)  # (n_subsamples, n_alphas, n_features)
         probabilities = selections.mean(axis=0)
         self.n_subsamples_ = int(selections.shape[0])

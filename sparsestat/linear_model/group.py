@@ -5,12 +5,13 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
-from joblib import Parallel, delayed
+from joblib import delayed
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.model_selection import check_cv
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._array_api import get_namespace, to_numpy
+from .._progress import run_parallel
 from .._validation import check_integer, check_real
 from ..penalties import WGSEF, GroupL2, GroupPartition
 from ._base import RefitPredictMixin, check_sample_weight, make_problem, warn_if_not_converged
@@ -318,6 +319,11 @@ class GroupSparseRegressionCV(RefitPredictMixin, RegressorMixin, BaseEstimator):
     eps : float, default=1e-3
     cv : int or splitter, default=5
     n_jobs : int, default=None
+        (k, fold) paths run through ``joblib.Parallel``.
+    fit_intercept, max_iter, tol, solver
+        As in :class:`GroupSparseRegression`.
+    verbose : int, default=0
+        A tqdm progress bar of the finished (k, fold) paths.
 
     Attributes
     ----------
@@ -401,14 +407,14 @@ class GroupSparseRegressionCV(RefitPredictMixin, RegressorMixin, BaseEstimator):
             "tol": self.tol,
             "solver": self.solver,
         }
-        jobs = (
+        jobs = [
             delayed(_group_fold_errors)(
                 X, y, sample_weight, train, test, {**base, "k": int(k)}, alphas
             )
             for k in ks
             for train, test in folds
-        )
-        errors = Parallel(n_jobs=self.n_jobs, verbose=self.verbose)(jobs)
+        ]
+        errors = run_parallel(jobs, self.n_jobs, self.verbose, len(jobs), "cross-validation")
         mse = np.asarray(errors).reshape(len(ks), len(folds), -1).transpose(0, 2, 1)
         best_k, best_alpha = np.unravel_index(np.argmin(mse.mean(axis=2)), mse.shape[:2])
         self.k_ = int(ks[best_k])

@@ -3,11 +3,12 @@ r"""Multitask regression with row-sparse coefficients (shared supports)."""
 from __future__ import annotations
 
 import numpy as np
-from joblib import Parallel, delayed
+from joblib import delayed
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.model_selection import check_cv
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._progress import run_parallel
 from .._validation import check_integer, check_real
 from ..datafits.statistics import is_dask_collection, sufficient_statistics
 from ..penalties import L1, MCP, SCAD
@@ -310,6 +311,7 @@ class MultiTaskLassoCV(RefitPredictMixin, RegressorMixin, BaseEstimator):
     fit_intercept, max_iter, tol
         As in :class:`MultiTaskLasso`.
     verbose : int, default=0
+        A tqdm progress bar of the finished folds.
 
     Attributes
     ----------
@@ -361,10 +363,11 @@ class MultiTaskLassoCV(RefitPredictMixin, RegressorMixin, BaseEstimator):
             alphas = np.sort(np.asarray(self.alphas, dtype=float).ravel())[::-1]
         params = {"fit_intercept": self.fit_intercept, "max_iter": self.max_iter, "tol": self.tol}
         folds = list(check_cv(self.cv).split(X, Y))
-        errors = Parallel(n_jobs=self.n_jobs, verbose=self.verbose)(
+        jobs = [
             delayed(_multitask_fold_errors)(X, Y, sample_weight, train, test, alphas, params)
             for train, test in folds
-        )
+        ]
+        errors = run_parallel(jobs, self.n_jobs, self.verbose, len(jobs), "cross-validation")
         self.mse_path_ = np.asarray(errors).T
         self.alphas_ = alphas
         self.alpha_ = float(alphas[np.argmin(self.mse_path_.mean(axis=1))])

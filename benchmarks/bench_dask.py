@@ -12,7 +12,7 @@ Run with ``python benchmarks/bench_dask.py [--quick]`` (needs the ``dask`` extra
 2. On the first ``--memory-rows`` rows (materialised in memory), scikit-learn's
    ``Lasso`` (coordinate descent on X, and ``precompute=True``) against
    sparsestat's ``Lasso.fit`` (Gram solver chosen automatically) and the fit
-   from in-memory statistics: times, time ratios and objective values
+   from in-memory statistics: times (best of 2), time ratios and objective values
    ``||y − Xw − b||²/(2n) + alpha·||w||₁``.
 """
 
@@ -110,8 +110,9 @@ def main():
             alpha=args.alpha, tol=1e-8, precompute=True
         ).fit(X_m, y_m),
     }
-    for name, fit in fits.items():
+    for name, fit in fits.items():  # best of 2 (the first call also pays page faults)
         fitted, seconds = timed(fit)
+        seconds = min(seconds, timed(fit)[1])
         rows[name] = (seconds, objective(X_m, y_m, fitted.coef_, fitted.intercept_, args.alpha))
     reference = rows["sparsestat Lasso.fit (gram)"][0]
     best = min(value for _, value in rows.values())

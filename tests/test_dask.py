@@ -127,6 +127,19 @@ def test_joblib_dask_backend_gives_the_default_results(client):
     np.testing.assert_allclose(spread.coef_, default.coef_, atol=1e-12)
 
 
+def test_stability_selection_on_the_dask_backend(client):
+    from sparsestat.linear_model import StabilitySelection
+
+    X, y, _ = _regression(n=200, p=10)
+    selector = StabilitySelection(
+        SparseRegression("mcp", alpha=0.1), n_bootstrap=8, random_state=0, n_jobs=2
+    )
+    default = selector.fit(X, y).selection_probabilities_.copy()
+    with joblib.parallel_backend("dask"):
+        spread = selector.fit(X, y).selection_probabilities_
+    np.testing.assert_array_equal(spread, default)
+
+
 def test_task_selector_on_the_dask_backend(client):
     from sparsestat.datasets import make_multitask_representation
     from sparsestat.multitask import TaskSelector

@@ -21,6 +21,7 @@ from sklearn.metrics import f1_score, mean_squared_error
 
 from sparsestat.datasets import make_sparse_regression
 from sparsestat.linear_model import SparseRegressionCV, sparse_path
+from sparsestat.plotting import plot_cv_curve, plot_regularization_path
 
 X_all, y_all, coef = make_sparse_regression(
     n_samples=1300, n_features=400, n_informative=10, rho=0.6, snr=4.0, random_state=0
@@ -37,14 +38,27 @@ penalties = {
 }
 truth = coef != 0
 print(f"{'penalty':<8}{'kept':>6}{'F1':>7}{'||w - w*||':>12}{'test MSE':>10}")
+models = {}
 for name, params in penalties.items():
-    model = SparseRegressionCV(n_alphas=40, **params).fit(X, y)
+    model = models[name] = SparseRegressionCV(n_alphas=40, **params).fit(X, y)
     kept = model.coef_ != 0
     print(
         f"{name:<8}{kept.sum():>6}{f1_score(truth, kept):>7.2f}"
         f"{np.linalg.norm(model.coef_ - coef):>12.3f}"
         f"{mean_squared_error(y_test, model.predict(X_test)):>10.3f}"
     )
+
+# %%
+# Cross-validation curves
+# -----------------------
+# Mean held-out error over the 5 folds (band: its standard error) and the
+# chosen alpha of each penalty.
+fig, axes = plt.subplots(1, len(models), figsize=(18, 3.6))
+for axis, (name, model) in zip(axes, models.items(), strict=True):
+    plot_cv_curve(model, ax=axis)
+    axis.set_title(name)
+fig.tight_layout()
+plt.show()
 
 # %%
 # Regularization paths
@@ -55,13 +69,7 @@ for name, params in penalties.items():
 fig, axes = plt.subplots(1, len(penalties), figsize=(18, 4), sharey=True)
 for axis, (name, params) in zip(axes, penalties.items(), strict=True):
     alphas, coefs, _ = sparse_path(X, y, n_alphas=60, eps=1e-2, **params)
-    for j in np.flatnonzero(~truth):
-        axis.semilogx(alphas, coefs[j], color="0.8", linewidth=0.6)
-    for j in np.flatnonzero(truth):
-        axis.semilogx(alphas, coefs[j], linewidth=1.5)
-    axis.set_title(name)
-    axis.set_xlabel("alpha")
-    axis.invert_xaxis()
+    plot_regularization_path(alphas, coefs, ax=axis, highlight=truth, title=name)
 axes[0].set_ylabel("coefficient")
 fig.tight_layout()
 plt.show()

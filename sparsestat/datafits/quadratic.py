@@ -120,7 +120,10 @@ class QuadraticProblem:
     ----------
     X : ndarray or scipy.sparse matrix of shape (n_samples, n_features)
         Validated, finite, float32 or float64.  Never copied (a non-contiguous
-        dense view or a CSR matrix is converted once).
+        dense view or a CSR matrix is converted once, and so is a dense array
+        whose buffer is not aligned — as arrays deserialised by
+        ``dask.distributed`` can be —, on which numpy's matrix products skip
+        BLAS and run several times slower).
     y : ndarray of shape (n_samples,) or (n_samples, n_tasks)
         Several columns for multitask problems (read by the multitask solver).
     sample_weight : ndarray of shape (n_samples,) or None
@@ -165,6 +168,8 @@ class QuadraticProblem:
         rho_y = self.rho if y.ndim == 1 else self.rho[:, None]
         self.y = np.ascontiguousarray(rho_y * y, dtype=X.dtype)
         self.is_sparse = sp.issparse(X)
+        if not self.is_sparse and not X.flags.aligned:
+            X = np.array(X, order="K")
         if self.is_sparse:
             csc = X.tocsc(copy=False)
             if not csc.has_sorted_indices:

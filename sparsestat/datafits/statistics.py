@@ -46,7 +46,7 @@ def is_dask_collection(X):
     return module.split(".")[0] == "dask" and hasattr(X, "__dask_graph__")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SufficientStatistics:
     """What least squares (and CoLiDE) need from the data: moments, not rows.
 

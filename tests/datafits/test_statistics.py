@@ -181,3 +181,20 @@ def test_inputs_are_not_modified():
     Lasso(alpha=0.1).fit_from_statistics(sufficient_statistics(X, y, weights))
     for original, copy in zip((X, y, weights), copies, strict=True):
         np.testing.assert_array_equal(original, copy)
+
+
+def test_unaligned_buffer_is_fitted_on_an_aligned_copy():
+    """Arrays deserialised by dask.distributed can be unaligned (numpy then skips BLAS)."""
+    from sparsestat.datafits import QuadraticProblem
+
+    X, y, _ = _data()
+    raw = np.zeros(X.nbytes + 1, dtype=np.uint8)
+    unaligned = np.frombuffer(raw[1:].data, dtype=np.float64).reshape(X.shape)
+    unaligned[:] = X
+    assert not unaligned.flags.aligned
+    problem = QuadraticProblem(unaligned, y)
+    assert problem.X.flags.aligned and problem.X_kernel.flags.aligned
+    np.testing.assert_allclose(
+        Lasso(alpha=0.1).fit(unaligned, y).coef_, Lasso(alpha=0.1).fit(X, y).coef_, atol=1e-12
+    )
+    np.testing.assert_array_equal(unaligned, X)  # the caller's array is untouched

@@ -15,7 +15,7 @@ $(BIN)/python:
 
 # one stamp file per set of extras, redone whenever pyproject.toml changes
 $(VENV)/.stamp-demo: pyproject.toml | $(BIN)/python
-	$(PIP) install -e ".[plot,dask]"
+	$(PIP) install -e ".[plot,dask,progress]"
 	touch $@
 
 $(VENV)/.stamp-test: pyproject.toml | $(BIN)/python

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 __all__ = ["progress", "run_parallel"]
 
 
@@ -21,14 +23,20 @@ def progress(iterable, verbose, total=None, description=None):
     Returns
     -------
     iterable
-        ``iterable`` itself, or a ``tqdm`` wrapper around it.  tqdm is optional:
-        without it the loop runs silently.
+        ``iterable`` itself, or a ``tqdm`` wrapper around it.  tqdm is optional
+        (``pip install sparsestat[progress]``): without it the loop runs with
+        a warning that no bar can be shown.
     """
     if not verbose:
         return iterable
     try:
         from tqdm.auto import tqdm
     except ImportError:  # tqdm is optional
+        warnings.warn(
+            "verbose progress bars need tqdm, which is not installed: "
+            "pip install tqdm (or sparsestat[progress]); running silently.",
+            stacklevel=3,
+        )
         return iterable
     return tqdm(iterable, total=total, desc=description)
 

@@ -1,11 +1,13 @@
 """Progress bars of the joblib loops: silent by default, a bar of finished jobs with verbose."""
 
 import numpy as np
+import pytest
 
 from sparsestat.datasets import make_sparse_regression
 
 
 def test_cross_validation_progress_bars_count_finished_folds(capsys):
+    pytest.importorskip("tqdm")  # in the test extra; skipped only on a bare install
     from sparsestat.linear_model import (
         GroupSparseRegressionCV,
         MultiTaskLassoCV,
@@ -22,3 +24,22 @@ def test_cross_validation_progress_bars_count_finished_folds(capsys):
     assert "3/3" in capsys.readouterr().err
     MultiTaskLassoCV(n_alphas=4, cv=3, verbose=1).fit(X, np.column_stack([y, y]))
     assert "cross-validation" in capsys.readouterr().err
+
+
+def test_verbose_without_tqdm_warns_and_runs(monkeypatch):
+    import builtins
+
+    from sparsestat._progress import progress
+
+    real_import = builtins.__import__
+
+    def no_tqdm(name, *args, **kwargs):
+        if name.startswith("tqdm"):
+            raise ImportError("no tqdm here")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_tqdm)
+    with pytest.warns(UserWarning, match="need tqdm"):
+        wrapped = progress(range(3), verbose=1, total=3, description="loop")
+    assert list(wrapped) == [0, 1, 2]
+    assert progress(range(2), verbose=0) == range(2)

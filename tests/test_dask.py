@@ -161,3 +161,29 @@ def test_dask_input_errors(client):
         Lasso().fit(da.from_array(X, chunks=50), da.from_array(y[:-1]))
     with pytest.raises(ValueError, match="features"):
         Lasso().fit(X, y).predict(da.from_array(X[:, :3]))
+
+
+def test_dask_dataframe_fit_keeps_column_names_and_predicts_lazily():
+    dd = pytest.importorskip("dask.dataframe")
+    pd = pytest.importorskip("pandas")
+    X, y, _ = _regression(n=1200, p=5)
+    names = [f"protein_{k}" for k in range(5)]
+    frame = dd.from_pandas(pd.DataFrame(X, columns=names), npartitions=3)
+    target = dd.from_pandas(pd.Series(y), npartitions=3)
+    lazy = Lasso(alpha=0.05, tol=1e-10).fit(frame, target)
+    eager = Lasso(alpha=0.05, tol=1e-10).fit(pd.DataFrame(X, columns=names), y)
+    np.testing.assert_allclose(lazy.coef_, eager.coef_, atol=1e-8)
+    assert list(lazy.feature_names_in_) == names
+    prediction = lazy.predict(frame)
+    assert hasattr(prediction, "compute")
+    np.testing.assert_allclose(
+        prediction.compute(), eager.predict(pd.DataFrame(X, columns=names)), atol=1e-7
+    )
+    renamed = dd.from_pandas(pd.DataFrame(X, columns=names[::-1]), npartitions=3)
+    with pytest.raises(ValueError, match="feature names"):
+        lazy.predict(renamed)
+    tasks = MultiTaskLasso(alpha=0.05, tol=1e-10).fit(
+        frame, dd.from_pandas(pd.DataFrame(np.column_stack([y, -y])), npartitions=3)
+    )
+    assert list(tasks.feature_names_in_) == names
+    np.testing.assert_allclose(tasks.coef_[0], -tasks.coef_[1], atol=1e-8)

@@ -24,6 +24,7 @@ __all__ = [
     "run_solver",
     "statistics_problem",
     "predict_dask",
+    "fit_dask",
 ]
 
 PENALTY_NAMES = ("l1", "elasticnet", "l0", "lq", "cel0", "mcp", "scad")
@@ -204,8 +205,32 @@ def statistics_problem(estimator, statistics, targets):
     return GramProblem(statistics, estimator.fit_intercept)
 
 
+def fit_dask(estimator, X, y, sample_weight):
+    """``fit`` on dask collections: reduce to sufficient statistics, fit from them.
+
+    A dask dataframe's column names become ``feature_names_in_``, as with
+    pandas input.
+    """
+    from ..datafits.statistics import sufficient_statistics
+
+    estimator.fit_from_statistics(sufficient_statistics(X, y, sample_weight))
+    columns = getattr(X, "columns", None)
+    if columns is not None and all(isinstance(name, str) for name in columns):
+        estimator.feature_names_in_ = np.asarray(list(columns), dtype=object)
+    return estimator
+
+
 def predict_dask(estimator, X):
-    """Lazy ``X @ coef_ᵀ + intercept_`` for a dask array ``X`` (nothing is computed)."""
+    """Lazy ``X @ coef_ᵀ + intercept_`` for a dask array or dataframe (nothing computed)."""
+    columns = getattr(X, "columns", None)
+    if columns is not None:
+        names = getattr(estimator, "feature_names_in_", None)
+        if names is not None and list(columns) != list(names):
+            raise ValueError(
+                "The feature names of X differ from those seen in fit: "
+                f"{list(columns)} instead of {list(names)}."
+            )
+        X = X.to_dask_array()
     if X.ndim != 2 or X.shape[1] != estimator.n_features_in_:
         raise ValueError(
             f"X has shape {tuple(X.shape)} but the model was fitted on "

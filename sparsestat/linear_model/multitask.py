@@ -10,11 +10,12 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._progress import run_parallel
 from .._validation import check_integer, check_real
-from ..datafits.statistics import is_dask_collection, sufficient_statistics
+from ..datafits.statistics import is_dask_collection
 from ..penalties import L1, MCP, SCAD
 from ._base import (
     RefitPredictMixin,
     check_sample_weight,
+    fit_dask,
     make_problem,
     predict_dask,
     statistics_problem,
@@ -145,7 +146,7 @@ class MultiTaskSparseRegression(RegressorMixin, BaseEstimator):
 
         self._check_flags()
         if any(is_dask_collection(value) for value in (X, y, sample_weight)):
-            return self.fit_from_statistics(sufficient_statistics(X, y, sample_weight))
+            return fit_dask(self, X, y, sample_weight)
         X, Y = _validate_multitask(self, X, y)
         sample_weight = check_sample_weight(sample_weight, X.shape[0])
         problem = make_problem(X, Y, sample_weight, self.fit_intercept)

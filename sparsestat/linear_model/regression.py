@@ -11,12 +11,13 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._array_api import get_namespace, is_numpy_namespace
 from .._validation import check_finite_array
-from ..datafits.statistics import is_dask_collection, sufficient_statistics
+from ..datafits.statistics import is_dask_collection
 from ..penalties import L1
 from ._base import (
     build_penalty,
     check_sample_weight,
     choose_solver,
+    fit_dask,
     make_problem,
     predict_dask,
     run_solver,
@@ -233,7 +234,7 @@ class SparseRegression(RegressorMixin, BaseEstimator):
         """
         self._check_flags()
         if any(is_dask_collection(value) for value in (X, y, sample_weight)):
-            return self.fit_from_statistics(sufficient_statistics(X, y, sample_weight))
+            return fit_dask(self, X, y, sample_weight)
         data = _XYInput(self, X, y, reset=True)
         X, y = data.X, data.y
         sample_weight = check_sample_weight(

@@ -17,3 +17,7 @@ def test_readme_tour_runs():
     for block in blocks:
         exec(compile(block, str(README), "exec"), namespace)  # noqa: S102
     assert namespace["model"].adjacency_.shape == (11, 11)
+    # the fit from chunk statistics solves the fit on the rows (default tol=1e-4:
+    # 3e-4 apart; tests/datafits/test_statistics.py checks it at tight tolerances)
+    assert abs(namespace["chunked"].coef_ - namespace["lasso"].coef_).max() < 1e-3
+    assert namespace["selector"].support_.sum() >= 1

@@ -127,6 +127,18 @@ def test_joblib_dask_backend_gives_the_default_results(client):
     np.testing.assert_allclose(spread.coef_, default.coef_, atol=1e-12)
 
 
+def test_paths_of_several_penalties_on_the_dask_backend(client):
+    from sparsestat.linear_model import sparse_path
+
+    X, y, _ = _regression(n=300, p=15)
+    settings = {"penalty": ["l1", "mcp", "scad"], "n_alphas": 6, "n_jobs": 2}
+    default = sparse_path(X, y, **settings)
+    with joblib.parallel_backend("dask"):
+        spread = sparse_path(X, y, **settings)
+    for (_, coefs, _), (_, coefs_spread, _) in zip(default, spread, strict=True):
+        np.testing.assert_array_equal(coefs_spread, coefs)
+
+
 def test_stability_selection_on_the_dask_backend(client):
     from sparsestat.linear_model import StabilitySelection
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
+from joblib import delayed
 from sklearn.utils.validation import check_array, check_consistent_length
 
-from .._progress import progress
+from .._progress import progress, run_parallel
 from .._validation import check_integer, check_real
 from ..penalties import Lq, SeparablePenalty
 from ._base import PENALTY_NAMES, build_penalty, check_sample_weight, make_problem, run_solver
@@ -89,6 +90,7 @@ def sparse_path(
     coef_init=None,
     return_info=False,
     verbose=0,
+    n_jobs=None,
 ):
     """Solutions along a decreasing grid of ``alpha``, each warm-started at the previous.
 
@@ -96,7 +98,13 @@ def sparse_path(
     ----------
     X : {array-like, sparse matrix} of shape (n_samples, n_features)
     y : array-like of shape (n_samples,)
-    penalty : {"l1", "elasticnet", "l0", "lq", "cel0", "mcp", "scad"}, default="l1"
+    penalty : str, penalty object or list of them, default="l1"
+        One of ``"l1"``, ``"elasticnet"``, ``"l0"``, ``"lq"``, ``"cel0"``,
+        ``"mcp"``, ``"scad"``, or a separable penalty object.  With a list,
+        one path per penalty is computed, each on its own grid (unless
+        ``alphas`` is given), as independent jobs of ``joblib.Parallel``
+        (``n_jobs``; ``with joblib.parallel_backend("dask")`` spreads them over
+        a cluster), and a list of results is returned.
     alphas : array-like, optional
         The grid (sorted in decreasing order before use).  Default: ``n_alphas``
         values from :func:`alpha_max` down to ``eps·alpha_max`` on a geometric grid.
@@ -112,7 +120,11 @@ def sparse_path(
     return_info : bool, default=False
         Also return a dict with ``n_iter`` and ``stop_crit`` per alpha.
     verbose : int, default=0
-        Show a tqdm progress bar over the alphas (tqdm is optional).
+        Show a tqdm progress bar over the alphas (over the finished paths
+        for a list of penalties; tqdm is optional).
+    n_jobs : int, default=None
+        Number of joblib workers for a list of penalties (a single path is
+        sequential: each alpha is warm-started at the previous one).
 
     Returns
     -------
@@ -120,6 +132,8 @@ def sparse_path(
     coefs : ndarray of shape (n_features, n_alphas)
     intercepts : ndarray of shape (n_alphas,)
     info : dict, only if ``return_info``
+        For a list of penalties: a list with one such tuple per penalty, in
+        the same order.
 
     Examples
     --------
@@ -129,7 +143,34 @@ def sparse_path(
     >>> alphas, coefs, intercepts = sparse_path(X, y, penalty="mcp", n_alphas=20)
     >>> coefs.shape, int((coefs[:, 0] != 0).sum())
     ((30, 20), 0)
+    >>> paths = sparse_path(X, y, penalty=["l1", "mcp", "scad"], n_alphas=20, n_jobs=2)
+    >>> [coefs.shape for _, coefs, _ in paths]
+    [(30, 20), (30, 20), (30, 20)]
     """
+    if isinstance(penalty, (list, tuple)):
+        if not penalty:
+            raise ValueError("penalty must be a penalty or a non-empty list of penalties.")
+        settings = {
+            "alphas": alphas,
+            "n_alphas": n_alphas,
+            "eps": eps,
+            "l1_ratio": l1_ratio,
+            "gamma": gamma,
+            "q": q,
+            "fit_intercept": fit_intercept,
+            "positive": positive,
+            "sample_weight": sample_weight,
+            "max_iter": max_iter,
+            "tol": tol,
+            "solver": solver,
+            "coef_init": coef_init,
+            "return_info": return_info,
+        }
+        for single in penalty:
+            if isinstance(single, (list, tuple)):
+                raise TypeError("penalty lists cannot be nested.")
+        jobs = [delayed(sparse_path)(X, y, single, **settings) for single in penalty]
+        return run_parallel(jobs, n_jobs, verbose, len(jobs), "sparse paths")
     X = check_array(X, accept_sparse=("csr", "csc"), dtype=[np.float64, np.float32])
     y = check_array(y, ensure_2d=False, dtype=X.dtype)
     check_consistent_length(X, y)

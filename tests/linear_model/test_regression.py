@@ -237,6 +237,28 @@ def test_path_matches_individual_fits(problem):
     np.testing.assert_allclose(coefs, sk_coefs, atol=1e-6)
 
 
+def test_path_of_several_penalties_equals_their_single_paths(problem):
+    X, y, _ = problem
+    options = dict(n_alphas=6, tol=1e-10, return_info=True)
+    penalties = ["l1", "elasticnet", MCP(alpha=1.0, gamma=2.5)]
+    together = sparse_path(X, y, penalty=penalties, n_jobs=2, **options)
+    assert isinstance(together, list) and len(together) == 3
+    for penalty, (alphas, coefs, intercepts, info) in zip(penalties, together, strict=True):
+        single = sparse_path(X, y, penalty=penalty, **options)
+        np.testing.assert_array_equal(alphas, single[0])
+        np.testing.assert_allclose(coefs, single[1], atol=1e-12)
+        np.testing.assert_allclose(intercepts, single[2], atol=1e-12)
+        np.testing.assert_array_equal(info["n_iter"], single[3]["n_iter"])
+    # each penalty gets its own grid (elastic net: alpha_max / l1_ratio) unless alphas is given
+    assert together[0][0][0] != together[1][0][0]
+    shared = sparse_path(X, y, penalty=("l1", "scad"), alphas=[0.5, 0.1])
+    np.testing.assert_array_equal(shared[0][0], shared[1][0])
+    with pytest.raises(ValueError, match="non-empty"):
+        sparse_path(X, y, penalty=[])
+    with pytest.raises(TypeError, match="nested"):
+        sparse_path(X, y, penalty=["l1", ["mcp"]])
+
+
 @pytest.mark.parametrize("name", ["l1", "mcp", "scad", "l0", "lq", "cel0"])
 def test_alpha_max_zeroes_the_solution(problem, name):
     X, y, _ = problem

@@ -7,7 +7,6 @@ from sparsestat.datasets import make_sparse_regression
 
 
 def test_cross_validation_progress_bars_count_finished_folds(capsys):
-    pytest.importorskip("tqdm")  # in the test extra; skipped only on a bare install
     from sparsestat.linear_model import (
         GroupSparseRegressionCV,
         MultiTaskLassoCV,

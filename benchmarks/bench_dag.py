@@ -10,6 +10,13 @@ with it stage by stage (objective values at the end of each of the four
 stages).  dagma is installed by `make bench` (its linear model needs
 numpy, scipy, tqdm and python-igraph; its torch requirement is skipped).
 
+Every fit runs with ``--blas-threads`` BLAS threads (default 1, set with
+threadpoolctl).  numpy and scipy wheels each ship their own OpenBLAS; dagma
+alternates calls into both, and with two threads in each library its
+iterations were 28× slower on the 2-core machine (12.4 ms against 0.43 ms per
+iteration at d = 100), which would flatter CoLiDE.  CoLiDE's compiled loop
+calls one BLAS only and ran equally fast with 1 or 2 threads.
+
     python benchmarks/bench_dag.py            # d = 20, 50, 100; 5 seeds (hours)
     python benchmarks/bench_dag.py --quick    # d = 20, 50; 3 seeds
 """
@@ -17,6 +24,7 @@ numpy, scipy, tqdm and python-igraph; its torch requirement is skipped).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import time
 import warnings
@@ -149,6 +157,9 @@ def main():
     parser.add_argument("--graphs", nargs="*", help="subset, e.g. ER4 SF2")
     parser.add_argument("--noise", choices=["hetero", "equal", "both"], default="both")
     parser.add_argument("--skip-extra", action="store_true", help="no optimizer/Sachs tables")
+    parser.add_argument(
+        "--blas-threads", type=int, default=1, help="BLAS threads per fit (0: leave as is)"
+    )
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     try:
@@ -163,10 +174,16 @@ def main():
     if args.graphs:
         graphs = tuple((name[:2], int(name[2:])) for name in args.graphs)
     noises = {"hetero": (True,), "equal": (False,), "both": (True, False)}[args.noise]
-    accuracy_table(sizes, seeds, dagma_max_d, graphs, noises)
-    if not args.skip_extra:
-        optimizer_table(seeds)
-        sachs_table(not args.no_dagma)
+    with contextlib.ExitStack() as stack:
+        if args.blas_threads > 0:
+            from threadpoolctl import threadpool_limits
+
+            stack.enter_context(threadpool_limits(limits=args.blas_threads, user_api="blas"))
+            print(f"BLAS threads per fit: {args.blas_threads}")
+        accuracy_table(sizes, seeds, dagma_max_d, graphs, noises)
+        if not args.skip_extra:
+            optimizer_table(seeds)
+            sachs_table(not args.no_dagma)
 
 
 if __name__ == "__main__":

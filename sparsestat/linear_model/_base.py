@@ -12,7 +12,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from .._array_api import get_namespace, is_numpy_namespace
 from .._validation import check_integer, check_real
 from ..datafits import QuadraticProblem
-from ..datafits.statistics import GramProblem, SufficientStatistics
+from ..datafits.statistics import GramProblem, SufficientStatistics, sufficient_statistics
 from ..penalties import CEL0, L0, L1, MCP, SCAD, ElasticNet, Lq, SeparablePenalty
 
 __all__ = [
@@ -211,8 +211,6 @@ def fit_dask(estimator, X, y, sample_weight):
     A dask dataframe's column names become ``feature_names_in_``, as with
     pandas input.
     """
-    from ..datafits.statistics import sufficient_statistics
-
     estimator.fit_from_statistics(sufficient_statistics(X, y, sample_weight))
     columns = getattr(X, "columns", None)
     if columns is not None and all(isinstance(name, str) for name in columns):

@@ -147,35 +147,25 @@ def sparse_path(
     >>> [coefs.shape for _, coefs, _ in paths]
     [(30, 20), (30, 20), (30, 20)]
     """
-    if isinstance(penalty, (list, tuple)):
-        if not penalty:
-            raise ValueError("penalty must be a penalty or a non-empty list of penalties.")
-        settings = {
-            "alphas": alphas,
-            "n_alphas": n_alphas,
-            "eps": eps,
-            "l1_ratio": l1_ratio,
-            "gamma": gamma,
-            "q": q,
-            "fit_intercept": fit_intercept,
-            "positive": positive,
-            "sample_weight": sample_weight,
-            "max_iter": max_iter,
-            "tol": tol,
-            "solver": solver,
-            "coef_init": coef_init,
-            "return_info": return_info,
-        }
-        for single in penalty:
-            if isinstance(single, (list, tuple)):
-                raise TypeError("penalty lists cannot be nested.")
-        jobs = [delayed(sparse_path)(X, y, single, **settings) for single in penalty]
-        return run_parallel(jobs, n_jobs, verbose, len(jobs), "sparse paths")
+    # every parameter but the data, the penalty and the parallel settings, for the jobs
+    # of a list of penalties (taken from the signature so that it cannot drift)
+    path_options = {
+        name: value
+        for name, value in locals().items()
+        if name not in ("X", "y", "penalty", "verbose", "n_jobs")
+    }
     X = check_array(X, accept_sparse=("csr", "csc"), dtype=[np.float64, np.float32])
     y = check_array(y, ensure_2d=False, dtype=X.dtype)
     check_consistent_length(X, y)
     if y.ndim != 1:
         raise ValueError(f"y must be 1-D, got shape {y.shape}.")
+    if isinstance(penalty, (list, tuple)):
+        if not penalty:
+            raise ValueError("penalty must be a penalty or a non-empty list of penalties.")
+        if any(isinstance(single, (list, tuple)) for single in penalty):
+            raise TypeError("penalty lists cannot be nested.")
+        jobs = [delayed(sparse_path)(X, y, single, **path_options) for single in penalty]
+        return run_parallel(jobs, n_jobs, verbose, len(jobs), "sparse paths")
     sample_weight = check_sample_weight(sample_weight, X.shape[0])
     problem = make_problem(X, y, sample_weight, fit_intercept)
     if isinstance(penalty, str) and penalty not in PENALTY_NAMES:

@@ -3,9 +3,13 @@
 Same iteration as :func:`sparsestat.dag._optimizers.adam_stage` — Adam on
 ``mu·(∇S + alpha·sign W) + ∇h_s`` with the noise scales at their closed form
 after every step — compiled as one loop: the gradient, both moment updates
-and the step are fused in a single pass over the matrix, and no Python runs
-between iterations.  Per iteration the work is one LAPACK inverse of
-``sI - W∘W`` and one product ``C(I - W)``.  (Updating the inverse by
+and the step are fused in a single branch-free pass over the matrix (the
+per-column ``mu/σ_j`` and the bias corrections are computed once per
+iteration), and no Python runs between iterations.  Per iteration the work is
+one LAPACK inverse of ``sI - W∘W`` and one product ``CW``; ``diag R`` is
+accumulated in the same row-major pass that forms ``C(I - W) = C - CW``.  At
+d = 100 on one core: inverse ~190 µs, product ~57 µs, everything else
+~50 µs (the fused pass used to take ~110 µs).  (Updating the inverse by
 Newton–Schulz steps instead was measured: Adam moves every entry of ``W`` by
 about the learning rate, so two to three steps are needed, as costly as the
 LAPACK inverse at d = 100.)
@@ -40,24 +44,26 @@ def _in_domain(W, s, M):
     return inverse_transposed
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _scales(W, covariance, equal_variance, floor, sigma, covariance_times, residual_diag):
     """Closed-form noise scales at ``W`` into ``sigma``; returns ``tr R``.
 
-    Also fills ``covariance_times = C(I - W)`` and ``residual_diag = diag R``
-    (clipped at 0), ``R = (I - W)ᵀ C (I - W)``.
+    Also fills ``covariance_times = C(I - W) = C - CW`` and ``residual_diag =
+    diag R`` (clipped at 0), ``R = (I - W)ᵀ C (I - W)``; both are read row by
+    row, so the column sums of ``diag R`` stream through memory.
     """
     d = W.shape[0]
-    residual_map = -W.copy()
+    np.dot(covariance, W, covariance_times)
+    residual_diag[:] = 0.0
     for i in range(d):
-        residual_map[i, i] += 1.0
-    covariance_times[:, :] = covariance @ residual_map
+        for j in range(d):
+            value = covariance[i, j] - covariance_times[i, j]
+            covariance_times[i, j] = value
+            residual_diag[j] -= W[i, j] * value
+        residual_diag[i] += covariance_times[i, i]
     total = 0.0
     for j in range(d):
-        value = 0.0
-        for i in range(d):
-            value += residual_map[i, j] * covariance_times[i, j]
-        value = max(value, 0.0)
+        value = max(residual_diag[j], 0.0)
         residual_diag[j] = value
         sigma[j] = max(np.sqrt(value), floor)
         total += value
@@ -92,7 +98,7 @@ def _objective(W, covariance, mu, s, alpha, equal_variance, floor, M):
     return mu * (score + alpha * np.sum(np.abs(W))) - logdet + d * np.log(s)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def adam_stage_kernel(
     W,
     covariance,
@@ -123,6 +129,7 @@ def adam_stage_kernel(
     first = np.zeros((d, d))
     second = np.zeros((d, d))
     direction = np.zeros((d, d))
+    mu_over_sigma = np.empty(d)
     previous = 1e16
     n_iter = 0
     for n_iter in range(1, max_iter + 1):
@@ -137,23 +144,30 @@ def adam_stage_kernel(
             W -= learning_rate * direction
             inverse_transposed = _in_domain(W, s, M)
         _scales(W, covariance, equal_variance, floor, sigma, covariance_times, residual_diag)
-        correction_1 = 1.0 - beta_1**n_iter
-        correction_2 = 1.0 - beta_2**n_iter
+        for j in range(d):
+            mu_over_sigma[j] = mu / sigma[j]
+        mu_alpha = mu * alpha
+        inverse_correction_1 = 1.0 / (1.0 - beta_1**n_iter)
+        inverse_correction_2 = 1.0 / (1.0 - beta_2**n_iter)
         for i in range(d):
             for j in range(d):
+                # branch-free so that the row vectorises (sign of 0 is 0)
                 w = W[i, j]
-                sign = 1.0 if w > 0 else (-1.0 if w < 0 else 0.0)
+                sign = np.sign(w)
                 gradient = (
-                    -mu * covariance_times[i, j] / sigma[j]
-                    + mu * alpha * sign
-                    + 2.0 * w * inverse_transposed[i, j]
+                    2.0 * w * inverse_transposed[i, j]
+                    - covariance_times[i, j] * mu_over_sigma[j]
+                    + mu_alpha * sign
                 )
-                first[i, j] = beta_1 * first[i, j] + (1.0 - beta_1) * gradient
-                second[i, j] = beta_2 * second[i, j] + (1.0 - beta_2) * gradient * gradient
-                direction[i, j] = (first[i, j] / correction_1) / (
-                    np.sqrt(second[i, j] / correction_2) + 1e-8
+                moment_1 = beta_1 * first[i, j] + (1.0 - beta_1) * gradient
+                moment_2 = beta_2 * second[i, j] + (1.0 - beta_2) * gradient * gradient
+                first[i, j] = moment_1
+                second[i, j] = moment_2
+                step = (moment_1 * inverse_correction_1) / (
+                    np.sqrt(moment_2 * inverse_correction_2) + 1e-8
                 )
-                W[i, j] = w - learning_rate * direction[i, j]
+                direction[i, j] = step
+                W[i, j] = w - learning_rate * step
         if n_iter % checkpoint == 0 or n_iter == max_iter:
             current = _objective(W, covariance, mu, s, alpha, equal_variance, floor, M)
             if abs((previous - current) / previous) <= tol:

@@ -14,6 +14,7 @@ from sparsestat.dag import (
     simulate_linear_sem,
     simulate_parameters,
 )
+from sparsestat.dag._optimizers import stage_objective
 from sparsestat.datasets import load_sachs
 
 
@@ -149,7 +150,52 @@ def test_owlqn_estimate_is_sparse_and_in_the_domain():
     model = CoLiDE(optimizer="owlqn").fit(X)
     assert np.mean(model.raw_adjacency_ == 0) > 0.1  # exact zeros, not sign noise
     assert np.isfinite(model.h_) and 0 <= model.h_ < 1e-2
-    assert len(model.stage_objective_) == 4 and model.s_ == [1.0, 0.9, 0.8, 0.7]
+    # the EV path's four stages, then the NV stage at the last mu and s
+    assert model.s_ == [1.0, 0.9, 0.8, 0.7, 0.7]
+    assert model.stage_variance_ == ["ev", "ev", "ev", "ev", "nv"]
+
+
+# -------------------------------------------------------------- NV start
+def test_nv_start_ev_is_the_ev_path_then_one_nv_stage():
+    _, _, X = _problem(d=8, n_edges=10, seed=4)
+    ev = CoLiDE(variance="ev").fit(X)
+    started = CoLiDE(variance="nv", nv_start="ev").fit(X)
+    assert started.stage_variance_ == ["ev"] * 4 + ["nv"]
+    assert started.s_ == ev.s_ + [ev.s_[-1]]
+    # the path is EV's, computation for computation
+    assert started.stage_objective_[:4] == ev.stage_objective_
+    # the NV stage descends from the EV estimate (same mu and s)
+    at_ev_estimate = stage_objective(
+        ev.raw_adjacency_,
+        _covariance(X),
+        mu=1e-3,
+        s=ev.s_[-1],
+        alpha=0.05,
+        variance="nv",
+        floor=1e-8 * np.sqrt(np.max(np.diag(_covariance(X)))),
+        xp=np,
+    )
+    assert started.stage_objective_[-1] <= at_ev_estimate
+    assert started.noise_scale_.shape == (8,)
+    zero = CoLiDE(variance="nv", nv_start="zero").fit(X)
+    assert zero.stage_variance_ == ["nv"] * 4 and len(zero.stage_iter_) == 4
+    # ignored for EV
+    assert CoLiDE(variance="ev", nv_start="zero").fit(X).stage_objective_ == ev.stage_objective_
+
+
+def test_ev_start_escapes_the_nv_path_minima_on_dense_graphs():
+    # Degree-4 heteroscedastic graphs: the NV path from zero stops at points
+    # whose NV objective is higher than where the EV start gets (same mu, s)
+    shd = {"zero": 0, "ev": 0}
+    for seed in (0, 2, 5):
+        B, _, X = _problem(d=20, n_edges=80, graph_type="ER", seed=seed)
+        zero = CoLiDE(nv_start="zero").fit(X)
+        started = CoLiDE(nv_start="ev").fit(X)
+        assert zero.s_[-1] == started.s_[-1]
+        assert started.stage_objective_[-1] < zero.stage_objective_[-1] * (1 - 1e-3)
+        shd["zero"] += dag_metrics(B, zero.adjacency_)["shd"]
+        shd["ev"] += dag_metrics(B, started.adjacency_)["shd"]
+    assert shd["ev"] < shd["zero"]
 
 
 # -------------------------------------------------------------- equivalences
@@ -238,6 +284,8 @@ def test_bad_inputs():
         CoLiDE(variance="hv").fit(X)
     with pytest.raises(ValueError, match="optimizer"):
         CoLiDE(optimizer="sgd").fit(X)
+    with pytest.raises(ValueError, match="nv_start"):
+        CoLiDE(nv_start="truth").fit(X)
     with pytest.raises(ValueError, match="exactly one"):
         CoLiDE().fit()
     with pytest.raises(ValueError, match="exactly one"):

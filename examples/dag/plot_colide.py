@@ -9,8 +9,9 @@ non-equal-variance variant ``CoLiDE-NV`` estimates one scale per node, where
 ``CoLiDE-EV`` assumes a common one.
 
 We simulate a random Erdős–Rényi DAG, fit both variants, and draw the true and
-estimated adjacency matrices side by side; then we run CoLiDE on the Sachs et
-al. (2005) protein-signalling data that ships with sparsestat.
+estimated adjacency matrices side by side; we compare where CoLiDE-NV starts
+its search on denser graphs; then we run CoLiDE on the Sachs et al. (2005)
+protein-signalling data that ships with sparsestat.
 """
 
 import matplotlib.pyplot as plt
@@ -54,6 +55,31 @@ plot_adjacency(models["ev"].adjacency_, reference=B, ax=axes[2], title="CoLiDE-E
 fig.tight_layout()
 
 # %%
+# Where CoLiDE-NV starts, on dense graphs
+# ---------------------------------------
+# By default CoLiDE-NV follows the central path with the equal-variance score
+# and then solves one more stage with the NV score from that estimate
+# (``nv_start="ev"``); ``nv_start="zero"`` is the authors' NV path from W = 0.
+# On graphs of degree 4 the zero start often stops where the NV objective is
+# higher.  Five seeds, 20 nodes and 80 edges; the objective is the last
+# stage's (same μ and s for both starts, lower is better):
+print("seed  SHD zero start / EV start   final NV objective zero / EV start")
+for seed in range(5):
+    B4 = simulate_dag(20, 80, "ER", random_state=seed)
+    W4 = simulate_parameters(B4, random_state=seed)
+    scale4 = np.sqrt(np.random.default_rng(seed).uniform(0.5, 10.0, 20))
+    X4 = simulate_linear_sem(W4, 1000, noise_scale=scale4, random_state=seed)
+    fits = [CoLiDE(nv_start=start).fit(X4) for start in ("zero", "ev")]
+    shd = [dag_metrics(B4, fit.adjacency_)["shd"] for fit in fits]
+    objective = [fit.stage_objective_[-1] for fit in fits]
+    print(f"{seed:>4}  {shd[0]:>8} / {shd[1]:<14}  {objective[0]:.5f} / {objective[1]:.5f}")
+
+# %%
+# Neither start wins every seed: on seed 3 the zero start finds the true
+# graph and the EV start ends higher, while on seeds 1, 2 and 4 the EV start
+# ends lower with fewer errors (mean SHD 11.6 against 9.0 here; 16.4 against
+# 5.6 over the benchmark's ER4 graphs, see the user guide and the speed page).
+#
 # Sachs protein-signalling data
 # -----------------------------
 # 853 observational single-cell measurements of 11 proteins; the ground truth

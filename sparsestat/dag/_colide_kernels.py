@@ -25,8 +25,8 @@ _DOMAIN_TOLERANCE = -1e-6
 
 
 @njit(cache=True)
-def _in_domain(W, s, M):
-    """``(sI - W∘W)^{-T}`` (``M`` filled in place), or None outside the domain.
+def _in_domain(W, s, M, inverse_transposed):
+    """Fill ``inverse_transposed = (sI - W∘W)^{-T}``; False outside the domain.
 
     The transposed inverse is what the gradient reads (``2 W∘M^{-T}``); it is
     obtained as the inverse of ``Mᵀ``, a Fortran-ordered view that LAPACK
@@ -38,10 +38,11 @@ def _in_domain(W, s, M):
         for j in range(d):
             M[i, j] = -W[i, j] * W[i, j]
         M[i, i] += s
-    inverse_transposed = np.linalg.inv(M.T)
-    if np.min(inverse_transposed) < _DOMAIN_TOLERANCE:
-        return None
-    return inverse_transposed
+    inverse = np.linalg.inv(M.T)
+    if np.min(inverse) < _DOMAIN_TOLERANCE:
+        return False
+    inverse_transposed[:, :] = inverse
+    return True
 
 
 @njit(cache=True, error_model="numpy")
@@ -113,36 +114,54 @@ def adam_stage_kernel(
     checkpoint,
     beta_1,
     beta_2,
+    refresh,
 ):
-    """One stage of the reference Adam schedule; returns (W, n_iter, success).
+    """One stage of Adam on the CoLiDE objective; returns (W, n_iter, success).
 
-    ``W`` is copied.  ``success`` is False when the start is outside the
-    domain, or a step leaves it while ``s <= 0.9`` (the caller retries with
-    ``s + 0.1`` and half the learning rate, as the reference does).
+    ``refresh = 1`` is the reference schedule: the inverse of ``sI - W∘W``
+    (the barrier's gradient, and the domain test) at every iteration.  With
+    ``refresh = k > 1`` the inverse is recomputed every ``k`` iterations and
+    reused in between, while ``W`` itself (and so ``2 W∘M^{-T}``, the
+    scales and the score gradient) is always current.
+
+    Leaving the domain is detected when the inverse is computed: ``W`` goes
+    back halfway to the last point that passed the test and the learning rate
+    is halved, until the test passes — for ``k = 1`` exactly the reference's
+    half step.  With ``k > 1`` the final ``W`` is tested too (and replaced by
+    the last point that passed if it fails).  ``W`` is copied.  ``success`` is
+    False when the start is outside the domain, or a step leaves it while
+    ``s <= 0.9`` (the caller retries with ``s + 0.1`` and half the learning
+    rate, as the reference does).
     """
     d = W.shape[0]
     W = W.copy()
+    checked = W.copy()  # the last iterate that passed the domain test
     M = np.empty((d, d))
+    inverse_transposed = np.empty((d, d))
     sigma = np.empty(d)
     covariance_times = np.empty((d, d))
     residual_diag = np.empty(d)
     first = np.zeros((d, d))
     second = np.zeros((d, d))
-    direction = np.zeros((d, d))
     mu_over_sigma = np.empty(d)
     previous = 1e16
+    lazy = refresh > 1
     n_iter = 0
     for n_iter in range(1, max_iter + 1):
-        inverse_transposed = _in_domain(W, s, M)
-        while inverse_transposed is None:
-            if n_iter == 1 or s <= 0.9:
-                return W, n_iter, False
-            W += learning_rate * direction
-            learning_rate *= 0.5
-            if learning_rate <= 1e-16:
-                return W, n_iter, True
-            W -= learning_rate * direction
-            inverse_transposed = _in_domain(W, s, M)
+        if (n_iter - 1) % refresh == 0:
+            while not _in_domain(W, s, M, inverse_transposed):
+                if n_iter == 1 or s <= 0.9:
+                    return W, n_iter, False
+                learning_rate *= 0.5
+                if learning_rate <= 1e-16:
+                    return checked, n_iter, True
+                for i in range(d):
+                    for j in range(d):
+                        W[i, j] = checked[i, j] + 0.5 * (W[i, j] - checked[i, j])
+                # at the boundary a stale barrier gradient lets W run out of
+                # the domain again: the rest of the stage refreshes every step
+                refresh = 1
+            checked[:, :] = W
         _scales(W, covariance, equal_variance, floor, sigma, covariance_times, residual_diag)
         for j in range(d):
             mu_over_sigma[j] = mu / sigma[j]
@@ -166,11 +185,16 @@ def adam_stage_kernel(
                 step = (moment_1 * inverse_correction_1) / (
                     np.sqrt(moment_2 * inverse_correction_2) + 1e-8
                 )
-                direction[i, j] = step
                 W[i, j] = w - learning_rate * step
         if n_iter % checkpoint == 0 or n_iter == max_iter:
             current = _objective(W, covariance, mu, s, alpha, equal_variance, floor, M)
             if abs((previous - current) / previous) <= tol:
                 break
+            if current > previous:
+                # no progress over a checkpoint: the stale inverse may be
+                # what keeps the iterates moving, so refresh twice as often
+                refresh = max(refresh // 2, 1)
             previous = current
+    if lazy and not _in_domain(W, s, M, inverse_transposed):
+        return checked, n_iter, True
     return W, n_iter, True

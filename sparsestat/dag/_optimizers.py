@@ -6,7 +6,8 @@
   iterations, learning-rate halving when a step leaves the domain), written
   against the array API (CuPy, array-api-strict); on numpy the compiled
   :func:`~sparsestat.dag._colide_kernels.adam_stage_kernel` runs the same
-  iteration.
+  iteration.  ``refresh > 1`` reuses the inverse of ``sI - W∘W`` for that
+  many iterations (CoLiDE's ``optimizer="lazy-adam"``).
 - :func:`owlqn_stage`: orthant-wise L-BFGS (OWL-QN, Andrew and Gao 2007) on
   the profiled score (noise scales at their closed form), preconditioned by
   the covariance, with a backtracking line search that rejects any trial
@@ -216,40 +217,51 @@ def adam_stage(
     checkpoint,
     beta_1,
     beta_2,
+    refresh,
     xp,
 ):
-    """One stage of the reference Adam schedule; returns (W, n_iter, success).
+    """One stage of Adam on the CoLiDE objective; returns (W, n_iter, success).
 
-    ``success`` is False when the starting point is outside the domain or a
-    step leaves it while ``s <= 0.9``; the caller then retries the stage with
-    ``s + 0.1`` and half the learning rate, as the reference does.
+    The array-API twin of the compiled kernel
+    (:func:`sparsestat.dag._colide_kernels.adam_stage_kernel`), same rules:
+    the inverse of ``sI - W∘W`` is recomputed every ``refresh`` iterations
+    (1: the reference schedule) and tested for the domain then; on failure
+    ``W`` goes back halfway to the last point that passed and the learning
+    rate is halved.  ``success`` is False when the starting point is outside
+    the domain or a step leaves it while ``s <= 0.9``; the caller then retries
+    the stage with ``s + 0.1`` and half the learning rate, as the reference
+    does.
     """
     first_moment = xp.zeros_like(W)
     second_moment = xp.zeros_like(W)
     previous = 1e16
-    direction = None
+    checked = W
+    inverse = None
+    lazy = refresh > 1
     n_iter = 0
     for n_iter in range(1, max_iter + 1):
-        inverse = _reference_domain_inverse(W, s, xp)
-        while inverse is None:
-            if n_iter == 1 or s <= 0.9:
-                return W, n_iter, False
-            W = W + learning_rate * direction
-            learning_rate *= 0.5
-            if learning_rate <= 1e-16:
-                return W, n_iter, True
-            W = W - learning_rate * direction
+        if (n_iter - 1) % refresh == 0:
             inverse = _reference_domain_inverse(W, s, xp)
+            while inverse is None:
+                if n_iter == 1 or s <= 0.9:
+                    return W, n_iter, False
+                learning_rate *= 0.5
+                if learning_rate <= 1e-16:
+                    return checked, n_iter, True
+                W = checked + 0.5 * (W - checked)
+                inverse = _reference_domain_inverse(W, s, xp)
+                refresh = 1  # at the boundary: a fresh inverse at every step
+            checked = W
         sigma, _, covariance_times = noise_scales(W, covariance, variance, floor, xp)
         gradient = (
-            -mu * covariance_times / (sigma if variance == "ev" else sigma[None, :])
-            + mu * alpha * xp.sign(W)
-            + 2.0 * W * inverse.T
+            2.0 * W * inverse.T
+            - covariance_times * (mu / (sigma if variance == "ev" else sigma[None, :]))
+            + (mu * alpha) * xp.sign(W)
         )
         first_moment = beta_1 * first_moment + (1 - beta_1) * gradient
         second_moment = beta_2 * second_moment + (1 - beta_2) * gradient * gradient
-        direction = (first_moment / (1 - beta_1**n_iter)) / (
-            xp.sqrt(second_moment / (1 - beta_2**n_iter)) + 1e-8
+        direction = (first_moment * (1.0 / (1 - beta_1**n_iter))) / (
+            xp.sqrt(second_moment * (1.0 / (1 - beta_2**n_iter))) + 1e-8
         )
         W = W - learning_rate * direction
         if n_iter % checkpoint == 0 or n_iter == max_iter:
@@ -258,5 +270,9 @@ def adam_stage(
             )
             if abs((previous - current) / previous) <= tol:
                 break
+            if current > previous:
+                refresh = max(refresh // 2, 1)  # as in the compiled kernel
             previous = current
+    if lazy and _reference_domain_inverse(W, s, xp) is None:
+        return checked, n_iter, True
     return W, n_iter, True

@@ -86,10 +86,10 @@ def test_score_gradient_matches_finite_differences(variance, floor):
 
 # ------------------------------------------------------------------ recovery
 def test_recovery_on_heteroscedastic_er_graphs():
-    # Noise variances in [0.5, 10].  NV is *not* asserted to beat EV: over
-    # these seeds the sums are 23 (NV) and 24 (EV) — on SF graphs EV did
-    # better — so any such assertion would hang on single edges (see the
-    # benchmark for the averages).
+    # Noise variances in [0.5, 10].  Over these seeds the SHD sums are 24 (NV,
+    # started from the EV path), 23 (NV from zero) and 24 (EV); NV descends
+    # from the EV estimate, so it is held to EV's level, with two edges of
+    # slack for rounding on other machines (see the benchmark for averages).
     shd = {"nv": [], "ev": []}
     for seed in range(6):
         B, _, X = _problem(d=20, n_edges=40, graph_type="ER", seed=seed)
@@ -99,6 +99,7 @@ def test_recovery_on_heteroscedastic_er_graphs():
             shd[variance].append(dag_metrics(B, model.adjacency_)["shd"])
     for values in shd.values():
         assert np.median(values) <= 4 and max(values) <= 25
+    assert sum(shd["nv"]) <= sum(shd["ev"]) + 2
 
 
 def test_scale_free_recovery_is_bounded():
@@ -153,6 +154,43 @@ def test_owlqn_estimate_is_sparse_and_in_the_domain():
     # the EV path's four stages, then the NV stage at the last mu and s
     assert model.s_ == [1.0, 0.9, 0.8, 0.7, 0.7]
     assert model.stage_variance_ == ["ev", "ev", "ev", "ev", "nv"]
+
+
+# ---------------------------------------------------------------- lazy Adam
+def test_lazy_adam_with_refresh_1_is_the_reference_adam():
+    _, _, X = _problem(d=6, n_edges=6, seed=2)
+    lazy = CoLiDE(optimizer="lazy-adam", inverse_refresh=1, max_iter=3000).fit(X)
+    reference = CoLiDE(optimizer="adam", max_iter=3000).fit(X)
+    np.testing.assert_array_equal(lazy.raw_adjacency_, reference.raw_adjacency_)
+    assert lazy.stage_iter_ == reference.stage_iter_
+
+
+@pytest.mark.parametrize("variance", ["ev", "nv"])
+def test_lazy_adam_matches_the_reference_stage_objectives(variance):
+    # Adam's own stage objectives move by up to ~1e-4 (relative) when only the
+    # rounding of the covariance changes (rows reversed: see bench_dag.py's
+    # optimizer table), so that is the resolution asked for here
+    for seed in range(3):
+        B, _, X = _problem(d=12, n_edges=24, seed=seed)
+        lazy = CoLiDE(variance=variance).fit(X)  # "auto" is lazy-adam
+        reference = CoLiDE(variance=variance, optimizer="adam").fit(X)
+        assert lazy.s_ == reference.s_
+        np.testing.assert_allclose(lazy.stage_objective_, reference.stage_objective_, rtol=1e-4)
+        np.testing.assert_array_equal(lazy.adjacency_ != 0, reference.adjacency_ != 0)
+        assert np.isfinite(lazy.h_)
+
+
+def test_lazy_adam_falls_back_where_a_stale_inverse_stalls():
+    # Sachs, first stage: with the inverse refreshed every 8 iterations and no
+    # fallback, the iterates kept oscillating around the optimum and the stage
+    # ran to its 20 000-iteration cap 3.7e-4 above Adam's objective; halving the
+    # refresh period when a checkpoint goes up brings it to Adam's value
+    sachs = load_sachs()
+    lazy = CoLiDE(variance="ev").fit(sachs.data)
+    reference = CoLiDE(variance="ev", optimizer="adam").fit(sachs.data)
+    assert lazy.s_ == reference.s_
+    np.testing.assert_allclose(lazy.stage_objective_, reference.stage_objective_, rtol=1e-6)
+    assert lazy.stage_iter_[0] < 20_000
 
 
 # -------------------------------------------------------------- NV start
@@ -222,7 +260,7 @@ def test_input_is_not_mutated_and_float32_works():
     np.testing.assert_array_equal(model32.adjacency_ != 0, model64.adjacency_ != 0)
 
 
-@pytest.mark.parametrize("optimizer", ["adam", "owlqn"])
+@pytest.mark.parametrize("optimizer", ["adam", "lazy-adam", "owlqn"])
 def test_array_api_strict_matches_numpy(optimizer):
     # numpy runs the compiled Adam kernel, array-api-strict the array-API loop:
     # the same iteration, so the same estimate (capped stages keep it quick)
@@ -286,6 +324,8 @@ def test_bad_inputs():
         CoLiDE(optimizer="sgd").fit(X)
     with pytest.raises(ValueError, match="nv_start"):
         CoLiDE(nv_start="truth").fit(X)
+    with pytest.raises(ValueError, match="inverse_refresh"):
+        CoLiDE(inverse_refresh=0).fit(X)
     with pytest.raises(ValueError, match="exactly one"):
         CoLiDE().fit()
     with pytest.raises(ValueError, match="exactly one"):

@@ -1,4 +1,4 @@
-"""Numba kernel of one stage of CoLiDE's reference Adam schedule (numpy float64).
+"""Numba kernel of one stage of Adam on CoLiDE's objective (numpy float64).
 
 Same iteration as :func:`sparsestat.dag._optimizers.adam_stage` — Adam on
 ``mu·(∇S + alpha·sign W) + ∇h_s`` with the noise scales at their closed form
@@ -6,13 +6,14 @@ after every step — compiled as one loop: the gradient, both moment updates
 and the step are fused in a single branch-free pass over the matrix (the
 per-column ``mu/σ_j`` and the bias corrections are computed once per
 iteration), and no Python runs between iterations.  Per iteration the work is
-one LAPACK inverse of ``sI - W∘W`` and one product ``CW``; ``diag R`` is
-accumulated in the same row-major pass that forms ``C(I - W) = C - CW``.  At
-d = 100 on one core: inverse ~190 µs, product ~57 µs, everything else
-~50 µs (the fused pass used to take ~110 µs).  (Updating the inverse by
-Newton–Schulz steps instead was measured: Adam moves every entry of ``W`` by
-about the learning rate, so two to three steps are needed, as costly as the
-LAPACK inverse at d = 100.)
+the product ``CW`` (``diag R`` is accumulated in the same row-major pass that
+forms ``C(I - W) = C - CW``) and, every ``refresh`` iterations, one LAPACK
+inverse of ``sI - W∘W``.  At d = 100 on one core: inverse ~190 µs, product
+~57 µs, everything else ~50 µs.  ``refresh = 1`` is the authors' schedule;
+``refresh = 8`` (CoLiDE's ``optimizer="lazy-adam"``) spends the inverse over
+eight steps.  (Updating the inverse by Newton–Schulz steps instead was
+measured: Adam moves every entry of ``W`` by about the learning rate, so two
+to three steps are needed, as costly as the LAPACK inverse at d = 100.)
 """
 
 from __future__ import annotations

@@ -171,9 +171,10 @@ class CoLiDE(BaseEstimator):
     .. [2] K. Bello, B. Aragam and P. Ravikumar, "DAGMA: Learning DAGs via
        M-matrices and a log-determinant acyclicity characterization", NeurIPS
        2022.
-    .. [3] S. J. Wright, R. D. Nowak and M. A. T. Figueiredo, "Sparse
-       reconstruction by separable approximation", IEEE Trans. Signal Process.
-       57(7), 2479–2493, 2009.
+    .. [3] D. P. Kingma and J. Ba, "Adam: A method for stochastic
+       optimization", ICLR 2015.
+    .. [4] G. Andrew and J. Gao, "Scalable training of L1-regularized
+       log-linear models", ICML 2007 (OWL-QN).
 
     Examples
     --------

@@ -236,6 +236,23 @@ def test_ev_start_escapes_the_nv_path_minima_on_dense_graphs():
     assert shd["ev"] < shd["zero"]
 
 
+@pytest.mark.parametrize(("graph_type", "seed"), [("SF", 2), ("ER", 5)])
+def test_nv_start_best_keeps_the_lower_final_objective(graph_type, seed):
+    # here (on this machine) the zero start wins on the SF graph and the EV
+    # start on the ER one; the test only relies on the two runs themselves
+    _, _, X = _problem(d=20, n_edges=80, graph_type=graph_type, seed=seed)
+    runs = {start: CoLiDE(nv_start=start).fit(X) for start in ("ev", "zero")}
+    best = CoLiDE(nv_start="best").fit(X)
+    assert runs["ev"].s_[-1] == runs["zero"].s_[-1]
+    final = {start: run.stage_objective_[-1] for start, run in runs.items()}
+    kept = min(final, key=final.get)
+    assert best.nv_start_ == kept
+    np.testing.assert_array_equal(best.raw_adjacency_, runs[kept].raw_adjacency_)
+    assert best.stage_objective_ == runs[kept].stage_objective_
+    assert best.n_iter_ == runs["ev"].n_iter_ + runs["zero"].n_iter_
+    assert runs["ev"].nv_start_ == "ev" and runs["zero"].nv_start_ == "zero"
+
+
 # -------------------------------------------------------------- equivalences
 @pytest.mark.parametrize("variance", ["ev", "nv"])
 def test_fit_from_covariance_equals_fit_from_data(variance):

@@ -91,7 +91,7 @@ class CoLiDE(BaseEstimator):
         and the score's gradient stay current.  Its stage objectives differ
         from ``"adam"``'s by as much as ``"adam"``'s own differ when the
         covariance is perturbed at rounding level, with the same graphs in
-        the benchmark, and it is 2–5× faster (see the user guide).  On numpy
+        the benchmark, and it is 2.4–3.7× faster (see the user guide).  On numpy
         data both run as one compiled (numba) loop per stage; CuPy and other
         libraries run the array-API loop, the same iteration.
         ``"owlqn"``: orthant-wise L-BFGS on the score with the scales profiled

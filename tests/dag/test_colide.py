@@ -167,9 +167,9 @@ def test_lazy_adam_with_refresh_1_is_the_reference_adam():
 
 @pytest.mark.parametrize("variance", ["ev", "nv"])
 def test_lazy_adam_matches_the_reference_stage_objectives(variance):
-    # Adam's own stage objectives move by up to ~1e-4 (relative) when only the
-    # rounding of the covariance changes (rows reversed: see bench_dag.py's
-    # optimizer table), so that is the resolution asked for here
+    # Adam's own stage objectives move by up to 1e-4 to 3e-3 (relative) when
+    # only the rounding of the covariance changes (rows reversed: see
+    # bench_dag.py's optimizer table), so 1e-4 is the resolution asked here
     for seed in range(3):
         B, _, X = _problem(d=12, n_edges=24, seed=seed)
         lazy = CoLiDE(variance=variance).fit(X)  # "auto" is lazy-adam

@@ -214,6 +214,7 @@ def main():
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--sizes", type=int, nargs="*")
     parser.add_argument("--seeds", type=int, default=None)
+    parser.add_argument("--first-seed", type=int, default=0, help="seeds first-seed, ...")
     parser.add_argument("--dagma-max-d", type=int, default=100)
     parser.add_argument("--no-dagma", action="store_true")
     parser.add_argument("--graphs", nargs="*", help="subset, e.g. ER4 SF2")
@@ -236,7 +237,8 @@ def main():
         args.no_dagma = True
         print("dagma is not installed (make bench): CoLiDE only")
     sizes = args.sizes or ([20, 50] if args.quick else [20, 50, 100])
-    seeds = list(range(args.seeds or (3 if args.quick else 5)))
+    n_seeds = args.seeds or (3 if args.quick else 5)
+    seeds = list(range(args.first_seed, args.first_seed + n_seeds))
     dagma_max_d = -1 if args.no_dagma else args.dagma_max_d
     graphs = GRAPHS
     if args.graphs:

@@ -150,9 +150,7 @@ def optimizer_table(seeds, sizes=(20,), graphs=(("ER", 2), ("ER", 4))):
             if d == 20 and degree == 2:
                 contenders.append("owlqn")
             for variance in ("nv", "ev"):
-                rows = {
-                    name: {"gaps": [], "time": [], "same": 0, "paths": 0} for name in contenders
-                }
+                rows = {name: {"gaps": [], "time": [], "same": 0} for name in contenders}
                 reference_times = []
                 for seed in seeds:
                     B, X = simulate(graph_type, d, degree, True, seed)
@@ -171,7 +169,6 @@ def optimizer_table(seeds, sizes=(20,), graphs=(("ER", 2), ("ER", 4))):
                         )
                         if model.s_ != reference.s_:  # a stage retried with another s
                             continue
-                        rows[name]["paths"] += 1
                         ours = np.asarray(model.stage_objective_)
                         theirs = np.asarray(reference.stage_objective_)
                         rows[name]["gaps"].extend((ours - theirs) / np.abs(theirs))

@@ -219,6 +219,7 @@ def adam_stage(
     beta_2,
     refresh,
     xp,
+    patience=0,
 ):
     """One stage of Adam on the CoLiDE objective; returns (W, n_iter, success).
 
@@ -230,14 +231,25 @@ def adam_stage(
     rate is halved.  ``success`` is False when the starting point is outside
     the domain or a step leaves it while ``s <= 0.9``; the caller then retries
     the stage with ``s + 0.1`` and half the learning rate, as the reference
-    does.
+    does.  ``patience > 0`` (lazy-adam) also ends the stage after that many
+    checkpoints without a new best objective (by more than ``tol``
+    relative) and returns the best point, the start included.
     """
+
+    def objective(W):
+        return stage_objective(
+            W, covariance, mu=mu, s=s, alpha=alpha, variance=variance, floor=floor, xp=xp
+        )
+
     first_moment = xp.zeros_like(W)
     second_moment = xp.zeros_like(W)
     previous = 1e16
     checked = W
     inverse = None
     lazy = refresh > 1
+    best, best_objective, stalled = W, math.inf, 0
+    if patience > 0 and _reference_domain_inverse(W, s, xp) is not None:
+        best_objective = objective(W)
     n_iter = 0
     for n_iter in range(1, max_iter + 1):
         if (n_iter - 1) % refresh == 0:
@@ -265,14 +277,21 @@ def adam_stage(
         )
         W = W - learning_rate * direction
         if n_iter % checkpoint == 0 or n_iter == max_iter:
-            current = stage_objective(
-                W, covariance, mu=mu, s=s, alpha=alpha, variance=variance, floor=floor, xp=xp
-            )
+            current = objective(W)
+            if patience > 0:
+                improved = current < best_objective - tol * abs(best_objective)
+                stalled = 0 if improved else stalled + 1
+                if current < best_objective and _reference_domain_inverse(W, s, xp) is not None:
+                    best, best_objective = W, current
+                if stalled >= patience:
+                    break
             if abs((previous - current) / previous) <= tol:
                 break
             if current > previous:
                 refresh = max(refresh // 2, 1)  # as in the compiled kernel
             previous = current
     if lazy and _reference_domain_inverse(W, s, xp) is None:
-        return checked, n_iter, True
+        W = checked
+    if patience > 0 and best_objective < objective(W):
+        return best, n_iter, True
     return W, n_iter, True

@@ -26,6 +26,8 @@ _RELATIVE_SCALE_FLOOR = 1e-8
 _ADAM_CHECKPOINT = 1000
 _ADAM_BETAS = (0.99, 0.999)
 _ADAM_STAGE_ITERATIONS = (20_000, 70_000)  # warm stages, last stage (the authors' script)
+# lazy-adam: checkpoints without a new best objective before a stage ends
+_LAZY_ADAM_PATIENCE = 5
 
 
 class CoLiDE(BaseEstimator):
@@ -424,7 +426,9 @@ class CoLiDE(BaseEstimator):
         """One stage of the path from ``W``; returns ``(W, s used, iterations)``."""
         problem = {"alpha": float(self.alpha), "variance": variance, "floor": floor, "xp": xp}
         if self.optimizer in ("auto", "adam", "lazy-adam"):
-            refresh = 1 if self.optimizer == "adam" else int(self.inverse_refresh)
+            reference = self.optimizer == "adam"
+            refresh = 1 if reference else int(self.inverse_refresh)
+            patience = 0 if reference else _LAZY_ADAM_PATIENCE
             max_iter = self.max_iter or _ADAM_STAGE_ITERATIONS[1 if last else 0]
             learning_rate = float(self.learning_rate)
             while True:
@@ -437,6 +441,7 @@ class CoLiDE(BaseEstimator):
                     tol=1e-6 if self.tol is None else float(self.tol),
                     learning_rate=learning_rate,
                     refresh=refresh,
+                    patience=patience,
                     **problem,
                 )
                 if success:
@@ -536,6 +541,7 @@ def _adam_stage(W, covariance, *, mu, s, alpha, variance, floor, xp, **schedule)
                 settings["beta_1"],
                 settings["beta_2"],
                 settings["refresh"],
+                settings["patience"],
             )
         except np.linalg.LinAlgError:  # sI - W∘W exactly singular: the loop handles it
             pass

@@ -203,7 +203,7 @@ def test_adam_kernel_is_the_authors_iteration_backtracking_included(equal_varian
     )
     assert backtracks > 0  # the domain rule is exercised
     W, n_iter, success = adam_stage_kernel(
-        W0, C, 1.0, 1.0, 0.05, equal_variance, 1e-12, 300, -1.0, 0.03, 1000, 0.99, 0.999, 1
+        W0, C, 1.0, 1.0, 0.05, equal_variance, 1e-12, 300, -1.0, 0.03, 1000, 0.99, 0.999, 1, 0
     )
     assert success and n_iter == 300
     np.testing.assert_allclose(W, expected, rtol=0, atol=1e-9)
@@ -217,7 +217,7 @@ def test_lazy_kernel_reuses_the_inverse_for_refresh_iterations(equal_variance):
     fresh, _ = _authors_adam_stage(W0, C, **settings, max_iter=300, lr=0.03)
     assert backtracks == 0
     W, _, success = adam_stage_kernel(
-        W0, C, 1.0, 1.0, 0.05, equal_variance, 1e-12, 300, -1.0, 0.03, 1000, 0.99, 0.999, 8
+        W0, C, 1.0, 1.0, 0.05, equal_variance, 1e-12, 300, -1.0, 0.03, 1000, 0.99, 0.999, 8, 0
     )
     assert success
     np.testing.assert_allclose(W, stale, rtol=0, atol=1e-12)

@@ -91,7 +91,11 @@ class CoLiDE(BaseEstimator):
         schedule, but the inverse, the costliest part of an iteration, is
         recomputed only every ``inverse_refresh`` iterations (the domain is
         tested then, and at the end of each stage); ``W`` itself, the scales
-        and the score's gradient stay current.  Its stage objectives differ
+        and the score's gradient stay current.  A lazy-adam stage also ends
+        after five checkpoints in a row without a new best objective and
+        returns the best point it checked: with a fixed learning rate Adam
+        ends in a noise ball where the reference's stopping test is a coin
+        flip (see the user guide).  Its stage objectives differ
         from ``"adam"``'s by as much as ``"adam"``'s own differ when the
         covariance is perturbed at rounding level, with the same graphs in
         the benchmark, and it is 2.4–3.7× faster (see the user guide).  On numpy

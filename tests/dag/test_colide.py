@@ -158,13 +158,40 @@ def test_owlqn_estimate_is_sparse_and_in_the_domain():
 
 
 # ---------------------------------------------------------------- lazy Adam
-def _authors_adam_stage(W, C, *, mu, s, alpha, equal_variance, max_iter, lr, refresh=1):
+def _authors_adam_stage(
+    W,
+    C,
+    *,
+    mu,
+    s,
+    alpha,
+    equal_variance,
+    max_iter,
+    lr,
+    refresh=1,
+    checkpoint=None,
+    tol=0.0,
+    patience=0,
+):
     """Oracle: the authors' Adam stage in plain numpy, their backtracking verbatim
     (undo the step, halve the learning rate, half a step), with the inverse of
-    sI - W∘W recomputed every ``refresh`` iterations.  Returns (W, backtracks)."""
+    sI - W∘W recomputed every ``refresh`` iterations.  With ``checkpoint``: the
+    objective every ``checkpoint`` iterations, the authors' stop (relative change
+    below ``tol``), the refresh period halved when it goes up, and with
+    ``patience`` lazy-adam's stop (that many checkpoints without a new best by
+    more than ``tol`` relative) returning the best point, the start included.
+    Returns (W, backtracks, iterations)."""
     d = W.shape[0]
     eye, W = np.eye(d), W.copy()
+
+    def objective(W):  # mu·(S + alpha‖W‖₁) + h_s with the scales profiled out
+        R = (eye - W).T @ C @ (eye - W)
+        score = np.sqrt(d * np.trace(R)) if equal_variance else np.sum(np.sqrt(np.diag(R)))
+        _, logdet = np.linalg.slogdet(s * eye - W * W)
+        return mu * (score + alpha * np.abs(W).sum()) - logdet + d * np.log(s)
+
     first, second, direction, backtracks = np.zeros((d, d)), np.zeros((d, d)), None, 0
+    previous, best, best_objective, stalled = 1e16, W.copy(), objective(W), 0
     for it in range(1, max_iter + 1):
         if (it - 1) % refresh == 0:
             inverse = np.linalg.inv(s * eye - W * W)
@@ -181,7 +208,22 @@ def _authors_adam_stage(W, C, *, mu, s, alpha, equal_variance, max_iter, lr, ref
         second = 0.999 * second + 0.001 * gradient**2
         direction = (first / (1 - 0.99**it)) / (np.sqrt(second / (1 - 0.999**it)) + 1e-8)
         W -= lr * direction
-    return W, backtracks
+        if checkpoint and (it % checkpoint == 0 or it == max_iter):
+            current = objective(W)
+            if patience:
+                stalled = 0 if current < best_objective * (1 - tol) else stalled + 1
+                if current < best_objective:  # (inside the domain on these problems)
+                    best, best_objective = W.copy(), current
+                if stalled >= patience:
+                    break
+            if abs((previous - current) / previous) <= tol:
+                break
+            if current > previous:
+                refresh = max(refresh // 2, 1)
+            previous = current
+    if patience and best_objective < objective(W):
+        return best, backtracks, it
+    return W, backtracks, it
 
 
 def _two_cycle_problem(scale):
@@ -198,7 +240,7 @@ def _two_cycle_problem(scale):
 @pytest.mark.parametrize("equal_variance", [False, True])
 def test_adam_kernel_is_the_authors_iteration_backtracking_included(equal_variance):
     W0, C = _two_cycle_problem(scale=100.0)
-    expected, backtracks = _authors_adam_stage(
+    expected, backtracks, _ = _authors_adam_stage(
         W0, C, mu=1.0, s=1.0, alpha=0.05, equal_variance=equal_variance, max_iter=300, lr=0.03
     )
     assert backtracks > 0  # the domain rule is exercised
@@ -213,8 +255,8 @@ def test_adam_kernel_is_the_authors_iteration_backtracking_included(equal_varian
 def test_lazy_kernel_reuses_the_inverse_for_refresh_iterations(equal_variance):
     W0, C = _two_cycle_problem(scale=1.0)
     settings = {"mu": 1.0, "s": 1.0, "alpha": 0.05, "equal_variance": equal_variance}
-    stale, backtracks = _authors_adam_stage(W0, C, **settings, max_iter=300, lr=0.03, refresh=8)
-    fresh, _ = _authors_adam_stage(W0, C, **settings, max_iter=300, lr=0.03)
+    stale, backtracks, _ = _authors_adam_stage(W0, C, **settings, max_iter=300, lr=0.03, refresh=8)
+    fresh, _, _ = _authors_adam_stage(W0, C, **settings, max_iter=300, lr=0.03)
     assert backtracks == 0
     W, _, success = adam_stage_kernel(
         W0, C, 1.0, 1.0, 0.05, equal_variance, 1e-12, 300, -1.0, 0.03, 1000, 0.99, 0.999, 8, 0
@@ -222,6 +264,36 @@ def test_lazy_kernel_reuses_the_inverse_for_refresh_iterations(equal_variance):
     assert success
     np.testing.assert_allclose(W, stale, rtol=0, atol=1e-12)
     assert np.abs(W - fresh).max() > 1e-2  # the refresh period matters here
+
+
+@pytest.mark.parametrize("equal_variance", [False, True])
+def test_lazy_kernel_stops_on_patience_and_returns_the_best_checkpoint(equal_variance):
+    # from W = 0 at a large learning rate Adam soon hovers around the optimum;
+    # with checkpoints every 50 iterations, 3 of them without a new best end
+    # the stage (the authors' rule alone runs to 1550 or to the 5000 cap)
+    _, _, X = _problem(d=8, n_edges=10, seed=0)
+    C, W0 = _covariance(X), np.zeros((8, 8))
+    settings = {"mu": 1.0, "s": 1.0, "alpha": 0.05, "equal_variance": equal_variance}
+    expected, _, expected_iter = _authors_adam_stage(
+        W0, C, **settings, max_iter=5000, lr=0.03, refresh=8, checkpoint=50, tol=1e-6, patience=3
+    )
+    schedule = (5000, 1e-6, 0.03, 50, 0.99, 0.999, 8)
+    W, n_iter, success = adam_stage_kernel(
+        W0, C, 1.0, 1.0, 0.05, equal_variance, 1e-12, *schedule, 3
+    )
+    assert success and n_iter == expected_iter
+    np.testing.assert_allclose(W, expected, rtol=0, atol=1e-9)
+    _, reference_iter, _ = adam_stage_kernel(
+        W0, C, 1.0, 1.0, 0.05, equal_variance, 1e-12, *schedule, 0
+    )
+    assert n_iter < reference_iter
+    # the best checkpoint, not the last iterate, is returned
+    last, _, _ = adam_stage_kernel(
+        W0, C, 1.0, 1.0, 0.05, equal_variance, 1e-12, n_iter, -1.0, *schedule[2:], 0
+    )
+    variance = "ev" if equal_variance else "nv"
+    objective = {"mu": 1.0, "s": 1.0, "alpha": 0.05, "variance": variance, "floor": 1e-12}
+    assert stage_objective(W, C, **objective, xp=np) < stage_objective(last, C, **objective, xp=np)
 
 
 @pytest.mark.parametrize("variance", ["ev", "nv"])

@@ -77,7 +77,7 @@ for seed in range(5):
 # %%
 # Neither start wins every seed: on seed 3 the zero start finds the true
 # graph and the EV start ends higher, while on seeds 1, 2 and 4 the EV start
-# ends lower with fewer errors (mean SHD 11.6 against 9.0 here; 16.2 against
+# ends lower with fewer errors (mean SHD 11.6 against 8.6 here; 16.0 against
 # 5.6 over the benchmark's ER4 graphs, see the user guide and the speed page).
 #
 # Sachs protein-signalling data

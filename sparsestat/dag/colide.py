@@ -98,7 +98,8 @@ class CoLiDE(BaseEstimator):
         flip (see the user guide).  Its stage objectives differ
         from ``"adam"``'s by as much as ``"adam"``'s own differ when the
         covariance is perturbed at rounding level, with the same graphs in
-        the benchmark, and it is 2.4–3.7× faster (see the user guide).  On numpy
+        38 of the benchmark's 40 fits (rounding alone changes Adam's in 4),
+        and it is 2.6–3.9× faster (see the user guide).  On numpy
         data both run as one compiled (numba) loop per stage; CuPy and other
         libraries run the array-API loop, the same iteration.
         ``"owlqn"``: orthant-wise L-BFGS on the score with the scales profiled

@@ -5,8 +5,9 @@ variances σ = 1, or heteroscedastic σ_j² ~ U[0.5, 10]) and seed: simulate
 n = 1000 samples of a linear Gaussian SEM (weights ±U[0.5, 2]), fit every
 method, threshold at 0.3, and report mean ± sd over seeds of SHD, TPR, FDR and
 wall time.  CoLiDE runs its default optimizer, lazy-adam (the authors' Adam
-schedule with the inverse of sI - W∘W refreshed every 8 iterations), compiled
-with numba; the kernels are compiled before any timing.  CoLiDE-NV is the
+schedule with the inverse of sI - W∘W refreshed every 8 iterations, and a stage
+ended after 5 checkpoints without a new best objective), compiled with numba;
+the kernels are compiled before any timing.  CoLiDE-NV is the
 default (the central path with the EV score, then one NV stage from that
 estimate); CoLiDE-NV0 is the authors' NV path from W = 0
 (``nv_start="zero"``); CoLiDE-NVbest runs both and keeps the lower final NV

@@ -15,7 +15,7 @@ from sparsestat.dag import (
     simulate_parameters,
 )
 from sparsestat.dag._colide_kernels import adam_stage_kernel
-from sparsestat.dag._optimizers import stage_objective
+from sparsestat.dag._optimizers import adam_stage, stage_objective
 from sparsestat.datasets import load_sachs
 
 
@@ -211,7 +211,8 @@ def _authors_adam_stage(
         if checkpoint and (it % checkpoint == 0 or it == max_iter):
             current = objective(W)
             if patience:
-                stalled = 0 if current < best_objective * (1 - tol) else stalled + 1
+                improved = current < best_objective - tol * abs(best_objective)
+                stalled = 0 if improved else stalled + 1
                 if current < best_objective:  # (inside the domain on these problems)
                     best, best_objective = W.copy(), current
                 if stalled >= patience:
@@ -294,6 +295,37 @@ def test_lazy_kernel_stops_on_patience_and_returns_the_best_checkpoint(equal_var
     variance = "ev" if equal_variance else "nv"
     objective = {"mu": 1.0, "s": 1.0, "alpha": 0.05, "variance": variance, "floor": 1e-12}
     assert stage_objective(W, C, **objective, xp=np) < stage_objective(last, C, **objective, xp=np)
+
+
+@pytest.mark.parametrize("equal_variance", [False, True])
+def test_array_api_loop_has_the_same_patience_stop(equal_variance):
+    # the CuPy path's loop (here on array-api-strict) against the compiled kernel
+    xps = pytest.importorskip("array_api_strict")
+    _, _, X = _problem(d=8, n_edges=10, seed=0)
+    C, W0 = _covariance(X), np.zeros((8, 8))
+    W, n_iter, _ = adam_stage_kernel(
+        W0, C, 1.0, 1.0, 0.05, equal_variance, 1e-12, 5000, 1e-6, 0.03, 50, 0.99, 0.999, 8, 3
+    )
+    W_loop, n_iter_loop, success = adam_stage(
+        xps.asarray(W0),
+        xps.asarray(C),
+        mu=1.0,
+        s=1.0,
+        alpha=0.05,
+        variance="ev" if equal_variance else "nv",
+        floor=1e-12,
+        max_iter=5000,
+        tol=1e-6,
+        learning_rate=0.03,
+        checkpoint=50,
+        beta_1=0.99,
+        beta_2=0.999,
+        refresh=8,
+        xp=xps,
+        patience=3,
+    )
+    assert success and n_iter_loop == n_iter < 5000
+    np.testing.assert_allclose(np.asarray(W_loop), W, rtol=0, atol=1e-9)
 
 
 @pytest.mark.parametrize("variance", ["ev", "nv"])

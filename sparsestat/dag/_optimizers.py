@@ -218,8 +218,8 @@ def adam_stage(
     beta_1,
     beta_2,
     refresh,
+    patience,
     xp,
-    patience=0,
 ):
     """One stage of Adam on the CoLiDE objective; returns (W, n_iter, success).
 

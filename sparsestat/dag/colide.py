@@ -527,7 +527,6 @@ def _adam_stage(W, covariance, *, mu, s, alpha, variance, floor, xp, **schedule)
         "checkpoint": _ADAM_CHECKPOINT,
         "beta_1": _ADAM_BETAS[0],
         "beta_2": _ADAM_BETAS[1],
-        "patience": 0,
         **schedule,
     }
     if is_numpy_namespace(xp) and covariance.dtype == xp.float64:

@@ -177,6 +177,12 @@ class CoLiDE(BaseEstimator):
     changes the problem: under heteroscedastic noise it erases the scale
     information NV relies on (the paper reports a drop in accuracy).
 
+    The path is sensitive to rounding, and the number of BLAS threads changes
+    the rounding of the covariance and of every iteration's product: on hard
+    problems the estimate can differ between thread counts.  Fit inside
+    ``threadpoolctl.threadpool_limits(limits=1)`` for results that reproduce
+    bit for bit on a machine (see the user guide).
+
     References
     ----------
     .. [1] S. S. Saboksayr, G. Mateos and M. Tepper, "CoLiDE: Concomitant linear

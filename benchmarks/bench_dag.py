@@ -57,7 +57,11 @@ def dagma_fit(X, lambda1=0.02):
     from dagma.linear import DagmaLinear
 
     model = DagmaLinear(loss_type="l2")
-    return model.fit(X.copy(), lambda1=lambda1)  # dagma centres X in place
+    # dagma centres X in place, and on a retry it raises s[i] in place: with
+    # its default list for s, every retry raised s for every later fit of the
+    # process (results depended on what ran before), so pass a fresh list of
+    # its default values
+    return model.fit(X.copy(), lambda1=lambda1, s=[1.0, 0.9, 0.8, 0.7, 0.6])
 
 
 METHODS = ("CoLiDE-NV", "CoLiDE-NV0", "CoLiDE-NVbest", "CoLiDE-EV", "DAGMA")

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import inspect
 import os
 import time
 import warnings
@@ -59,9 +60,10 @@ def dagma_fit(X, lambda1=0.02):
     model = DagmaLinear(loss_type="l2")
     # dagma centres X in place, and on a retry it raises s[i] in place: with
     # its default list for s, every retry raised s for every later fit of the
-    # process (results depended on what ran before), so pass a fresh list of
-    # its default values
-    return model.fit(X.copy(), lambda1=lambda1, s=[1.0, 0.9, 0.8, 0.7, 0.6])
+    # process (results depended on what ran before), so pass a copy of that
+    # default (never handed to dagma itself, so never raised)
+    default_s = inspect.signature(DagmaLinear.fit).parameters["s"].default
+    return model.fit(X.copy(), lambda1=lambda1, s=list(default_s))
 
 
 METHODS = ("CoLiDE-NV", "CoLiDE-NV0", "CoLiDE-NVbest", "CoLiDE-EV", "DAGMA")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from sklearn.utils import check_random_state
 from threadpoolctl import ThreadpoolController
@@ -12,18 +14,16 @@ from .acyclicity import _edge_mask, topological_order
 __all__ = ["simulate_dag", "simulate_parameters", "simulate_linear_sem"]
 
 _NOISES = ("gaussian", "exponential", "gumbel", "laplace", "uniform")
-_BLAS_CONTROLLER = []  # the ThreadpoolController, made at the first simulation
 
 
-def _one_blas_thread():
-    """Context that runs BLAS/LAPACK on one thread (numpy's is loaded by then).
+@functools.cache
+def _blas_controller():
+    """The loaded BLAS libraries, scanned once (numpy's is loaded by then).
 
-    The controller scans the loaded libraries once: ``threadpool_limits``
-    rescans them on every call (about 5 ms with numba and scipy loaded).
+    ``threadpool_limits`` rescans them on every call, about 5 ms with numba
+    and scipy loaded.
     """
-    if not _BLAS_CONTROLLER:
-        _BLAS_CONTROLLER.append(ThreadpoolController())
-    return _BLAS_CONTROLLER[0].limit(limits=1, user_api="blas")
+    return ThreadpoolController()
 
 
 def _shuffle_nodes(B, rng):
@@ -200,5 +200,5 @@ def simulate_linear_sem(W, n_samples, noise="gaussian", noise_scale=1.0, random_
         Z = rng.uniform(low=-scale, high=scale, size=size)
     # X (I - W) = Z: solve instead of forming the inverse, on one thread so
     # that the rounding does not depend on the machine's thread count
-    with _one_blas_thread():
+    with _blas_controller().limit(limits=1, user_api="blas"):
         return np.linalg.solve((np.eye(d) - W).T, Z.T).T

@@ -28,6 +28,8 @@ calls one BLAS only and ran equally fast with 1 or 2 threads.
     python benchmarks/bench_dag.py --quick    # d = 20, 50; 3 seeds
     python benchmarks/bench_dag.py --sizes 100 --noise hetero --methods CoLiDE-NV DAGMA
     python benchmarks/bench_dag.py --optimizer-only --optimizer-sizes 20 50 --seeds 3
+    python benchmarks/bench_dag.py --sizes 100 --seeds 10 --noise hetero --no-dagma \
+        --methods CoLiDE-NV --alpha 0.1 --skip-extra --per-seed   # another alpha
 """
 
 from __future__ import annotations
@@ -69,14 +71,18 @@ def dagma_fit(X, lambda1=0.02):
 METHODS = ("CoLiDE-NV", "CoLiDE-NV0", "CoLiDE-NVbest", "CoLiDE-EV", "DAGMA")
 
 
-def methods(with_dagma, names=METHODS):
+def methods(with_dagma, names=METHODS, alpha=0.05):
     """CoLiDE-NV: the default (EV path, then the NV stage); NV0: the NV path from zero;
-    NVbest: both, keeping the lower final NV objective."""
+    NVbest: both, keeping the lower final NV objective.  ``alpha``: CoLiDE's ℓ1 weight."""
+    settings = {
+        "CoLiDE-NV": {"variance": "nv"},
+        "CoLiDE-NV0": {"variance": "nv", "nv_start": "zero"},
+        "CoLiDE-NVbest": {"variance": "nv", "nv_start": "best"},
+        "CoLiDE-EV": {"variance": "ev"},
+    }
     table = {
-        "CoLiDE-NV": lambda X: CoLiDE(variance="nv").fit(X).adjacency_,
-        "CoLiDE-NV0": lambda X: CoLiDE(variance="nv", nv_start="zero").fit(X).adjacency_,
-        "CoLiDE-NVbest": lambda X: CoLiDE(variance="nv", nv_start="best").fit(X).adjacency_,
-        "CoLiDE-EV": lambda X: CoLiDE(variance="ev").fit(X).adjacency_,
+        name: lambda X, options=options: CoLiDE(alpha=alpha, **options).fit(X).adjacency_
+        for name, options in settings.items()
     }
     if with_dagma:
         table["DAGMA"] = dagma_fit
@@ -95,7 +101,14 @@ GRAPHS = (("ER", 2), ("ER", 4), ("SF", 2), ("SF", 4))
 
 
 def accuracy_table(
-    sizes, seeds, dagma_max_d, graphs=GRAPHS, noises=(True, False), names=METHODS, per_seed=False
+    sizes,
+    seeds,
+    dagma_max_d,
+    graphs=GRAPHS,
+    noises=(True, False),
+    names=METHODS,
+    per_seed=False,
+    alpha=0.05,
 ):
     print(
         f"{'graph':<8}{'noise':<8}{'method':<14}{'SHD':>11}{'TPR':>13}{'FDR':>13}"
@@ -104,7 +117,7 @@ def accuracy_table(
     for d in sizes:
         for graph_type, degree in graphs:
             for heteroscedastic in noises:
-                runs = methods(with_dagma=d <= dagma_max_d, names=names)
+                runs = methods(with_dagma=d <= dagma_max_d, names=names, alpha=alpha)
                 results = {name: [] for name in runs}
                 for seed in seeds:
                     B, X = simulate(graph_type, d, degree, heteroscedastic, seed)
@@ -231,6 +244,9 @@ def main():
     parser.add_argument("--per-seed", action="store_true", help="print every seed's SHD")
     parser.add_argument("--skip-extra", action="store_true", help="no optimizer/Sachs tables")
     parser.add_argument(
+        "--alpha", type=float, default=0.05, help="CoLiDE's l1 weight (accuracy table)"
+    )
+    parser.add_argument(
         "--blas-threads", type=int, default=1, help="BLAS threads per fit (0: leave as is)"
     )
     args = parser.parse_args()
@@ -258,7 +274,9 @@ def main():
         if args.optimizer_only:
             optimizer_table(seeds, args.optimizer_sizes)
             return
-        accuracy_table(sizes, seeds, dagma_max_d, graphs, noises, args.methods, args.per_seed)
+        accuracy_table(
+            sizes, seeds, dagma_max_d, graphs, noises, args.methods, args.per_seed, args.alpha
+        )
         if not args.skip_extra:
             optimizer_table(seeds, args.optimizer_sizes)
             sachs_table(not args.no_dagma)

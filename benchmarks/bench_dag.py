@@ -71,17 +71,20 @@ def dagma_fit(X, lambda1=0.02):
 METHODS = ("CoLiDE-NV", "CoLiDE-NV0", "CoLiDE-NVbest", "CoLiDE-EV", "DAGMA")
 
 
-def methods(with_dagma, names=METHODS, alpha=0.05):
+def methods(with_dagma, names=METHODS, alpha=None):
     """CoLiDE-NV: the default (EV path, then the NV stage); NV0: the NV path from zero;
-    NVbest: both, keeping the lower final NV objective.  ``alpha``: CoLiDE's ℓ1 weight."""
+    NVbest: both, keeping the lower final NV objective.  ``alpha``: CoLiDE's ℓ1 weight
+    (None: CoLiDE's default)."""
     settings = {
         "CoLiDE-NV": {"variance": "nv"},
         "CoLiDE-NV0": {"variance": "nv", "nv_start": "zero"},
         "CoLiDE-NVbest": {"variance": "nv", "nv_start": "best"},
         "CoLiDE-EV": {"variance": "ev"},
     }
+    if alpha is not None:
+        settings = {name: {**options, "alpha": alpha} for name, options in settings.items()}
     table = {
-        name: lambda X, options=options: CoLiDE(alpha=alpha, **options).fit(X).adjacency_
+        name: lambda X, options=options: CoLiDE(**options).fit(X).adjacency_
         for name, options in settings.items()
     }
     if with_dagma:
@@ -108,7 +111,7 @@ def accuracy_table(
     noises=(True, False),
     names=METHODS,
     per_seed=False,
-    alpha=0.05,
+    alpha=None,
 ):
     print(
         f"{'graph':<8}{'noise':<8}{'method':<14}{'SHD':>11}{'TPR':>13}{'FDR':>13}"
@@ -244,7 +247,7 @@ def main():
     parser.add_argument("--per-seed", action="store_true", help="print every seed's SHD")
     parser.add_argument("--skip-extra", action="store_true", help="no optimizer/Sachs tables")
     parser.add_argument(
-        "--alpha", type=float, default=0.05, help="CoLiDE's l1 weight (accuracy table)"
+        "--alpha", type=float, default=None, help="CoLiDE's l1 weight (default: its own)"
     )
     parser.add_argument(
         "--blas-threads", type=int, default=1, help="BLAS threads per fit (0: leave as is)"

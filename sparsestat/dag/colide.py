@@ -60,7 +60,7 @@ class CoLiDE(BaseEstimator):
         0.05 is the paper's value; in the user guide's simulations (n = 1000,
         heteroscedastic noise) 0.1 gave lower SHDs on every graph with 50 or
         100 variables, and 0.05 or less did better on dense graphs of 20; with
-        equal noise variances 0.1 was worse everywhere.
+        equal noise variances 0.1 was worse on every graph with 50 or 100.
     w_threshold : float, default=0.3
         Edges with ``|w| <= w_threshold`` are dropped from ``adjacency_``.
     mu_init : float, default=1.0

@@ -6,7 +6,7 @@ import os
 import numpy as np
 import pytest
 from scipy.optimize import check_grad
-from threadpoolctl import threadpool_limits
+from threadpoolctl import threadpool_info, threadpool_limits
 
 from sparsestat.dag import (
     dag_metrics,
@@ -200,6 +200,22 @@ def test_linear_sem_does_not_depend_on_thread_count():
         with threadpool_limits(limits=threads, user_api="blas"):
             samples.append(simulate_linear_sem(W, 1000, noise_scale=scale, random_state=5))
     np.testing.assert_array_equal(samples[0], samples[1])
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs 2 cores to run BLAS on 2 threads")
+def test_linear_sem_restores_the_callers_thread_count():
+    # the one-thread solve is scoped to the solve: the caller's BLAS keeps
+    # the thread count it had, and the data equal those of a one-thread run
+    W = simulate_parameters(simulate_dag(30, 60, "ER", random_state=0), random_state=0)
+    with threadpool_limits(limits=1, user_api="blas"):
+        reference = simulate_linear_sem(W, 200, random_state=0)
+    with threadpool_limits(limits=2, user_api="blas"):
+        before = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+        assert before and min(before) == 2
+        X = simulate_linear_sem(W, 200, random_state=0)
+        after = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+    assert after == before
+    np.testing.assert_array_equal(X, reference)
 
 
 def test_linear_sem_errors():

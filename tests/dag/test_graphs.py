@@ -211,7 +211,7 @@ def test_linear_sem_restores_the_callers_thread_count():
         reference = simulate_linear_sem(W, 200, random_state=0)
     with threadpool_limits(limits=2, user_api="blas"):
         before = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
-        assert before and min(before) == 2
+        assert max(before, default=1) == 2  # else a leaked limit could not show
         X = simulate_linear_sem(W, 200, random_state=0)
         after = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
     assert after == before

@@ -26,6 +26,18 @@ _DOMAIN_TOLERANCE = -1e-6
 
 
 @njit(cache=True)
+def _copy_matrix(destination, source):
+    """``destination[:, :] = source`` by loops.
+
+    A slice assignment makes numba compile its shape-mismatch error message
+    (string formatting), about 5 s of the first compile in a fresh process.
+    """
+    for i in range(source.shape[0]):
+        for j in range(source.shape[1]):
+            destination[i, j] = source[i, j]
+
+
+@njit(cache=True)
 def _in_domain(W, s, M, inverse_transposed):
     """Fill ``inverse_transposed = (sI - W∘W)^{-T}``; False outside the domain.
 
@@ -40,9 +52,11 @@ def _in_domain(W, s, M, inverse_transposed):
             M[i, j] = -W[i, j] * W[i, j]
         M[i, i] += s
     inverse = np.linalg.inv(M.T)
-    if np.min(inverse) < _DOMAIN_TOLERANCE:
-        return False
-    inverse_transposed[:, :] = inverse
+    for i in range(d):
+        for j in range(d):
+            if inverse[i, j] < _DOMAIN_TOLERANCE:
+                return False
+    _copy_matrix(inverse_transposed, inverse)
     return True
 
 
@@ -89,15 +103,22 @@ def _objective(W, covariance, mu, s, alpha, equal_variance, floor, M):
     if equal_variance:
         score = residual / (2.0 * sigma[0]) + d * sigma[0] / 2.0
     else:
-        score = 0.5 * np.sum(residual_diag / sigma + sigma)
+        # loops, not array expressions (which cost seconds of first compile);
+        # the same sums in the same order as np.sum
+        total = 0.0
+        for j in range(d):
+            total += residual_diag[j] / sigma[j] + sigma[j]
+        score = 0.5 * total
+    l1_norm = 0.0
     for i in range(d):
         for j in range(d):
+            l1_norm += abs(W[i, j])
             M[i, j] = -W[i, j] * W[i, j]
         M[i, i] += s
     sign, logdet = np.linalg.slogdet(M)
     if sign <= 0.0:
         return np.inf
-    return mu * (score + alpha * np.sum(np.abs(W))) - logdet + d * np.log(s)
+    return mu * (score + alpha * l1_norm) - logdet + d * np.log(s)
 
 
 @njit(cache=True, error_model="numpy")
@@ -183,7 +204,7 @@ def adam_stage_kernel(
                 # at the boundary a stale barrier gradient lets W run out of
                 # the domain again: the rest of the stage refreshes every step
                 refresh = 1
-            checked[:, :] = W
+            _copy_matrix(checked, W)
         _scales(W, covariance, equal_variance, floor, sigma, covariance_times, residual_diag)
         for j in range(d):
             mu_over_sigma[j] = mu / sigma[j]
@@ -215,7 +236,7 @@ def adam_stage_kernel(
                 stalled = 0 if improved else stalled + 1
                 if current < best_objective and _in_domain(W, s, test_M, test_inverse):
                     best_objective = current
-                    best[:, :] = W
+                    _copy_matrix(best, W)
                 if stalled >= patience:
                     break
             if abs((previous - current) / previous) <= tol:

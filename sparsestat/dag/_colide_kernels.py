@@ -21,20 +21,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .._kernel_copy import copy_matrix
+
 # the reference's M-matrix test: an entry of the inverse below this is negative
 _DOMAIN_TOLERANCE = -1e-6
-
-
-@njit(cache=True)
-def _copy_matrix(destination, source):
-    """``destination[:, :] = source`` by loops.
-
-    A slice assignment makes numba compile its shape-mismatch error message
-    (string formatting), about 5 s of the first compile in a fresh process.
-    """
-    for i in range(source.shape[0]):
-        for j in range(source.shape[1]):
-            destination[i, j] = source[i, j]
 
 
 @njit(cache=True)
@@ -56,7 +46,7 @@ def _in_domain(W, s, M, inverse_transposed):
         for j in range(d):
             if inverse[i, j] < _DOMAIN_TOLERANCE:
                 return False
-    _copy_matrix(inverse_transposed, inverse)
+    copy_matrix(inverse_transposed, inverse)
     return True
 
 
@@ -204,7 +194,7 @@ def adam_stage_kernel(
                 # at the boundary a stale barrier gradient lets W run out of
                 # the domain again: the rest of the stage refreshes every step
                 refresh = 1
-            _copy_matrix(checked, W)
+            copy_matrix(checked, W)
         _scales(W, covariance, equal_variance, floor, sigma, covariance_times, residual_diag)
         for j in range(d):
             mu_over_sigma[j] = mu / sigma[j]
@@ -236,7 +226,7 @@ def adam_stage_kernel(
                 stalled = 0 if improved else stalled + 1
                 if current < best_objective and _in_domain(W, s, test_M, test_inverse):
                     best_objective = current
-                    _copy_matrix(best, W)
+                    copy_matrix(best, W)
                 if stalled >= patience:
                     break
             if abs((previous - current) / previous) <= tol:

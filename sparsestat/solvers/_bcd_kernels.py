@@ -19,6 +19,7 @@ import math
 import numpy as np
 from numba import njit
 
+from .._kernel_copy import copy_vector
 from ..datafits.quadratic import LAYOUT_SPARSE
 from ..penalties._kernels import select_kth
 from ._cd_kernels import (
@@ -419,7 +420,7 @@ def working_set_bcd(
             n_epochs += 1
             if anderson_k > 0:
                 slot = epoch % (anderson_k + 1)
-                iterates[slot] = w_local
+                copy_vector(iterates[slot], w_local)
                 if slot == anderson_k:
                     coefs = anderson_weights(iterates)
                     if coefs.shape[0] > 0:
@@ -450,8 +451,8 @@ def working_set_bcd(
                             w_local, local_ptr, all_local, taus_local, all_groups_local
                         )
                         if value_candidate < value_current:
-                            w_local[:] = candidate
-                            r[:] = r_candidate
+                            copy_vector(w_local, candidate)
+                            copy_vector(r, r_candidate)
                             vr = vr_candidate
             if n_epochs >= max_epochs:
                 break

@@ -22,6 +22,7 @@ import math
 import numpy as np
 from numba import njit
 
+from .._kernel_copy import copy_vector
 from ..datafits.quadratic import LAYOUT_COLUMNS, LAYOUT_ROWS, LAYOUT_SPARSE
 from ..penalties._kernels import (
     CODE_ELASTIC_NET,
@@ -72,7 +73,7 @@ def col_axpy(X, data, indices, indptr, is_sparse, j, scale, vec):
 @njit(cache=True)
 def residual_from(X, data, indices, indptr, is_sparse, y, v, fit_intercept, w, features, r):
     """``r = y − Σ_{j in features} w_j X_j`` in place (a block); returns ``vᵀr``."""
-    r[:] = y
+    copy_vector(r, y)
     for j in features:
         if w[j] != 0.0:
             col_axpy(X, data, indices, indptr, is_sparse, j, -w[j], r)
@@ -123,7 +124,7 @@ def full_gradient(layout, X, data, indices, indptr, rho, r, vr, means, scale2, f
 def initial_residual(layout, X, data, indices, indptr, rho, y, w, fit_intercept, r):
     """``r = ŷ − X̂ w`` for the full design; returns ``vr = rhoᵀ r``."""
     n = r.shape[0]
-    r[:] = y
+    copy_vector(r, y)
     support = np.flatnonzero(w)
     if support.shape[0] > 0:
         if layout == LAYOUT_ROWS:
@@ -508,7 +509,7 @@ def anderson_step(
     if value_candidate < value_current:
         for pos in range(ws.shape[0]):
             w[ws[pos]] = w_candidate[ws[pos]]
-        r[:] = r_candidate
+        copy_vector(r, r_candidate)
         return vr_candidate
     return vr
 
@@ -804,7 +805,7 @@ def gram_cd(
         n_epochs += 1
         if anderson_k > 0:
             slot = epoch % (anderson_k + 1)
-            iterates[slot] = w
+            copy_vector(iterates[slot], w)
             if slot == anderson_k:
                 coefs = anderson_weights(iterates)
                 if coefs.shape[0] > 0:
@@ -817,8 +818,8 @@ def gram_cd(
                         w, all_features, code, params, coord_weights
                     )
                     if value_candidate < value_current:
-                        w[:] = candidate
-                        grad[:] = grad_candidate
+                        copy_vector(w, candidate)
+                        copy_vector(grad, grad_candidate)
     return grad, n_epochs, stop_crit, converged
 
 

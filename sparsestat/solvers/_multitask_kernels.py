@@ -23,6 +23,7 @@ import math
 import numpy as np
 from numba import njit
 
+from .._kernel_copy import copy_matrix, copy_vector
 from ..penalties._kernels import (
     CODE_L0,
     CODE_LQ,
@@ -136,7 +137,7 @@ def residual_value(R, vr, V, scale2, fit_intercept):
 @njit(cache=True)
 def block_residual(block, data, indices, indptr, is_sparse, Y, rho, fit_intercept, W, R, vr):
     """``R = Ŷ − X_block W`` and ``vr = rhoᵀ R`` in place."""
-    R[:] = Y
+    copy_matrix(R, Y)
     for j in range(W.shape[0]):
         if np.any(W[j] != 0.0):
             row_update(block, data, indices, indptr, is_sparse, j, W[j], R)
@@ -214,7 +215,7 @@ def multitask_inner_solve(
         n_epochs += 1
         if anderson_k > 0:
             slot = epoch % (anderson_k + 1)
-            iterates[slot] = W.ravel()
+            copy_vector(iterates[slot], W.ravel())
             if slot == anderson_k:
                 coefs = anderson_weights(iterates)
                 if coefs.shape[0] > 0:
@@ -242,9 +243,9 @@ def multitask_inner_solve(
                         W, code, params
                     )
                     if new_value < old_value:
-                        W[:] = candidate
-                        R[:] = R_candidate
-                        vr[:] = vr_candidate
+                        copy_matrix(W, candidate)
+                        copy_matrix(R, R_candidate)
+                        copy_vector(vr, vr_candidate)
         if epoch % check_every == 0:
             largest = 0.0
             for j in range(m):

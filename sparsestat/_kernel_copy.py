@@ -6,8 +6,8 @@ the error message for mismatched shapes (string formatting and joining), about
 without it.  The same holds for a row, ``history[k] = w``.  Measured
 2026-12-01 with an empty numba cache (with the loops in ``_objective`` and
 ``_in_domain`` of CoLiDE's kernel): CoLiDE's first fit on the Sachs data fell
-from 10.5 s to 5.2 s, ``SparseRegression``'s on the diabetes data from 13.6 s
-to 10.7 s.
+from about 10.5 s to 5.2 s, ``SparseRegression``'s on the diabetes data from
+about 11.5 s to 9 s.
 """
 
 from __future__ import annotations

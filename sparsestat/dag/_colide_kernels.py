@@ -33,8 +33,10 @@ def _in_domain(W, s, M, inverse_transposed):
 
     The transposed inverse is what the gradient reads (``2 W∘M^{-T}``); it is
     obtained as the inverse of ``Mᵀ``, a Fortran-ordered view that LAPACK
-    takes without a copy.  A singular ``M`` raises numpy's LinAlgError; the
-    caller falls back to the array-API loop for that stage.
+    takes without a copy.  The domain test and the copy are one pass, so on
+    False ``inverse_transposed`` is partly overwritten (no caller reads it
+    then).  A singular ``M`` raises numpy's LinAlgError; the caller falls back
+    to the array-API loop for that stage.
     """
     d = W.shape[0]
     for i in range(d):
@@ -44,9 +46,10 @@ def _in_domain(W, s, M, inverse_transposed):
     inverse = np.linalg.inv(M.T)
     for i in range(d):
         for j in range(d):
-            if inverse[i, j] < _DOMAIN_TOLERANCE:
+            value = inverse[i, j]
+            if value < _DOMAIN_TOLERANCE:
                 return False
-    copy_matrix(inverse_transposed, inverse)
+            inverse_transposed[i, j] = value
     return True
 
 

@@ -10,6 +10,7 @@ __all__ = [
     "plot_proximal_operators",
     "plot_dictionary",
     "plot_sparsity_error",
+    "plot_receptive_fields",
     "plot_adjacency",
     "plot_regularization_path",
     "plot_cv_curve",
@@ -137,6 +138,87 @@ def plot_sparsity_error(curves, ax=None):
     ax.grid(alpha=0.3, which="both")
     ax.legend()
     return ax
+
+
+def plot_receptive_fields(fit, threshold=0.7, axes=None, title=None):
+    """Draw the tiling of a dictionary's Gabor fits, as in Olshausen and Field's figures.
+
+    Left: every Gabor-like atom (``R² >= threshold``) as a point of the
+    frequency plane, at radius = spatial frequency and angle = orientation of
+    the carrier (with its mirror image, the spectrum of a real filter being
+    symmetric).  Right: the same atoms in the patch, each a bar through its
+    envelope's centre along its stripes, as long as two envelope widths along
+    them; colour codes the frequency.
+
+    Parameters
+    ----------
+    fit : GaborFit
+        From :func:`sparsestat.decomposition.fit_gabor`.
+    threshold : float, default=0.7
+        ``R²`` from which an atom is drawn.
+    axes : pair of matplotlib Axes, optional
+        Where to draw (frequency plane, positions); a new figure otherwise.
+    title : str, optional
+        Title of the figure.
+
+    Returns
+    -------
+    ndarray of two matplotlib Axes
+        Their figure is ``axes[0].figure``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparsestat.decomposition import fit_gabor
+    >>> from sparsestat.plotting import plot_receptive_fields
+    >>> rows, cols = np.mgrid[0:10, 0:10]
+    >>> atom = np.exp(-((cols - 5) ** 2 + (rows - 4) ** 2) / 6) * np.cos(0.4 * np.pi * cols)
+    >>> axes = plot_receptive_fields(fit_gabor(atom.reshape(1, -1), (10, 10)))
+    >>> len(axes)
+    2
+    """
+    import matplotlib.pyplot as plt
+
+    from .decomposition.receptive_fields import GaborFit
+
+    if not isinstance(fit, GaborFit):
+        raise TypeError(f"fit must be a GaborFit (from fit_gabor), got {type(fit).__name__}.")
+    good = fit.gabor_like(threshold)
+    if axes is None:
+        figure, axes = plt.subplots(1, 2, figsize=(11, 5))
+    else:
+        figure = axes[0].figure
+    plane, tiling = axes
+    frequency, theta = fit.frequency[good], fit.theta[good]
+    fx, fy = frequency * np.cos(theta), frequency * np.sin(theta)
+    plane.scatter(np.r_[fx, -fx], np.r_[fy, -fy], s=8, c="C0", alpha=0.7)
+    limit = max(0.5, float(np.max(frequency, initial=0.0)) * 1.05)
+    plane.set_xlim(-limit, limit)
+    plane.set_ylim(-limit, limit)
+    plane.set_aspect("equal")
+    plane.axhline(0, color="0.8", linewidth=0.8)
+    plane.axvline(0, color="0.8", linewidth=0.8)
+    plane.set_xlabel("horizontal frequency (cycles/pixel)")
+    plane.set_ylabel("vertical frequency (cycles/pixel)")
+    plane.set_title(f"{int(good.sum())} of {fit.n_atoms} atoms with R² >= {threshold:g}")
+    height, width = fit.patch_shape
+    stripes = theta + np.pi / 2
+    half = fit.sigma_v[good]
+    x0, y0 = fit.x0[good], fit.y0[good]
+    colours = plt.get_cmap("viridis")(np.clip(frequency / 0.5, 0.0, 1.0))
+    for k in range(x0.size):
+        dx, dy = half[k] * np.cos(stripes[k]), half[k] * np.sin(stripes[k])
+        tiling.plot([x0[k] - dx, x0[k] + dx], [y0[k] - dy, y0[k] + dy], color=colours[k], lw=1.2)
+    tiling.set_xlim(-0.5, width - 0.5)
+    tiling.set_ylim(height - 0.5, -0.5)  # image orientation: row 0 at the top
+    tiling.set_aspect("equal")
+    tiling.set_xlabel("x (pixels)")
+    tiling.set_ylabel("y (pixels)")
+    tiling.set_title("position and orientation (colour: frequency)")
+    if title:
+        figure.suptitle(title)
+    figure.tight_layout()
+    return np.asarray([plane, tiling], dtype=object)
 
 
 def plot_adjacency(adjacency, reference=None, labels=None, ax=None, title=None):

@@ -52,6 +52,26 @@ def test_plot_dictionary_and_curves():
     assert len(ax.lines) == 2
 
 
+def test_plot_receptive_fields_draws_the_gabor_like_atoms():
+    from sparsestat.decomposition import fit_gabor
+    from sparsestat.plotting import plot_receptive_fields
+
+    rows, cols = np.mgrid[0:10, 0:10]
+    gabor = np.exp(-((cols - 5) ** 2 + (rows - 4) ** 2) / 6) * np.cos(0.4 * np.pi * cols)
+    noise = np.random.default_rng(0).standard_normal((3, 100))
+    fit = fit_gabor(np.vstack([gabor.ravel(), noise]), (10, 10))
+    plane, tiling = plot_receptive_fields(fit, title="t")
+    offsets = plane.collections[0].get_offsets()
+    assert offsets.shape == (2, 2)  # one atom and its mirror image
+    np.testing.assert_allclose(np.abs(offsets[0]), [0.2, 0.0], atol=1e-3)
+    assert len(tiling.lines) == 1
+    bar = np.column_stack([tiling.lines[0].get_xdata(), tiling.lines[0].get_ydata()])
+    np.testing.assert_allclose(bar.mean(axis=0), [5.0, 4.0], atol=1e-3)  # the centre
+    np.testing.assert_allclose(bar[:, 0], 5.0, atol=1e-3)  # vertical stripes
+    with pytest.raises(TypeError, match="GaborFit"):
+        plot_receptive_fields(np.ones((2, 100)))
+
+
 def test_plot_proximal_operators():
     penalties = {"l1": L1(1.0), "l0": L0(1.0), "half": Lq(1.0, q=0.5)}
     prox_axis, value_axis = plot_proximal_operators(penalties)

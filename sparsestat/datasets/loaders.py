@@ -25,21 +25,78 @@ def whitening_filter(shape, cutoff=0.39):
     return rho * np.exp(-((rho / cutoff) ** 4))
 
 
-def load_image_patches(
-    patch_size=16, n_patches=10_000, *, whiten=True, cutoff=0.39, random_state=None
-):
-    """Whitened, mean-subtracted patches of the natural images shipped with scikit-learn.
+def _check_images(images, patch_size):
+    """Grey-level float images from a user's list (2-D, or 3-D with colour channels last)."""
+    if isinstance(images, np.ndarray) and images.ndim in (2, 3) and images.dtype != object:
+        if images.ndim == 2 or images.shape[-1] in (3, 4):
+            images = [images]  # one picture, not a stack
+    try:
+        images = list(images)
+    except TypeError:
+        raise TypeError(
+            f"images must be a list of 2-D (grey) or 3-D (colour) arrays, got "
+            f"{type(images).__name__}."
+        ) from None
+    if not images:
+        raise ValueError("images must hold at least one picture, got an empty list.")
+    greys = []
+    for index, image in enumerate(images):
+        try:
+            array = np.asarray(image, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise TypeError(f"images[{index}] is not a numeric array.") from None
+        if array.ndim == 3:
+            array = array[..., :3].mean(axis=2)  # colour to grey (alpha channel dropped)
+        if array.ndim != 2:
+            raise ValueError(
+                f"images[{index}] must be 2-D (grey) or 3-D (height, width, channels), got "
+                f"shape {array.shape}."
+            )
+        if min(array.shape) < patch_size:
+            raise ValueError(
+                f"images[{index}] has shape {array.shape}, smaller than patch_size={patch_size}."
+            )
+        if not np.all(np.isfinite(array)):
+            raise ValueError(f"images[{index}] contains NaN or infinite values.")
+        greys.append(array)
+    return greys
 
-    The two photographs of :func:`sklearn.datasets.load_sample_images` are
-    converted to grey levels, whitened with :func:`whitening_filter` (the
-    preprocessing of Olshausen and Field, and of Rentzeperis et al.), scaled to
-    unit variance; random ``patch_size × patch_size`` patches are cut, each has
-    its mean removed.  No download: the images are part of scikit-learn.
+
+def load_image_patches(
+    patch_size=16,
+    n_patches=10_000,
+    *,
+    images=None,
+    whiten=True,
+    cutoff=0.39,
+    random_state=None,
+):
+    """Whitened, mean-subtracted patches of natural images (scikit-learn's or your own).
+
+    Each picture is converted to grey levels, whitened with
+    :func:`whitening_filter` (the preprocessing of Olshausen and Field, and of
+    Rentzeperis et al.) and scaled to unit variance; random ``patch_size ×
+    patch_size`` patches are cut, each has its mean removed.
+
+    By default the pictures are the two photographs of
+    :func:`sklearn.datasets.load_sample_images` (no download).  They are few
+    (two scenes of 427 × 640 pixels, one with buildings) and JPEG-compressed
+    (8 × 8 blocks): enough to learn oriented filters and to compare penalties
+    on the same data, not the calibrated natural images the published V1
+    numbers come from (Rentzeperis et al. used 137 pictures of the van Hateren
+    database, Olshausen and Field ten scenes of their own).  Pass those, or
+    any pictures, as ``images``.
 
     Parameters
     ----------
     patch_size : int, default=16
     n_patches : int, default=10000
+    images : list of arrays, optional
+        Your own pictures: 2-D grey-level arrays, or 3-D ``(height, width,
+        channels)`` colour arrays (averaged to grey), each at least
+        ``patch_size`` in both directions; a single 2-D or 3-D array counts as
+        one picture.  Default: scikit-learn's two sample photographs.  Each
+        patch comes from a picture drawn uniformly at random.
     whiten : bool, default=True
     cutoff : float, default=0.39
         ``f₀`` of the whitening filter, in cycles per pixel.
@@ -63,21 +120,30 @@ def load_image_patches(
     >>> from sparsestat.datasets import load_image_patches
     >>> load_image_patches(patch_size=8, n_patches=100, random_state=0).shape
     (100, 64)
+    >>> picture = np.random.default_rng(0).standard_normal((40, 50))
+    >>> load_image_patches(8, 10, images=[picture], random_state=0).shape
+    (10, 64)
     """
-    from sklearn.datasets import load_sample_images
-
     patch_size = check_integer(patch_size, "patch_size", low=2, high=400)
     n_patches = check_integer(n_patches, "n_patches", low=1)
     cutoff = check_real(cutoff, "cutoff", low=0.0, low_inclusive=False)
     rng = check_random_state(random_state)
+    if images is None:
+        from sklearn.datasets import load_sample_images
+
+        pictures = [image.astype(np.float64).mean(axis=2) for image in load_sample_images().images]
+    else:
+        pictures = _check_images(images, patch_size)
     images = []
-    for image in load_sample_images().images:
-        grey = image.astype(np.float64).mean(axis=2)
-        grey -= grey.mean()
+    for grey in pictures:
+        grey = grey - grey.mean()
         if whiten:
             spectrum = np.fft.fft2(grey) * whitening_filter(grey.shape, cutoff)
             grey = np.real(np.fft.ifft2(spectrum))
-        grey /= grey.std()
+        spread = grey.std()
+        if spread == 0:
+            raise ValueError("a picture of images is constant: it has no patches to learn from.")
+        grey /= spread
         images.append(grey)
     per_image = np.bincount(rng.randint(len(images), size=n_patches), minlength=len(images))
     patches = []

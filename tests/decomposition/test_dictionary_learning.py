@@ -131,3 +131,39 @@ def test_bad_input(planted):
 @parametrize_with_checks([DictionaryLearning(n_components=3, alpha=0.1, n_epochs=2)])
 def test_sklearn_compatible(estimator, check):
     check(estimator)
+
+
+def test_image_patches_from_user_images():
+    rng = np.random.default_rng(0)
+    grey = rng.standard_normal((30, 40))
+    colour = rng.uniform(0, 255, (25, 20, 3))
+    patches = load_image_patches(6, 200, images=[grey, colour], random_state=0)
+    assert patches.shape == (200, 36)
+    np.testing.assert_allclose(patches.mean(axis=1), 0.0, atol=1e-12)
+    # a single array is one picture; the same seed gives the same patches
+    one = load_image_patches(6, 50, images=grey, whiten=False, random_state=1)
+    again = load_image_patches(6, 50, images=[grey], whiten=False, random_state=1)
+    np.testing.assert_array_equal(one, again)
+    # without whitening every patch is a mean-removed crop of the standardised picture
+    standard = (grey - grey.mean()) / grey.std()
+    crops = np.lib.stride_tricks.sliding_window_view(standard, (6, 6)).reshape(-1, 36)
+    crops = crops - crops.mean(axis=1, keepdims=True)
+    distances = np.min(np.linalg.norm(one[:, None, :] - crops[None], axis=2), axis=1)
+    np.testing.assert_allclose(distances, 0.0, atol=1e-10)
+
+
+@pytest.mark.parametrize(
+    "images, error, message",
+    [
+        ([], ValueError, "at least one picture"),
+        ([np.ones((4, 40))], ValueError, "smaller than patch_size"),
+        ([np.ones((10, 10, 10, 2))], ValueError, "2-D"),
+        ([np.full((10, 10), np.nan)], ValueError, "NaN"),
+        ([np.ones((10, 10))], ValueError, "constant"),
+        ([["a", "b"]], TypeError, "numeric"),
+        (3.0, TypeError, "list of 2-D"),
+    ],
+)
+def test_image_patches_bad_images(images, error, message):
+    with pytest.raises(error, match=message):
+        load_image_patches(6, 10, images=images)

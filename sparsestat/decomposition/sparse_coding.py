@@ -217,7 +217,7 @@ def _check_cel0_steps(penalty, algorithm, dictionary, atom_norms, xp):
     penalty._check_step_value(step)
 
 
-def _encode_cd(X, dictionary, gram, codes, penalty, max_iter, tol, n_jobs):
+def _encode_cd(X, dictionary, gram, codes, penalty, max_iter, tol, n_jobs, continuation=2.0):
     G = np.ascontiguousarray(gram, dtype=np.float64)
     code = int(penalty.kernel_code)
     params = penalty.kernel_params
@@ -240,6 +240,7 @@ def _encode_cd(X, dictionary, gram, codes, penalty, max_iter, tol, n_jobs):
             weights,
             max_iter,
             tol,
+            continuation,
             n_iter[start:stop],
             converged[start:stop],
         )

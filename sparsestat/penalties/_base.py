@@ -274,13 +274,22 @@ class SeparablePenalty(Penalty):
     def threshold(self, step, coordinate=0):
         """Largest ``|z|`` that the prox of ``step·pen`` maps to 0.
 
-        Closed forms in the subclasses; this default finds it by bisection on
-        the scalar kernel (the prox is monotone, so ``{z >= 0 : prox(z) = 0}`` is
-        an interval), to the last bit of a float64.
+        The closed form of the scalar kernel ``zero_threshold_1d`` (the one
+        the coordinate-descent loops use to skip zero coordinates); where the
+        kernel has none (SCAD in its nonconvex regime) a bisection on the
+        scalar prox (monotone, so ``{z >= 0 : prox(z) = 0}`` is an interval),
+        to the last bit of a float64.
         """
+        from . import _kernels
+
         step = self._check_step_value(check_step(step))
         if self._alpha == 0.0:
             return 0.0
+        weights = self.coordinate_weights()
+        weight = weights[0] if weights.shape[0] == 1 else weights[coordinate]
+        closed = _kernels.zero_threshold_1d(step, self.kernel_code, self.kernel_params, weight)
+        if closed > 0.0:
+            return float(closed)
         low, high = 0.0, 1.0
         while self.prox_1d(high, step, coordinate) == 0.0:
             low, high = high, 2.0 * high

@@ -233,6 +233,83 @@ def prox_1d(z, step, code, params, coord_weight):
 
 
 @njit(cache=True)
+def zero_threshold_1d(step, code, params, coord_weight):
+    """The largest ``|z|`` that ``prox_1d(z, step)`` maps to 0 (its dead zone).
+
+    Constant for a coordinate at a fixed step, so a coordinate-descent loop can
+    skip the prox of a zero coordinate whose point stays inside it (under
+    ``positive``, every ``z <= 0`` maps to 0 as well).
+    """
+    alpha = params[P_ALPHA]
+    if code == CODE_L1:
+        return step * alpha * coord_weight
+    if code == CODE_ELASTIC_NET:
+        return step * alpha * params[P_EXTRA]
+    if code == CODE_L0:
+        return math.sqrt(2.0 * step * alpha)
+    if code == CODE_LQ:
+        mu = step * alpha
+        if mu == 0.0:
+            return 0.0
+        return lq_threshold(mu, params[P_EXTRA])[1]
+    if code == CODE_CEL0:
+        col = coord_weight
+        if 1.0 - col * col * step <= CEL0_STEP_SLACK:
+            return math.sqrt(2.0 * alpha) / col
+        return math.sqrt(2.0 * alpha) * col * step
+    if code == CODE_MCP:
+        gamma = params[P_EXTRA]
+        if gamma > step:
+            return step * alpha
+        return alpha * math.sqrt(step * gamma)
+    if code == CODE_SCAD:  # exact in the convex regime only; no dead zone assumed beyond it
+        return step * alpha if step < params[P_EXTRA] - 1.0 else 0.0
+    return 0.0
+
+
+@njit(cache=True)
+def entry_alpha(z, step, code, params, coord_weight):
+    """The ``alpha`` at and above which ``prox_1d(z, step)`` is 0 (other parameters kept).
+
+    What a continuation on ``alpha`` needs: with ``z = c_j / a_j²`` (the
+    coordinate's minimiser without penalty) and the step of exact coordinate
+    descent, the largest entry over the coordinates is the smallest ``alpha``
+    whose code is all zeros.  For SCAD it is the threshold of the convex
+    regime, ``|z| / step``.
+    """
+    if params[P_POSITIVE] != 0.0 and z <= 0.0:
+        return 0.0
+    a = abs(z)
+    if a == 0.0:
+        return 0.0
+    if code == CODE_L1:
+        return a / (step * coord_weight) if coord_weight > 0.0 else math.inf
+    if code == CODE_ELASTIC_NET:
+        l1_ratio = params[P_EXTRA]
+        return a / (step * l1_ratio) if l1_ratio > 0.0 else math.inf
+    if code == CODE_L0:
+        return a * a / (2.0 * step)
+    if code == CODE_LQ:
+        # the threshold is tau(mu) = c_q mu^(1/(2-q)) with mu = step·alpha
+        q = params[P_EXTRA]
+        beta_1, tau_1 = lq_threshold(1.0, q)
+        return (a / tau_1) ** (2.0 - q) / step
+    if code == CODE_CEL0:
+        col = coord_weight
+        if col * col * step >= 1.0 - CEL0_STEP_SLACK:
+            return 0.5 * a * a * col * col
+        return a * a / (2.0 * col * col * step * step)
+    if code == CODE_MCP:
+        gamma = params[P_EXTRA]
+        if gamma > step:
+            return a / step
+        return a / math.sqrt(step * gamma)
+    if code == CODE_SCAD:
+        return a / step
+    return math.nan
+
+
+@njit(cache=True)
 def value_1d(x, code, params, coord_weight):
     """Penalty value at the scalar ``x`` (``inf`` if x < 0 under positivity)."""
     alpha = params[P_ALPHA]

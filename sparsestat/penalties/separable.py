@@ -93,11 +93,6 @@ class L1(SeparablePenalty):
     def _coordinate_weights_array(self):
         return self._weights
 
-    def threshold(self, step, coordinate=0):
-        """``step·alpha·w_j``: soft thresholding zeroes ``|z| <= step·alpha·w_j``."""
-        weight = 1.0 if self._weights is None else float(self._weights[coordinate])
-        return check_step(step) * self._alpha * weight
-
     def _prox_array(self, x, step, xp):
         weights = self._weights_like(x, xp)
         tau = step * self._alpha if weights is None else (step * self._alpha) * weights
@@ -152,10 +147,6 @@ class ElasticNet(SeparablePenalty):
     def _extra_param(self):
         return self._l1_ratio
 
-    def threshold(self, step, coordinate=0):
-        """``step·alpha·l1_ratio``."""
-        return check_step(step) * self._alpha * self._l1_ratio
-
     def _prox_array(self, x, step, xp):
         shrink = 1.0 + step * self._alpha * (1.0 - self._l1_ratio)
         return _soft_threshold(x, step * self._alpha * self._l1_ratio, xp) / shrink
@@ -202,10 +193,6 @@ class L0(SeparablePenalty):
         self.alpha = alpha
         self.positive = positive
         self._freeze()
-
-    def threshold(self, step, coordinate=0):
-        """``sqrt(2·step·alpha)``: the prox keeps entries strictly above it."""
-        return math.sqrt(2.0 * step * self._alpha)
 
     def _prox_array(self, x, step, xp):
         return xp.where(xp.abs(x) > self.threshold(step), x, xp.zeros_like(x))
@@ -262,10 +249,6 @@ class Lq(SeparablePenalty):
 
     def _extra_param(self):
         return self._q
-
-    def threshold(self, step, coordinate=0):
-        """``tau = beta + mu·q·beta^(q−1)``: the prox is 0 exactly for ``|z| <= tau``."""
-        return self._threshold_and_jump(check_step(step))[0]
 
     def jump(self, step):
         """``beta = (2·mu·(1 − q))^(1/(2−q))``: the prox jumps from 0 to ``beta`` at tau."""
@@ -381,11 +364,6 @@ class CEL0(SeparablePenalty):
     def _coordinate_weights_array(self):
         return self._column_norms
 
-    def threshold(self, step, coordinate=0):
-        """``sqrt(2·alpha)·a_j·step`` for coordinate ``j``."""
-        step = self._check_step_value(check_step(step))
-        return math.sqrt(2.0 * self._alpha) * float(self._column_norms[coordinate]) * step
-
     def max_step(self):
         """The prox is defined for ``step <= 1 / max_j a_j²``."""
         return 1.0 / float(np.max(self._column_norms)) ** 2
@@ -469,13 +447,6 @@ class MCP(SeparablePenalty):
 
     def _extra_param(self):
         return self._gamma
-
-    def threshold(self, step, coordinate=0):
-        """``step·alpha`` when ``gamma > step``, else ``alpha·sqrt(step·gamma)``."""
-        step = check_step(step)
-        if self._gamma > step:
-            return step * self._alpha
-        return self._alpha * math.sqrt(step * self._gamma)
 
     def _prox_array(self, x, step, xp):
         alpha, gamma = self._alpha, self._gamma

@@ -293,25 +293,39 @@ class QuadraticProblem:
         Dense ``X`` is processed by blocks of rows, so the extra memory is
         O(block·p + p²) whatever the number of samples.
         """
+        return self._moments(with_gram=True)
+
+    def gram_rhs(self):
+        """``q = scale2·X̃ᵀỹ`` alone (float64), for a Gram matrix the user precomputed."""
+        return self._moments(with_gram=False)[1]
+
+    def _moments(self, with_gram):
         rho = self.rho.astype(np.float64)
         y = self.y.astype(np.float64)
+        XtX = None
         if self.is_sparse:
             scaled = sp.diags(rho) @ self.X.astype(np.float64)
-            XtX = np.asarray((scaled.T @ scaled).todense())
+            if with_gram:
+                XtX = np.asarray((scaled.T @ scaled).todense())
             Xty = np.asarray(scaled.T @ y).ravel()
         else:
-            XtX = np.zeros((self.n_features, self.n_features))
+            if with_gram:
+                XtX = np.zeros((self.n_features, self.n_features))
             Xty = np.zeros(self.n_features)
             for start in range(0, self.n_samples, _GRAM_CHUNK_ROWS):
                 stop = min(start + _GRAM_CHUNK_ROWS, self.n_samples)
                 block = np.asarray(self.X[start:stop], dtype=np.float64)
                 if self.weighted:
                     block = block * rho[start:stop, None]
-                XtX += block.T @ block
+                if with_gram:
+                    XtX += block.T @ block
                 Xty += block.T @ y[start:stop]
         if self.fit_intercept:
-            XtX -= self.V * np.outer(self.means, self.means)
+            if with_gram:
+                XtX -= self.V * np.outer(self.means, self.means)
             Xty -= self.means * self.vy
+        if not with_gram:
+            return None, self.scale2 * Xty
         Q = self.scale2 * XtX
         Q[self.lipschitz == 0.0, :] = 0.0
         Q[:, self.lipschitz == 0.0] = 0.0

@@ -77,8 +77,8 @@ def solve_cd(problem, penalty, coef_init=None, max_iter=1000, tol=1e-4, anderson
         CHECK_EVERY,
     )
     intercept = vr / problem.V if problem.fit_intercept else 0.0
-    # passes over the data: the epochs plus the full-gradient check that ended the solve
-    return SolverResult(w, intercept, n_epochs + 1, stop_crit, converged, use_gap, "cd")
+    # epochs, as scikit-learn counts them (0 when the start already meets the tolerance)
+    return SolverResult(w, intercept, n_epochs, stop_crit, converged, use_gap, "cd")
 
 
 def solve_gram_cd(problem, penalty, coef_init=None, max_iter=1000, tol=1e-4, gram=None):
@@ -105,4 +105,4 @@ def solve_gram_cd(problem, penalty, coef_init=None, max_iter=1000, tol=1e-4, gra
         ANDERSON_K,
     )
     intercept = problem.intercept(w)
-    return SolverResult(w, intercept, n_epochs + 1, stop_crit, converged, use_gap, "gram")
+    return SolverResult(w, intercept, n_epochs, stop_crit, converged, use_gap, "gram")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._array_api import to_numpy
+from ._optional import import_optional
 
 __all__ = [
     "plot_proximal_operators",
@@ -15,6 +16,11 @@ __all__ = [
     "plot_cv_curve",
     "plot_stability_path",
 ]
+
+
+def _pyplot():
+    """matplotlib.pyplot, or an ImportError naming the ``plot`` extra."""
+    return import_optional("matplotlib.pyplot", "plot", "sparsestat.plotting")
 
 
 def plot_proximal_operators(penalties, grid=None, step=1.0, axes=None):
@@ -37,7 +43,7 @@ def plot_proximal_operators(penalties, grid=None, step=1.0, axes=None):
     ndarray of two matplotlib Axes
         The (prox, penalty) Axes; their figure is ``axes[0].figure``.
     """
-    import matplotlib.pyplot as plt
+    plt = _pyplot()
 
     grid = np.linspace(-4.0, 4.0, 2001) if grid is None else np.asarray(grid, dtype=float)
     if axes is None:
@@ -84,7 +90,7 @@ def plot_dictionary(components, patch_shape, n_cols=None, ax=None, title=None):
     matplotlib.axes.Axes
         The Axes drawn on (its figure is ``ax.figure``).
     """
-    import matplotlib.pyplot as plt
+    plt = _pyplot()
 
     atoms = np.asarray(to_numpy(components), dtype=float)
     height, width = patch_shape
@@ -125,7 +131,7 @@ def plot_sparsity_error(curves, ax=None):
     matplotlib.axes.Axes
         The Axes drawn on (its figure is ``ax.figure``).
     """
-    import matplotlib.pyplot as plt
+    plt = _pyplot()
 
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 4))
@@ -160,7 +166,7 @@ def plot_adjacency(adjacency, reference=None, labels=None, ax=None, title=None):
     matplotlib.axes.Axes
         The Axes drawn on (its figure is ``ax.figure``).
     """
-    import matplotlib.pyplot as plt
+    plt = _pyplot()
     from matplotlib.patches import Rectangle
 
     from ._array_api import to_numpy
@@ -204,7 +210,7 @@ def _feature_mask(highlight, n_features):
 
 def _draw_paths(ax, alphas, paths, colored):
     """One line per row of ``paths`` against ``alphas``: coloured ones on top of grey ones."""
-    import matplotlib.pyplot as plt
+    plt = _pyplot()
     from matplotlib.colors import to_rgb
 
     # the style's colour cycle without its greys, which mark the other features
@@ -267,7 +273,7 @@ def plot_regularization_path(alphas, coefs, ax=None, *, highlight=None, title=No
     >>> len(ax.lines)  # one per feature, and the zero line
     11
     """
-    import matplotlib.pyplot as plt
+    plt = _pyplot()
 
     alphas = np.asarray(to_numpy(alphas), dtype=float).ravel()
     coefs = np.asarray(to_numpy(coefs), dtype=float)
@@ -356,7 +362,7 @@ def plot_cv_curve(
     >>> ax.get_ylabel()
     'mean squared error'
     """
-    import matplotlib.pyplot as plt
+    plt = _pyplot()
 
     if hasattr(alphas, "mse_path_") or hasattr(alphas, "fit"):
         if mean_errors is not None or std_errors is not None:
@@ -449,7 +455,7 @@ def plot_stability_path(
     >>> len(ax.lines)  # one per feature, and the threshold
     11
     """
-    import matplotlib.pyplot as plt
+    plt = _pyplot()
 
     if hasattr(alphas, "selection_probabilities_") or hasattr(alphas, "fit"):
         if selection_probabilities is not None:

@@ -14,7 +14,7 @@ from sklearn import config_context
 from sklearn import linear_model as sk
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import GroupKFold, KFold
+from sklearn.model_selection import GroupKFold
 
 from sparsestat.linear_model import (
     ElasticNet,
@@ -177,7 +177,9 @@ def test_precomputed_gram_is_validated(data):
     garbage = np.random.RandomState(0).standard_normal(X.shape)
     with pytest.raises(ValueError, match="Gram matrix.*did not pass validation"):
         Lasso(alpha=0.01, precompute=garbage.T @ garbage).fit(Xc, y)
-    with pytest.raises(ValueError, match=r"precompute: the Gram matrix must have shape .* = \(8, 8\)"):
+    with pytest.raises(
+        ValueError, match=r"precompute: the Gram matrix must have shape .* = \(8, 8\)"
+    ):
         Lasso(precompute=np.eye(3)).fit(Xc, y)
     with pytest.raises(ValueError, match="precompute"):
         Lasso(precompute=np.full((8, 8), np.nan)).fit(Xc, y)

@@ -42,6 +42,14 @@ def plot_proximal_operators(penalties, grid=None, step=1.0, axes=None):
     -------
     ndarray of two matplotlib Axes
         The (prox, penalty) Axes; their figure is ``axes[0].figure``.
+
+    Examples
+    --------
+    >>> from sparsestat.penalties import L0, L1, MCP
+    >>> from sparsestat.plotting import plot_proximal_operators
+    >>> axes = plot_proximal_operators({"l1": L1(1.0), "l0": L0(0.5), "mcp": MCP(1.0)})
+    >>> len(axes)
+    2
     """
     plt = _pyplot()
 
@@ -80,15 +88,27 @@ def plot_dictionary(components, patch_shape, n_cols=None, ax=None, title=None):
     components : array of shape (n_components, height·width)
         The atoms (any array library; moved to the host).
     patch_shape : (int, int)
+        Height and width of one atom, to unflatten it.
     n_cols : int, optional
         Atoms per row (default: about the square root of their number).
     ax : matplotlib Axes, optional
+        Where to draw (a new figure otherwise).
     title : str, optional
+        Title of the axes.
 
     Returns
     -------
     matplotlib.axes.Axes
         The Axes drawn on (its figure is ``ax.figure``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparsestat.plotting import plot_dictionary
+    >>> atoms = np.random.default_rng(0).standard_normal((6, 16))
+    >>> ax = plot_dictionary(atoms, (4, 4), title="six atoms")
+    >>> ax.get_title()
+    'six atoms'
     """
     plt = _pyplot()
 
@@ -124,12 +144,21 @@ def plot_sparsity_error(curves, ax=None):
     Parameters
     ----------
     curves : dict of str -> (sparsity, error) sequences
+        One curve per label: the sparsity (x) and the error (y) of each point.
     ax : matplotlib Axes, optional
+        Where to draw (a new figure otherwise).
 
     Returns
     -------
     matplotlib.axes.Axes
         The Axes drawn on (its figure is ``ax.figure``).
+
+    Examples
+    --------
+    >>> from sparsestat.plotting import plot_sparsity_error
+    >>> ax = plot_sparsity_error({'l1': ([0.1, 0.2, 0.4], [0.5, 0.3, 0.2])})
+    >>> len(ax.get_lines())
+    1
     """
     plt = _pyplot()
 
@@ -159,12 +188,23 @@ def plot_adjacency(adjacency, reference=None, labels=None, ax=None, title=None):
     labels : list of str, optional
         Node names for the ticks.
     ax : matplotlib Axes, optional
+        Where to draw (a new figure otherwise).
     title : str, optional
+        Title of the axes.
 
     Returns
     -------
     matplotlib.axes.Axes
         The Axes drawn on (its figure is ``ax.figure``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparsestat.plotting import plot_adjacency
+    >>> truth = np.array([[0, 1, 0], [0, 0, 1], [0, 0, 0]])
+    >>> ax = plot_adjacency(0.8 * truth, reference=truth, labels=["a", "b", "c"])
+    >>> [label.get_text() for label in ax.get_xticklabels()]
+    ['a', 'b', 'c']
     """
     plt = _pyplot()
     from matplotlib.patches import Rectangle
@@ -246,6 +286,7 @@ def plot_regularization_path(alphas, coefs, ax=None, *, highlight=None, title=No
     Parameters
     ----------
     alphas : array-like of shape (n_alphas,)
+        The regularization strengths (drawn on a log axis).
     coefs : array-like of shape (n_features, n_alphas)
         The solutions along the path, e.g. from
         :func:`sparsestat.linear_model.sparse_path`.
@@ -255,6 +296,7 @@ def plot_regularization_path(alphas, coefs, ax=None, *, highlight=None, title=No
         Features drawn in colour (the others in grey), e.g. the true support.
         Default: every feature in colour.
     title : str, optional
+        Title of the axes.
 
     Returns
     -------
@@ -344,6 +386,7 @@ def plot_cv_curve(
     best_alpha : float, optional
         Marked by a vertical dashed line.
     ax : matplotlib Axes, optional
+        Where to draw (a new figure otherwise).
     label : str, optional
         Legend label of the curve.
 
@@ -432,11 +475,13 @@ def plot_stability_path(
     threshold : float, optional
         Drawn as a horizontal dashed line.
     ax : matplotlib Axes, optional
+        Where to draw (a new figure otherwise).
     highlight : array-like of int or bool mask of shape (n_features,), optional
         Features drawn in colour (the others in grey), e.g. the true support.
         Default: the stable features (maximum probability >= ``threshold``), or
         all features when there is no threshold.
     title : str, optional
+        Title of the axes.
 
     Returns
     -------

@@ -129,6 +129,7 @@ class QuadraticProblem:
     sample_weight : ndarray of shape (n_samples,) or None
         Validated non-negative weights with a positive sum.
     fit_intercept : bool
+        Whether the intercept is profiled out (``X`` and ``y`` centred implicitly).
 
     Attributes
     ----------
@@ -146,6 +147,16 @@ class QuadraticProblem:
     means, lipschitz : float64 ndarrays of shape (n_features,)
     y_norm2 : float
         ``scale2·||ŷ − (vᵀŷ/V) v||²``, the centred ``||b||²`` of the duality gap.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparsestat.datafits import QuadraticProblem
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((50, 4))
+    >>> problem = QuadraticProblem(X, X @ [1.0, 0.0, 0.0, -2.0])
+    >>> problem.n_samples, problem.n_features, problem.lipschitz.round(3)
+    (50, 4, array([0.86 , 0.707, 1.011, 1.078]))
     """
 
     def __init__(self, X, y, sample_weight=None, fit_intercept=True):

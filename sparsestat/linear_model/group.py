@@ -92,6 +92,8 @@ class GroupSparseRegression(SparseLinearModel):
         per group, or an int ``s`` for contiguous groups of ``s`` features (the
         last one may be shorter).  Overlaps, gaps and unknown features raise.
     penalty : {"wgsef", "group_l2"}, default="wgsef"
+        The group penalty: the weighted group sparse envelope (convex, aims at
+        ``k`` groups) or the group lasso.
     k : int, default=1
         Number of groups WGSEF aims for (1 <= k <= number of groups).
     alpha : float, default=1.0
@@ -102,6 +104,7 @@ class GroupSparseRegression(SparseLinearModel):
     exact_k : bool, default=False
         Keep exactly ``k`` groups (see above).
     fit_intercept : bool, default=True
+        Whether to fit an intercept.
     max_iter : int, default=1000
         FISTA iterations or block-CD epochs.
     tol : float, default=1e-6

@@ -816,9 +816,9 @@ class ElasticNet(_SklearnCompatible):
     --------
     >>> import numpy as np
     >>> from sparsestat.linear_model import ElasticNet
-    >>> X = np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]])
-    >>> ElasticNet(alpha=0.1, l1_ratio=0.5).fit(X, [0.0, 1.0, 2.0]).coef_.round(4)
-    array([0.4651, 0.4651])
+    >>> X = np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]])
+    >>> ElasticNet(alpha=0.1, l1_ratio=0.5).fit(X, [1.0, 1.0, 4.0, 4.0]).coef_.round(4)
+    array([0.9541, 0.839 ])
     """
     )
 

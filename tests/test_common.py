@@ -60,10 +60,12 @@ ESTIMATORS = [
     SparseRegressionCV(penalty="mcp", gamma=[2.0, 4.0], n_alphas=4, cv=3, **TIGHT),
     GroupSparseRegression(groups=1, k=1),
     GroupSparseRegression(groups=2, penalty="group_l2"),
+    GroupSparseRegression(groups=2, penalty="group_l2", solver="fista"),
     GroupSparseRegression(groups=1, k=1, exact_k=True),
     GroupSparseRegressionCV(groups=1, k=1, n_alphas=4, cv=3),
     MultiTaskLasso(),
     MultiTaskSparseRegression(penalty="mcp"),
+    MultiTaskSparseRegression(penalty="scad", gamma=4.0),
     MultiTaskLassoCV(n_alphas=4, cv=3, **TIGHT),
     StabilitySelection(Lasso(alpha=0.1), n_bootstrap=4),
     StabilitySelection(

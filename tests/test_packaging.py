@@ -33,8 +33,9 @@ def test_runtime_dependencies_are_the_minimum(project):
 
 def test_sdist_holds_what_the_tests_read(project):
     include = set(project["tool"]["hatch"]["build"]["targets"]["sdist"]["include"])
-    # tests/test_citation.py, tests/test_examples.py, tests/test_readme.py
-    assert {"sparsestat", "tests", "examples", "CITATION.cff", "README.md", "LICENSE"} <= include
+    # tests/test_citation.py, test_examples.py, test_readme.py, test_docstrings.py (api.rst)
+    needed = {"sparsestat", "tests", "examples", "docs", "CITATION.cff", "README.md", "LICENSE"}
+    assert needed <= include
 
 
 def test_missing_cvxpy_names_the_extra(monkeypatch):

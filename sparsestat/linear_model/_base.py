@@ -534,9 +534,13 @@ class CVRoutingMixin:
         """
         from sklearn.model_selection import check_cv
 
-        return MetadataRouter(owner=type(self).__name__).add(
-            splitter=check_cv(self.cv),
-            method_mapping=MethodMapping().add(caller="fit", callee="split"),
+        return (
+            MetadataRouter(owner=type(self).__name__)
+            .add_self_request(self)  # sample_weight, for a meta-estimator routing to us
+            .add(
+                splitter=check_cv(self.cv),
+                method_mapping=MethodMapping().add(caller="fit", callee="split"),
+            )
         )
 
     def _split_params(self, params):

@@ -275,6 +275,25 @@ def test_cv_routes_groups_to_the_splitter(data, model):
         clone(model).set_params(cv=GroupKFold(3)).fit(X, target, groups=groups)
 
 
+@pytest.mark.parametrize("model", CV_MODELS)
+def test_cv_estimators_receive_routed_sample_weight(data, model):
+    from sklearn.model_selection import cross_validate
+
+    X, Y, y = data
+    target = Y if isinstance(model, MultiTaskLassoCV) else y
+    weights = np.random.RandomState(0).uniform(0.5, 2.0, 40)
+    with config_context(enable_metadata_routing=True):
+        requested = clone(model).set_params(cv=3).set_fit_request(sample_weight=True)
+        requested.set_score_request(sample_weight=False)
+        result = cross_validate(
+            requested, X, target, cv=2, params={"sample_weight": weights}, return_estimator=True
+        )
+    fitted = result["estimator"][0]
+    train = np.arange(20, 40)  # KFold(2): the first fold trains on the second half
+    direct = clone(model).set_params(cv=3).fit(X[train], target[train], weights[train])
+    np.testing.assert_array_equal(fitted.mse_path_, direct.mse_path_)
+
+
 class _RecordingRegressor(RegressorMixin, BaseEstimator):
     """Records the sample weights it is fitted with."""
 

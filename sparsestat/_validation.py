@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import math
 import numbers
 
@@ -383,8 +385,20 @@ def validate_params(estimator, constraints=None):
         With a message naming the parameter and what is allowed.
     """
     table = type(estimator)._parameter_constraints if constraints is None else constraints
-    params = estimator.get_params(deep=False)
+    names = _init_parameters(type(estimator))
     for name, alternatives in table.items():
-        if name not in params:
+        if name not in names:
             raise KeyError(f"{type(estimator).__name__} has no parameter {name!r} to validate.")
-        _check_one(params[name], name, alternatives)
+        _check_one(getattr(estimator, name), name, alternatives)
+
+
+@functools.cache
+def _init_parameters(cls):
+    """The constructor parameters of ``cls`` (what ``get_params`` returns), computed once."""
+    signature = inspect.signature(cls.__init__)
+    return frozenset(
+        name
+        for name, parameter in signature.parameters.items()
+        if name != "self"
+        and parameter.kind not in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD)
+    )

@@ -62,6 +62,14 @@ def get_namespace(*arrays):
         If the inputs belong to different array libraries (for example a numpy
         array and a CuPy array): sparsestat never moves data between devices
         behind the user's back.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparsestat import get_namespace
+    >>> xp = get_namespace(np.ones(3), None, 2.0)
+    >>> xp.__name__
+    'array_api_compat.numpy'
     """
     namespaces = []
     for position, obj in enumerate(arrays):
@@ -110,6 +118,26 @@ def to_numpy(array):
     Works for numpy (returned as is), CuPy (copied from the GPU), and any array
     that implements DLPack on the CPU (array-api-strict, torch CPU tensors).
     Python scalars and lists become numpy arrays.
+
+    Parameters
+    ----------
+    array : array object, list or scalar
+        What to convert (not a scipy.sparse matrix).
+
+    Returns
+    -------
+    ndarray
+        ``array`` itself for numpy input, a host copy otherwise.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparsestat import to_numpy
+    >>> to_numpy([1.0, 2.0])
+    array([1., 2.])
+    >>> x = np.arange(3.0)
+    >>> to_numpy(x) is x
+    True
     """
     if is_numpy_array(array):
         return array

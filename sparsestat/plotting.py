@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._array_api import to_numpy
+from ._optional import import_optional
 
 __all__ = [
     "plot_proximal_operators",
@@ -16,6 +17,11 @@ __all__ = [
     "plot_cv_curve",
     "plot_stability_path",
 ]
+
+
+def _pyplot():
+    """matplotlib.pyplot, or an ImportError naming the ``plot`` extra."""
+    return import_optional("matplotlib.pyplot", "plot", "sparsestat.plotting")
 
 
 def plot_proximal_operators(penalties, grid=None, step=1.0, axes=None):
@@ -37,8 +43,16 @@ def plot_proximal_operators(penalties, grid=None, step=1.0, axes=None):
     -------
     ndarray of two matplotlib Axes
         The (prox, penalty) Axes; their figure is ``axes[0].figure``.
+
+    Examples
+    --------
+    >>> from sparsestat.penalties import L0, L1, MCP
+    >>> from sparsestat.plotting import plot_proximal_operators
+    >>> axes = plot_proximal_operators({"l1": L1(1.0), "l0": L0(0.5), "mcp": MCP(1.0)})
+    >>> len(axes)
+    2
     """
-    import matplotlib.pyplot as plt
+    plt = _pyplot()
 
     grid = np.linspace(-4.0, 4.0, 2001) if grid is None else np.asarray(grid, dtype=float)
     if axes is None:
@@ -75,17 +89,29 @@ def plot_dictionary(components, patch_shape, n_cols=None, ax=None, title=None):
     components : array of shape (n_components, height·width)
         The atoms (any array library; moved to the host).
     patch_shape : (int, int)
+        Height and width of one atom, to unflatten it.
     n_cols : int, optional
         Atoms per row (default: about the square root of their number).
     ax : matplotlib Axes, optional
+        Where to draw (a new figure otherwise).
     title : str, optional
+        Title of the axes.
 
     Returns
     -------
     matplotlib.axes.Axes
         The Axes drawn on (its figure is ``ax.figure``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparsestat.plotting import plot_dictionary
+    >>> atoms = np.random.default_rng(0).standard_normal((6, 16))
+    >>> ax = plot_dictionary(atoms, (4, 4), title="six atoms")
+    >>> ax.get_title()
+    'six atoms'
     """
-    import matplotlib.pyplot as plt
+    plt = _pyplot()
 
     atoms = np.asarray(to_numpy(components), dtype=float)
     height, width = patch_shape
@@ -119,14 +145,23 @@ def plot_sparsity_error(curves, ax=None):
     Parameters
     ----------
     curves : dict of str -> (sparsity, error) sequences
+        One curve per label: the sparsity (x) and the error (y) of each point.
     ax : matplotlib Axes, optional
+        Where to draw (a new figure otherwise).
 
     Returns
     -------
     matplotlib.axes.Axes
         The Axes drawn on (its figure is ``ax.figure``).
+
+    Examples
+    --------
+    >>> from sparsestat.plotting import plot_sparsity_error
+    >>> ax = plot_sparsity_error({'l1': ([0.1, 0.2, 0.4], [0.5, 0.3, 0.2])})
+    >>> len(ax.get_lines())
+    1
     """
-    import matplotlib.pyplot as plt
+    plt = _pyplot()
 
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 4))
@@ -235,14 +270,25 @@ def plot_adjacency(adjacency, reference=None, labels=None, ax=None, title=None):
     labels : list of str, optional
         Node names for the ticks.
     ax : matplotlib Axes, optional
+        Where to draw (a new figure otherwise).
     title : str, optional
+        Title of the axes.
 
     Returns
     -------
     matplotlib.axes.Axes
         The Axes drawn on (its figure is ``ax.figure``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparsestat.plotting import plot_adjacency
+    >>> truth = np.array([[0, 1, 0], [0, 0, 1], [0, 0, 0]])
+    >>> ax = plot_adjacency(0.8 * truth, reference=truth, labels=["a", "b", "c"])
+    >>> [label.get_text() for label in ax.get_xticklabels()]
+    ['a', 'b', 'c']
     """
-    import matplotlib.pyplot as plt
+    plt = _pyplot()
     from matplotlib.patches import Rectangle
 
     from ._array_api import to_numpy
@@ -286,7 +332,7 @@ def _feature_mask(highlight, n_features):
 
 def _draw_paths(ax, alphas, paths, colored):
     """One line per row of ``paths`` against ``alphas``: coloured ones on top of grey ones."""
-    import matplotlib.pyplot as plt
+    plt = _pyplot()
     from matplotlib.colors import to_rgb
 
     # the style's colour cycle without its greys, which mark the other features
@@ -322,6 +368,7 @@ def plot_regularization_path(alphas, coefs, ax=None, *, highlight=None, title=No
     Parameters
     ----------
     alphas : array-like of shape (n_alphas,)
+        The regularization strengths (drawn on a log axis).
     coefs : array-like of shape (n_features, n_alphas)
         The solutions along the path, e.g. from
         :func:`sparsestat.linear_model.sparse_path`.
@@ -331,6 +378,7 @@ def plot_regularization_path(alphas, coefs, ax=None, *, highlight=None, title=No
         Features drawn in colour (the others in grey), e.g. the true support.
         Default: every feature in colour.
     title : str, optional
+        Title of the axes.
 
     Returns
     -------
@@ -349,7 +397,7 @@ def plot_regularization_path(alphas, coefs, ax=None, *, highlight=None, title=No
     >>> len(ax.lines)  # one per feature, and the zero line
     11
     """
-    import matplotlib.pyplot as plt
+    plt = _pyplot()
 
     alphas = np.asarray(to_numpy(alphas), dtype=float).ravel()
     coefs = np.asarray(to_numpy(coefs), dtype=float)
@@ -420,6 +468,7 @@ def plot_cv_curve(
     best_alpha : float, optional
         Marked by a vertical dashed line.
     ax : matplotlib Axes, optional
+        Where to draw (a new figure otherwise).
     label : str, optional
         Legend label of the curve.
 
@@ -438,7 +487,7 @@ def plot_cv_curve(
     >>> ax.get_ylabel()
     'mean squared error'
     """
-    import matplotlib.pyplot as plt
+    plt = _pyplot()
 
     if hasattr(alphas, "mse_path_") or hasattr(alphas, "fit"):
         if mean_errors is not None or std_errors is not None:
@@ -508,11 +557,13 @@ def plot_stability_path(
     threshold : float, optional
         Drawn as a horizontal dashed line.
     ax : matplotlib Axes, optional
+        Where to draw (a new figure otherwise).
     highlight : array-like of int or bool mask of shape (n_features,), optional
         Features drawn in colour (the others in grey), e.g. the true support.
         Default: the stable features (maximum probability >= ``threshold``), or
         all features when there is no threshold.
     title : str, optional
+        Title of the axes.
 
     Returns
     -------
@@ -531,7 +582,7 @@ def plot_stability_path(
     >>> len(ax.lines)  # one per feature, and the threshold
     11
     """
-    import matplotlib.pyplot as plt
+    plt = _pyplot()
 
     if hasattr(alphas, "selection_probabilities_") or hasattr(alphas, "fit"):
         if selection_probabilities is not None:

@@ -53,7 +53,7 @@ class SufficientStatistics:
     Build it with :func:`sufficient_statistics`; add two of them (``a + b``)
     to get the statistics of the stacked rows.  All arrays are float64.
 
-    Attributes
+    Parameters
     ----------
     n_samples : int
         Number of rows.
@@ -66,13 +66,34 @@ class SufficientStatistics:
     scatter_XX : ndarray of shape (n_features, n_features)
         ``Σ s_i (x_i − x̄)(x_i − x̄)ᵀ``.
     mean_y : ndarray of shape (n_targets,) or None
+        Weighted mean of each target (None without y).
     scatter_Xy : ndarray of shape (n_features, n_targets) or None
+        ``Σ s_i (x_i − x̄)(y_i − ȳ)ᵀ`` (None without y).
     scatter_yy : ndarray of shape (n_targets,) or None
         Centred weighted sum of squares of each target.
     y_ndim : int
         1 or 2: the shape of the target the statistics came from (0 without y).
     dtype : numpy dtype
         The floating dtype of ``X`` (the fitted coefficients use it).
+
+    Attributes
+    ----------
+    n_features : int
+        Number of features.
+    n_targets : int
+        Number of targets (0 without y).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparsestat import sufficient_statistics
+    >>> rng = np.random.default_rng(0)
+    >>> X, y = rng.standard_normal((100, 3)), rng.standard_normal(100)
+    >>> both = sufficient_statistics(X[:60], y[:60]) + sufficient_statistics(X[60:], y[60:])
+    >>> both.n_samples, both.n_features, both.n_targets
+    (100, 3, 1)
+    >>> bool(np.allclose(both.covariance(), np.cov(X.T, bias=True)))
+    True
     """
 
     n_samples: int
@@ -399,6 +420,25 @@ class GramProblem:
     solver and the penalty builders read from a
     :class:`~sparsestat.datafits.QuadraticProblem`: ``gram()``, ``y_norm2``,
     ``lipschitz``, ``column_norms``, ``value``, ``gradient`` and ``intercept``.
+
+    Parameters
+    ----------
+    statistics : SufficientStatistics
+        Moments computed with a target (:func:`sufficient_statistics` with ``y``).
+    fit_intercept : bool, default=True
+        Use the centred moments (an intercept is fitted) or the raw ones.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparsestat.datafits import GramProblem, sufficient_statistics
+    >>> from sparsestat.penalties import L1
+    >>> from sparsestat.solvers import solve_gram_cd
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((50, 4))
+    >>> problem = GramProblem(sufficient_statistics(X, X @ [1.0, 0.0, 0.0, -2.0]))
+    >>> solve_gram_cd(problem, L1(alpha=0.1)).coef.round(3)
+    array([ 0.9  ,  0.   ,  0.   , -1.924])
     """
 
     def __init__(self, statistics, fit_intercept=True):

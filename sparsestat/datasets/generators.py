@@ -32,7 +32,10 @@ def make_sparse_regression(
 
     Parameters
     ----------
-    n_samples, n_features : int, >= 1
+    n_samples : int, >= 1
+        Number of rows.
+    n_features : int, >= 1
+        Number of features.
     n_informative : int in [0, n_features]
         Size of the true support.
     rho : float in [0, 1), default=0.5
@@ -47,7 +50,8 @@ def make_sparse_regression(
         active groups, and every feature of an active group is non-zero.
     return_groups : bool, default=False
         Also return the group label of every feature (requires ``group_size``).
-    random_state : int, RandomState instance or None
+    random_state : int, RandomState instance or None, default=None
+        Seed of the draws.
 
     Returns
     -------

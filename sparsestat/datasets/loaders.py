@@ -18,6 +18,25 @@ def whitening_filter(shape, cutoff=0.39):
     per pixel): the ramp ``ρ`` flattens the ``1/ρ`` amplitude spectrum of
     natural images, the exponential removes the high frequencies where noise
     and aliasing dominate.
+
+    Parameters
+    ----------
+    shape : (int, int)
+        Height and width of the image (the filter has the same shape).
+    cutoff : float, default=0.39
+        ``f₀``, the low-pass cut-off in cycles per pixel.
+
+    Returns
+    -------
+    ndarray of shape ``shape``
+        The filter, to multiply with the image's 2-D FFT.
+
+    Examples
+    --------
+    >>> from sparsestat.datasets import whitening_filter
+    >>> mask = whitening_filter((8, 8))
+    >>> mask.shape, float(mask[0, 0])  # the mean (zero frequency) is removed
+    ((8, 8), 0.0)
     """
     rows = np.fft.fftfreq(shape[0])[:, None]
     cols = np.fft.fftfreq(shape[1])[None, :]
@@ -90,7 +109,9 @@ def load_image_patches(
     Parameters
     ----------
     patch_size : int, default=16
+        Side of the square patches, in pixels.
     n_patches : int, default=10000
+        Number of patches.
     images : list of arrays, optional
         Your own pictures: 2-D grey-level arrays, or 3-D ``(height, width,
         channels)`` colour arrays (averaged to grey), each at least
@@ -98,9 +119,11 @@ def load_image_patches(
         one picture.  Default: scikit-learn's two sample photographs.  Each
         patch comes from a picture drawn uniformly at random.
     whiten : bool, default=True
+        Whiten the images first (:func:`whitening_filter`).
     cutoff : float, default=0.39
         ``f₀`` of the whitening filter, in cycles per pixel.
-    random_state : int, RandomState instance or None
+    random_state : int, RandomState instance or None, default=None
+        Seed of the patch positions.
 
     Returns
     -------

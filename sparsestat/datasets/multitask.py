@@ -16,6 +16,22 @@ __all__ = ["MultitaskRepresentation", "make_multitask_representation"]
 class MultitaskRepresentation:
     """A source/target model ``y = xᵀ B w_task + noise`` with ``w_target = W ν``.
 
+    Built by :func:`make_multitask_representation`; its :meth:`sample` draws
+    data of one task (``task = -1`` for the target).
+
+    Parameters
+    ----------
+    B : ndarray of shape (n_features, rank)
+        Shared representation (orthonormal columns).
+    W : ndarray of shape (rank, n_sources)
+        Source heads.
+    nu : ndarray of shape (n_sources,)
+        Sparse combination: the target head is ``W @ nu``.
+    noise : float
+        Standard deviation of the Gaussian noise.
+    rng : numpy.random.Generator
+        Random generator used by :meth:`sample`.
+
     Attributes
     ----------
     B : ndarray of shape (n_features, rank)
@@ -26,7 +42,18 @@ class MultitaskRepresentation:
         Sparse combination: the target head is ``W @ nu``.
     noise : float
         Standard deviation of the Gaussian noise.
-    rng : numpy Generator used by :meth:`sample`.
+    rng : numpy.random.Generator
+        Random generator used by :meth:`sample`.
+
+    Examples
+    --------
+    >>> from sparsestat.datasets import make_multitask_representation
+    >>> truth = make_multitask_representation(6, 10, 2, 2, random_state=0)
+    >>> truth.n_sources, truth.n_features, truth.B.shape
+    (6, 10, (10, 2))
+    >>> X, y = truth.sample(-1, 4)  # four rows of the target task
+    >>> X.shape, y.shape
+    ((4, 10), (4,))
     """
 
     B: np.ndarray
@@ -86,10 +113,18 @@ def make_multitask_representation(
 
     Parameters
     ----------
-    n_sources, n_features, rank : int
+    n_sources : int
+        Number of source tasks.
+    n_features : int
+        Dimension of the inputs ``x``.
+    rank : int
+        Dimension of the shared representation ``B`` (<= ``n_features``).
     n_relevant : int in [1, n_sources]
+        Number of source tasks with a non-zero weight in ``ν``.
     noise : float > 0, default=1.0
-    random_state : int, RandomState instance or None
+        Standard deviation of the Gaussian noise of every task.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the model and of its :meth:`~MultitaskRepresentation.sample` draws.
 
     Returns
     -------

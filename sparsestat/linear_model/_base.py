@@ -1,23 +1,39 @@
-"""Shared pieces of the linear estimators: input checks, penalty building, solver dispatch."""
+"""The base class of the sparse linear models and the pieces they share.
+
+Every estimator of :mod:`sparsestat.linear_model` follows one sequence:
+declared parameters, checked once (:meth:`SparseLinearModel._validate_params`
+against the class's ``_parameter_constraints``) → validated data → a datafit
+problem → a penalty → a solver → fitted attributes; and one ``predict``.
+"""
 
 from __future__ import annotations
 
+import numbers
 import warnings
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn import get_config
+from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, process_routing
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._array_api import get_namespace, is_numpy_namespace
-from .._validation import check_integer, check_real
+from .._array_api import get_namespace, is_numpy_namespace, to_numpy
+from .._validation import check_finite_array, check_integer, check_real, validate_params
 from ..datafits import QuadraticProblem
-from ..datafits.statistics import GramProblem, SufficientStatistics, sufficient_statistics
+from ..datafits.statistics import (
+    GramProblem,
+    SufficientStatistics,
+    is_dask_collection,
+    sufficient_statistics,
+)
 from ..penalties import CEL0, L0, L1, MCP, SCAD, ElasticNet, Lq, SeparablePenalty
 
 __all__ = [
     "PENALTY_NAMES",
     "SOLVERS",
+    "SparseLinearModel",
     "build_penalty",
     "check_sample_weight",
     "choose_solver",
@@ -31,11 +47,21 @@ PENALTY_NAMES = ("l1", "elasticnet", "l0", "lq", "cel0", "mcp", "scad")
 SOLVERS = ("auto", "cd", "gram", "fista", "cvxpy")
 _DEFAULT_GAMMA = {"mcp": 3.0, "scad": 3.7}
 
+#: The start of scikit-learn's ConvergenceWarning for coordinate descent, so that
+#: warning filters written against scikit-learn's message catch ours too.
+NOT_CONVERGED = "Objective did not converge"
+
+NON_FINITE_MESSAGE = (
+    "Coordinate descent iterations resulted in non-finite parameter values: {detail}. "
+    "The input data may contain large values and need to be preprocessed (scaled)."
+)
+
 
 def check_sample_weight(sample_weight, n_samples, dtype=np.float64):
     """Validate sample weights: 1-D, one per sample, finite, >= 0, positive sum.
 
-    Returns None for None (unit weights) and a float64 copy otherwise.
+    Returns None for None (unit weights) and a float64 copy otherwise (the
+    caller's array is never modified).
     """
     if sample_weight is None:
         return None
@@ -56,6 +82,27 @@ def check_sample_weight(sample_weight, n_samples, dtype=np.float64):
     return weights
 
 
+def host(array):
+    """Weights and warm starts may come from any namespace; the solvers want numpy."""
+    if isinstance(array, (list, tuple, numbers.Number)):
+        return array
+    return to_numpy(array)
+
+
+def is_foreign_array(X):
+    """True for arrays of another array-API library (CuPy, array-api-strict...).
+
+    numpy arrays, scipy.sparse matrices and anything scikit-learn converts
+    (lists, pandas DataFrames) take the numpy path.
+    """
+    if sp.issparse(X) or not hasattr(X, "__array_namespace__"):
+        return False
+    return not is_numpy_namespace(get_namespace(X))
+
+
+# --------------------------------------------------------------------------- #
+# penalties and solvers
+# --------------------------------------------------------------------------- #
 def build_penalty(estimator, problem):
     """The penalty object an estimator's flat parameters describe.
 
@@ -64,7 +111,7 @@ def build_penalty(estimator, problem):
     used as given.  CEL0 takes the centred column norms of the datafit
     (``sqrt(L_j)``); constant columns, which the solver never moves, get 1.
     """
-    spec = getattr(estimator, "penalty", "l1")
+    spec = estimator.penalty
     if isinstance(spec, SeparablePenalty):
         if isinstance(spec, CEL0):
             _check_cel0_norms(spec, problem)
@@ -75,22 +122,22 @@ def build_penalty(estimator, problem):
             f"sparsestat.penalties, got {spec!r}."
         )
     alpha = check_real(estimator.alpha, "alpha", low=0.0)
-    positive = getattr(estimator, "positive", False)
+    positive = estimator.positive
     if not isinstance(positive, (bool, np.bool_)):
         raise TypeError(f"positive must be True or False, got {positive!r}.")
     if spec == "l1":
         return L1(alpha, positive=positive)
     if spec == "elasticnet":
-        return ElasticNet(alpha, l1_ratio=getattr(estimator, "l1_ratio", 0.5), positive=positive)
+        return ElasticNet(alpha, l1_ratio=estimator.l1_ratio, positive=positive)
     if spec == "l0":
         return L0(alpha, positive=positive)
     if spec == "lq":
-        return Lq(alpha, q=getattr(estimator, "q", 0.5), positive=positive)
+        return Lq(alpha, q=estimator.q, positive=positive)
     if spec == "cel0":
         norms = problem.column_norms.copy()
         norms[norms == 0.0] = 1.0
         return CEL0(alpha, column_norms=norms, positive=positive)
-    gamma = getattr(estimator, "gamma", None)
+    gamma = estimator.gamma
     gamma = _DEFAULT_GAMMA[spec] if gamma is None else gamma
     if spec == "mcp":
         check_real(gamma, "gamma", low=1.0, low_inclusive=False)
@@ -118,8 +165,7 @@ def choose_solver(solver, X, penalty):
     """Resolve ``solver='auto'`` and check that the requested solver applies."""
     if solver not in SOLVERS:
         raise ValueError(f"solver must be one of {SOLVERS}, got {solver!r}.")
-    on_numpy = sp.issparse(X) or not hasattr(X, "__array_namespace__")
-    on_numpy = on_numpy or is_numpy_namespace(get_namespace(X))
+    on_numpy = not is_foreign_array(X)
     if solver == "auto":
         if not on_numpy:
             return "fista"
@@ -140,41 +186,112 @@ def choose_solver(solver, X, penalty):
     return solver
 
 
-def run_solver(solver, problem_args, penalty, coef_init, max_iter, tol, verbose=0):
+def run_solver(solver, problem_args, penalty, coef_init, max_iter, tol, verbose=0, gram=None):
     """Run one solver; returns a SolverResult.
 
     ``problem_args`` is ``(X, y, sample_weight, fit_intercept)`` for the solvers
     that build their own problem (fista, cvxpy) and a QuadraticProblem for the
-    numba ones.
+    numba ones.  ``gram`` passes a precomputed ``(Q, q)`` to the Gram solver.
+    With ``verbose``, one line reports the solve (solver, iterations, the
+    stopping criterion reached and whether it converged).
     """
     from ..solvers import solve_cd, solve_gram_cd
 
     max_iter = check_integer(max_iter, "max_iter", low=1)
     tol = check_real(tol, "tol", low=0.0)
     if solver == "cd":
-        return solve_cd(problem_args, penalty, coef_init, max_iter=max_iter, tol=tol)
-    if solver == "gram":
-        return solve_gram_cd(problem_args, penalty, coef_init, max_iter=max_iter, tol=tol)
-    if solver == "fista":
+        result = solve_cd(problem_args, penalty, coef_init, max_iter=max_iter, tol=tol)
+    elif solver == "gram":
+        result = solve_gram_cd(
+            problem_args, penalty, coef_init, max_iter=max_iter, tol=tol, gram=gram
+        )
+    elif solver == "fista":
         from ..solvers.fista import solve_fista
 
-        return solve_fista(*problem_args, penalty, coef_init, max_iter=max_iter, tol=tol)
-    from ..solvers.reference import solve_cvxpy
+        result = solve_fista(*problem_args, penalty, coef_init, max_iter=max_iter, tol=tol)
+    else:
+        from ..solvers.reference import solve_cvxpy
 
-    return solve_cvxpy(*problem_args, penalty)
+        result = solve_cvxpy(*problem_args, penalty)
+    if verbose:
+        report_solve(type(penalty).__name__, result, tol)
+    return result
+
+
+def report_solve(label, result, tol):
+    """Print one line about a finished solve (the ``verbose`` output of the estimators)."""
+    what = "duality gap" if result.uses_gap else "subdifferential distance"
+    status = "converged" if result.converged else "NOT converged"
+    print(
+        f"[sparsestat] {label}, solver={result.solver}: {result.n_iter} iterations, "
+        f"{what} {float(result.stop_crit):.3e} (tol={tol:g}), {status}",
+        flush=True,
+    )
+
+
+def convergence_message(estimator_name, result, max_iter, tol):
+    """scikit-learn's ConvergenceWarning text, with what sparsestat knows added."""
+    what = "duality gap" if result.uses_gap else "largest subdifferential distance"
+    relative = ", relative to the centred ||y||²" if result.uses_gap else ""
+    return (
+        f"{NOT_CONVERGED}. You might want to increase the number of iterations "
+        f"(max_iter={max_iter}), check the scale of the features or loosen tol. "
+        f"{estimator_name}: the {what} is {float(result.stop_crit):.3e} "
+        f"(tol={tol:g}{relative})."
+    )
 
 
 def warn_if_not_converged(result, estimator_name, max_iter, tol):
     if not result.converged:
-        what = "duality gap" if result.uses_gap else "largest subdifferential distance"
         warnings.warn(
-            f"{estimator_name} did not converge in max_iter={max_iter} iterations: the "
-            f"{what} is {result.stop_crit:.3e} (tol={tol:g}"
-            f"{', relative to the centred ||y||²' if result.uses_gap else ''}). "
-            "Increase max_iter, loosen tol, or scale the features.",
+            convergence_message(estimator_name, result, max_iter, tol),
             ConvergenceWarning,
             stacklevel=3,
         )
+
+
+def warn_if_alpha_zero(alpha, stacklevel=4):
+    """scikit-learn's advice for ``alpha=0`` (coordinate descent without a penalty)."""
+    if alpha == 0:
+        warnings.warn(
+            "With alpha=0, this algorithm does not converge well. You are advised to use "
+            "the LinearRegression estimator (alpha=0 leaves the least-squares problem "
+            "unpenalized, so coordinate descent converges slowly on correlated features).",
+            UserWarning,
+            stacklevel=stacklevel,
+        )
+
+
+def check_finite_problem(problem):
+    """ValueError if the data overflow (infinite column statistics or ``||y||²``).
+
+    Values near ``finfo.max`` pass the input checks but their squares or sums
+    overflow; without this check the solvers see infinite or NaN statistics
+    and return a silent all-zero model.
+    """
+    bad = []
+    if not np.all(np.isfinite(problem.lipschitz)) or not np.all(np.isfinite(problem.means)):
+        bad.append("the column means or squared norms of X are not finite")
+    if not np.isfinite(problem.y_norm2) or not np.all(np.isfinite(problem.vy)):
+        bad.append("the sum or squared norm of y is not finite")
+    if bad:
+        raise ValueError(NON_FINITE_MESSAGE.format(detail=" and ".join(bad)))
+
+
+def check_finite_result(coef, stop_crit):
+    """ValueError if a solver ended on non-finite coefficients or criterion."""
+    values = np.asarray(to_numpy(coef), dtype=np.float64)
+    if not np.all(np.isfinite(values)) or not np.isfinite(float(stop_crit)):
+        raise ValueError(
+            NON_FINITE_MESSAGE.format(detail="the solver produced NaN or infinite coefficients")
+        )
+
+
+def make_problem(X, y, sample_weight, fit_intercept):
+    """The :class:`QuadraticProblem` of the data, refused if its statistics overflow."""
+    problem = QuadraticProblem(X, y, sample_weight, fit_intercept)
+    check_finite_problem(problem)
+    return problem
 
 
 def statistics_problem(estimator, statistics, targets):
@@ -238,35 +355,204 @@ def predict_dask(estimator, X):
     return X @ (coef if coef.ndim == 1 else coef.T) + estimator.intercept_
 
 
-def make_problem(X, y, sample_weight, fit_intercept):
-    return QuadraticProblem(X, y, sample_weight, fit_intercept)
+# --------------------------------------------------------------------------- #
+# data
+# --------------------------------------------------------------------------- #
+class XYInput:
+    """Validated training data in its own namespace (numpy / scipy.sparse or other).
 
-
-class RefitPredictMixin:
-    """``predict`` and sparse-input tags of the cross-validated estimators.
-
-    They refit ``best_estimator_`` on the whole data and copy its fitted
-    attributes (:meth:`_adopt`); prediction uses the copied ``coef_`` (one
-    target: shape (n_features,); several: (n_tasks, n_features)).
+    ``multi_output`` accepts a 2-D ``y`` (one column per target).
     """
+
+    def __init__(self, estimator, X, y, reset, multi_output=False):
+        if not is_foreign_array(X):
+            X, y = validate_data(
+                estimator,
+                X,
+                y,
+                reset=reset,
+                accept_sparse=("csr", "csc"),
+                dtype=[np.float64, np.float32],
+                y_numeric=True,
+                multi_output=multi_output,
+                ensure_min_samples=1,
+            )
+            self.X = X
+            self.y = np.asarray(y, dtype=X.dtype)
+            self.on_numpy = True
+        else:  # CuPy and other array-API inputs: same checks, written against the namespace
+            xp = get_namespace(X, y)
+            if X.ndim != 2:
+                raise ValueError(f"X must be 2-D, got shape {tuple(X.shape)}.")
+            if y.ndim != 1 and not (multi_output and y.ndim == 2):
+                wanted = "1-D or 2-D" if multi_output else "1-D"
+                raise ValueError(f"y must be {wanted}, got shape {tuple(y.shape)}.")
+            if X.shape[0] != y.shape[0] or X.shape[0] == 0:
+                raise ValueError(
+                    f"X and y must have the same number (>= 1) of samples, got {X.shape[0]} "
+                    f"and {y.shape[0]}."
+                )
+            if not xp.isdtype(X.dtype, "real floating"):
+                X = xp.astype(X, xp.float64)
+            check_finite_array(X, "X")
+            y = xp.astype(y, X.dtype)
+            check_finite_array(y, "y")
+            if reset:
+                estimator.n_features_in_ = X.shape[1]
+            self.X, self.y = X, y
+            self.on_numpy = False
+
+
+def unchecked_input(estimator, X, y):
+    """``fit(..., check_input=False)``: the caller promises validated data.
+
+    No finiteness check, no conversion: ``X`` must already be a 2-D
+    float32/float64 numpy array (C or Fortran order: the kernels read both) or
+    a CSR/CSC matrix of such floats, and ``y`` is cast to its dtype.  Anything
+    else is a ``ValueError`` naming what is expected, not a numba traceback.
+    """
+    floating = getattr(X, "dtype", None) in (np.float32, np.float64)
+    dense_ok = isinstance(X, np.ndarray) and X.ndim == 2 and floating
+    sparse_ok = sp.issparse(X) and X.format in ("csr", "csc") and floating
+    if not (dense_ok or sparse_ok):
+        raise ValueError(
+            "check_input=False skips the validation of X, which must then be a 2-D "
+            "float32/float64 numpy array or a CSR/CSC matrix of such floats; got "
+            f"{type(X).__name__} of dtype {getattr(X, 'dtype', None)}. Use check_input=True "
+            "to have X converted."
+        )
+    y = np.asarray(y, dtype=X.dtype)
+    if y.shape[0] != X.shape[0]:
+        raise ValueError(
+            f"X and y have inconsistent numbers of samples: {X.shape[0]} and {y.shape[0]}."
+        )
+    estimator.n_features_in_ = X.shape[1]
+    if hasattr(estimator, "feature_names_in_"):
+        del estimator.feature_names_in_
+    return X, y
+
+
+# --------------------------------------------------------------------------- #
+# the base class
+# --------------------------------------------------------------------------- #
+class SparseLinearModel(RegressorMixin, BaseEstimator):
+    """Base of the sparse linear models: validate once, one ``predict``.
+
+    Subclasses declare ``_parameter_constraints`` (see
+    :func:`sparsestat._validation.validate_params`), call
+    :meth:`_validate_params` first thing in ``fit`` and set ``coef_`` (shape
+    (n_features,) or (n_targets, n_features)) and ``intercept_``.
+    """
+
+    #: {parameter: [allowed alternatives]}, checked once at the start of ``fit``
+    _parameter_constraints: dict = {}
+    #: the targets ``fit`` takes: "single" (1-D y), "both" (1-D or 2-D) or "multi" (2-D)
+    _targets = "single"
+
+    def _validate_params(self):
+        """Check every parameter against the class's declared table."""
+        validate_params(self)
+
+    @property
+    def sparse_coef_(self):
+        """``coef_`` as a scipy.sparse CSR matrix (as scikit-learn's ``sparse_coef_``)."""
+        coef = self.coef_
+        if not isinstance(coef, (list, tuple)):
+            coef = to_numpy(coef)
+        return sp.csr_matrix(coef)
+
+    def predict(self, X):
+        """Predict with the linear model: ``X @ coef_ᵀ + intercept_``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix, dask array} of shape (n_samples, n_features)
+            Arrays of another array-API library (CuPy...) are predicted in
+            their own namespace; dask collections lazily.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,) or (n_samples, n_targets)
+            One column per target when the model was fitted on several.
+        """
+        check_is_fitted(self, "coef_")
+        if is_dask_collection(X):
+            return predict_dask(self, X)
+        if is_foreign_array(X):
+            xp = get_namespace(X, self.coef_)
+            if X.ndim != 2 or X.shape[1] != self.n_features_in_:
+                raise ValueError(
+                    f"X has shape {tuple(X.shape)} but the model was fitted on "
+                    f"{self.n_features_in_} features."
+                )
+            coef = self.coef_ if self.coef_.ndim == 1 else xp.matrix_transpose(self.coef_)
+            return xp.matmul(X, coef) + self.intercept_
+        X = validate_data(
+            self, X, reset=False, accept_sparse=("csr", "csc"), dtype=[np.float64, np.float32]
+        )
+        coef = np.asarray(to_numpy(self.coef_))
+        if coef.ndim == 1:
+            return np.asarray(X @ coef).ravel() + self.intercept_
+        return np.asarray(X @ coef.T) + self.intercept_
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        tags.target_tags.multi_output = self._targets in ("both", "multi")
+        tags.target_tags.single_output = self._targets in ("single", "both")
+        return tags
+
+
+# --------------------------------------------------------------------------- #
+# cross-validation: metadata routing of the splitter
+# --------------------------------------------------------------------------- #
+def routing_enabled():
+    return bool(get_config().get("enable_metadata_routing", False))
+
+
+def raise_for_params(params, owner, method="fit"):
+    """scikit-learn's rule: extra metadata needs ``enable_metadata_routing=True``."""
+    if params and not routing_enabled():
+        raise ValueError(
+            f"Passing extra keyword arguments to {type(owner).__name__}.{method} is only "
+            "supported if enable_metadata_routing=True, which you can set using "
+            "`sklearn.set_config(enable_metadata_routing=True)`. See "
+            "https://scikit-learn.org/stable/metadata_routing.html. Extra parameters "
+            f"passed are: {set(params)}"
+        )
+
+
+class CVRoutingMixin:
+    """``groups`` (and any splitter metadata) routed to ``cv.split``, as in LassoCV."""
+
+    def get_metadata_routing(self):
+        """How ``fit``'s metadata reach the splitter (``groups`` → ``cv.split``).
+
+        Returns
+        -------
+        MetadataRouter
+        """
+        from sklearn.model_selection import check_cv
+
+        return (
+            MetadataRouter(owner=type(self).__name__)
+            .add_self_request(self)  # sample_weight, for a meta-estimator routing to us
+            .add(
+                splitter=check_cv(self.cv),
+                method_mapping=MethodMapping().add(caller="fit", callee="split"),
+            )
+        )
+
+    def _split_params(self, params):
+        """The keyword arguments of ``cv.split`` (routed metadata such as ``groups``)."""
+        raise_for_params(params, self)
+        if not params:
+            return {}
+        routed = process_routing(self, "fit", **params)
+        return dict(routed.splitter.split)
 
     def _adopt(self, best, names):
         """Keep ``best`` as ``best_estimator_`` and copy its fitted attributes ``names``."""
         self.best_estimator_ = best
         for name in names:
             setattr(self, name, getattr(best, name))
-
-    def predict(self, X):
-        """Predict with the refitted model."""
-        check_is_fitted(self, "best_estimator_")
-        X = validate_data(
-            self, X, reset=False, accept_sparse=("csr", "csc"), dtype=[np.float64, np.float32]
-        )
-        if self.coef_.ndim == 1:
-            return np.asarray(X @ self.coef_).ravel() + self.intercept_
-        return np.asarray(X @ self.coef_.T) + self.intercept_
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
-        return tags

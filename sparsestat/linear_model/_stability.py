@@ -7,11 +7,21 @@ from joblib import delayed
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
 from sklearn.feature_selection import SelectorMixin
 from sklearn.utils import check_random_state, get_tags
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, process_routing
+from sklearn.utils.validation import check_is_fitted, has_fit_parameter, validate_data
 
 from .._array_api import to_numpy
 from .._progress import run_parallel
-from .._validation import check_integer, check_real
+from .._validation import (
+    ArrayLike,
+    Boolean,
+    Integer,
+    RandomState,
+    Real,
+    check_real,
+    validate_params,
+)
+from ._base import routing_enabled
 
 __all__ = ["StabilitySelection"]
 
@@ -41,17 +51,30 @@ def _selected(estimator, n_features):
     return np.any(coef.reshape(-1, n_features) != 0, axis=0)
 
 
-def _fit_draw(estimator, X, y, seed, size, pairs, alphas):
+def _rows_of(params, rows, n_samples):
+    """The metadata of a subsample: per-sample arrays indexed by ``rows``, others as given."""
+    subset = {}
+    for name, value in params.items():
+        if value is not None and hasattr(value, "__len__") and not isinstance(value, str):
+            array = np.asarray(value)
+            if array.ndim >= 1 and array.shape[0] == n_samples:
+                value = array[rows]
+        subset[name] = value
+    return subset
+
+
+def _fit_draw(estimator, X, y, seed, size, pairs, alphas, fit_params):
     """Selections of one draw: bool array of shape (n_subsamples, n_alphas, n_features)."""
     n_samples, n_features = X.shape
     draws = []
     for rows in _subsamples(seed, n_samples, size, pairs):
         model = clone(estimator)
+        params = _rows_of(fit_params, rows, n_samples)
         masks = []
         for alpha in [None] if alphas is None else alphas:
             if alpha is not None:
                 model.set_params(alpha=float(alpha))
-            model.fit(X[rows], y[rows])
+            model.fit(X[rows], y[rows], **params)
             masks.append(_selected(model, n_features))
         draws.append(masks)
     return np.asarray(draws, dtype=bool)
@@ -190,20 +213,22 @@ class StabilitySelection(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         self.n_jobs = n_jobs
         self.verbose = verbose
 
+    _parameter_constraints = {
+        "n_bootstrap": [Integer(low=1)],
+        "threshold": [Real(0.0, 1.0, low_inclusive=False)],
+        "sample_fraction": [Real(0.0, 1.0, low_inclusive=False, high_inclusive=False)],
+        "alphas": [None, ArrayLike(ndim=1, low=0.0)],
+        "pairs": [Boolean()],
+        "random_state": [RandomState()],
+        "n_jobs": [None, Integer()],
+        "verbose": [Integer(low=0), Boolean()],
+    }
+
     def _check_params(self, n_samples):
         """Validated (n_bootstrap, subsample size, alphas)."""
-        n_bootstrap = check_integer(self.n_bootstrap, "n_bootstrap", low=1)
-        check_real(self.threshold, "threshold", low=0.0, high=1.0, low_inclusive=False)
-        if not isinstance(self.pairs, (bool, np.bool_)):
-            raise TypeError(f"pairs must be True or False, got {self.pairs!r}.")
-        fraction = check_real(
-            self.sample_fraction,
-            "sample_fraction",
-            low=0.0,
-            high=1.0,
-            low_inclusive=False,
-            high_inclusive=False,
-        )
+        validate_params(self)
+        n_bootstrap = int(self.n_bootstrap)
+        fraction = check_real(self.sample_fraction, "sample_fraction")
         if self.pairs and fraction > 0.5:
             raise ValueError(
                 f"sample_fraction must be in (0, 0.5] with pairs=True (the two halves of a "
@@ -219,14 +244,7 @@ class StabilitySelection(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
             raise TypeError(f"estimator must have a fit method, got {self.estimator!r}.")
         alphas = self.alphas
         if alphas is not None:
-            try:
-                alphas = np.array(alphas, dtype=float).ravel()
-            except (TypeError, ValueError) as exc:
-                raise TypeError(
-                    f"alphas must be an array of real numbers, got {alphas!r}."
-                ) from exc
-            if alphas.size == 0 or not np.all(np.isfinite(alphas)) or np.any(alphas < 0):
-                raise ValueError("alphas must be a non-empty array of finite values >= 0.")
+            alphas = np.array(alphas, dtype=float).ravel()
             if "alpha" not in self.estimator.get_params(deep=False):
                 raise ValueError(
                     f"alphas was given, but the estimator {type(self.estimator).__name__} has "
@@ -234,25 +252,37 @@ class StabilitySelection(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
                 )
         return n_bootstrap, size, alphas
 
-    def fit(self, X, y):
+    def fit(self, X, y, **fit_params):
         """Fit the estimator on the subsamples and compute the selection probabilities.
 
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            Target(s).
+        **fit_params : dict
+            Metadata for the estimator's ``fit`` (e.g. ``sample_weight``),
+            subsampled with the rows.  With
+            ``sklearn.set_config(enable_metadata_routing=True)`` they are
+            routed as the estimator requests them
+            (``Lasso().set_fit_request(sample_weight=True)``); without routing
+            only ``sample_weight`` is accepted, and passed to estimators whose
+            ``fit`` takes it.
 
         Returns
         -------
-        self
+        self : object
+            The fitted selector.
         """
         X, y = validate_data(self, X, y, accept_sparse=("csr", "csc"), multi_output=True)
         n_bootstrap, size, alphas = self._check_params(X.shape[0])
+        fit_params = self._estimator_params(fit_params)
         seeds = check_random_state(self.random_state).randint(
             np.iinfo(np.int32).max, size=n_bootstrap
         )
         jobs = (
-            delayed(_fit_draw)(self.estimator, X, y, seed, size, self.pairs, alphas)
+            delayed(_fit_draw)(self.estimator, X, y, seed, size, self.pairs, alphas, fit_params)
             for seed in seeds
         )
         draws = run_parallel(jobs, self.n_jobs, self.verbose, n_bootstrap, "stability selection")
@@ -264,6 +294,38 @@ class StabilitySelection(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         self.selection_probabilities_ = probabilities if alphas is not None else probabilities[0]
         self.support_ = self.stability_scores_ >= self.threshold
         return self
+
+    def _estimator_params(self, fit_params):
+        """The metadata the estimator's ``fit`` receives (routed, or ``sample_weight``)."""
+        if routing_enabled():
+            return dict(process_routing(self, "fit", **fit_params).estimator.fit)
+        unknown = set(fit_params) - {"sample_weight"}
+        if unknown:
+            raise ValueError(
+                f"StabilitySelection.fit got {sorted(unknown)}: without metadata routing only "
+                "sample_weight is passed to the estimator; for other metadata use "
+                "sklearn.set_config(enable_metadata_routing=True) and the estimator's "
+                "set_fit_request."
+            )
+        params = {k: v for k, v in fit_params.items() if v is not None}
+        if params and not has_fit_parameter(self.estimator, "sample_weight"):
+            raise ValueError(
+                f"sample_weight was given, but {type(self.estimator).__name__}.fit does not "
+                "accept sample_weight."
+            )
+        return params
+
+    def get_metadata_routing(self):
+        """How ``fit``'s metadata reach the estimator's ``fit`` (as it requests them).
+
+        Returns
+        -------
+        MetadataRouter
+        """
+        return MetadataRouter(owner=type(self).__name__).add(
+            estimator=self.estimator,
+            method_mapping=MethodMapping().add(caller="fit", callee="fit"),
+        )
 
     def _get_support_mask(self):
         check_is_fitted(self, "support_")

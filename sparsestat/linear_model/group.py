@@ -5,17 +5,25 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
-from joblib import delayed
-from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.model_selection import check_cv
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import validate_data
 
 from .._array_api import get_namespace, to_numpy
-from .._progress import run_parallel
-from .._validation import check_integer, check_real
+from .._validation import Anything, ArrayLike, Boolean, Integer, Options, Real, check_integer
 from ..penalties import WGSEF, GroupL2, GroupPartition
-from ._base import RefitPredictMixin, check_sample_weight, make_problem, warn_if_not_converged
-from .regression import _is_foreign_array, _store_params, _XYInput
+from ._base import (
+    CVRoutingMixin,
+    SparseLinearModel,
+    XYInput,
+    check_finite_result,
+    check_sample_weight,
+    is_foreign_array,
+    make_problem,
+    report_solve,
+    warn_if_alpha_zero,
+    warn_if_not_converged,
+)
+from ._cv import ALPHAS_CONSTRAINT, cross_validate_paths
+from ._path import alpha_grid
 
 __all__ = ["GroupSparseRegression", "GroupSparseRegressionCV"]
 
@@ -52,7 +60,7 @@ def _ridge_refit(X, y, sample_weight, fit_intercept, columns, ridge):
     return w, problem.intercept(w_sub)
 
 
-class GroupSparseRegression(RegressorMixin, BaseEstimator):
+class GroupSparseRegression(SparseLinearModel):
     r"""Linear regression that keeps or drops predefined groups of features.
 
     .. math::
@@ -84,6 +92,8 @@ class GroupSparseRegression(RegressorMixin, BaseEstimator):
         per group, or an int ``s`` for contiguous groups of ``s`` features (the
         last one may be shorter).  Overlaps, gaps and unknown features raise.
     penalty : {"wgsef", "group_l2"}, default="wgsef"
+        The group penalty: the weighted group sparse envelope (convex, aims at
+        ``k`` groups) or the group lasso.
     k : int, default=1
         Number of groups WGSEF aims for (1 <= k <= number of groups).
     alpha : float, default=1.0
@@ -94,29 +104,44 @@ class GroupSparseRegression(RegressorMixin, BaseEstimator):
     exact_k : bool, default=False
         Keep exactly ``k`` groups (see above).
     fit_intercept : bool, default=True
+        Whether to fit an intercept.
     max_iter : int, default=1000
         FISTA iterations or block-CD epochs.
     tol : float, default=1e-6
         Duality gap relative to the centred ``||y||²``.
     warm_start : bool, default=False
+        Start from the previous ``coef_`` (when its shape matches).
     solver : {"auto", "bcd", "fista"}, default="auto"
         "auto": block CD for the group lasso on numpy input, FISTA otherwise.
     verbose : int, default=0
+        With a positive value, print one line per solve (solver, iterations,
+        duality gap, convergence).
 
     Attributes
     ----------
     coef_ : ndarray of shape (n_features,)
+        The coefficients.
+    sparse_coef_ : scipy.sparse matrix of shape (1, n_features)
+        ``coef_`` as a CSR matrix.
     intercept_ : float
+        The intercept.
     active_groups_ : ndarray of int
         Indices (in partition order) of the groups with non-zero coefficients.
     n_active_groups_ : int
     group_labels_ : ndarray
         The label of every group (``np.unique`` order of the labels given).
     n_iter_ : int
+        Iterations (FISTA) or block epochs (BCD).
     stop_crit_ : float
         The duality gap reached (before the exact-k refit, if any).
     penalty_ : Penalty
+        The penalty object that was minimised.
     solver_ : str
+        The solver that ran.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of str
+        Only when ``X`` has string column names (pandas).
 
     References
     ----------
@@ -140,6 +165,21 @@ class GroupSparseRegression(RegressorMixin, BaseEstimator):
     array([0])
     """
 
+    _parameter_constraints = {
+        "groups": [Anything()],
+        "penalty": [Options(*_GROUP_PENALTIES)],
+        "k": [Integer(low=1)],
+        "alpha": [Real(low=0.0)],
+        "weights": [None, ArrayLike(ndim=1)],  # signs and sizes: the penalty checks them
+        "exact_k": [Boolean()],
+        "fit_intercept": [Boolean()],
+        "max_iter": [Integer(low=1)],
+        "tol": [Real(low=0.0)],
+        "warm_start": [Boolean()],
+        "solver": [Options("auto", "bcd", "fista")],
+        "verbose": [Integer(low=0), Boolean()],
+    }
+
     def __init__(
         self,
         groups=1,
@@ -156,12 +196,21 @@ class GroupSparseRegression(RegressorMixin, BaseEstimator):
         solver="auto",
         verbose=0,
     ):
-        _store_params(self, locals())
+        self.groups = groups
+        self.penalty = penalty
+        self.k = k
+        self.alpha = alpha
+        self.weights = weights
+        self.exact_k = exact_k
+        self.fit_intercept = fit_intercept
+        self.max_iter = max_iter
+        self.tol = tol
+        self.warm_start = warm_start
+        self.solver = solver
+        self.verbose = verbose
 
     def _build_penalty(self, partition):
-        if self.penalty not in _GROUP_PENALTIES:
-            raise ValueError(f"penalty must be one of {_GROUP_PENALTIES}, got {self.penalty!r}.")
-        alpha = check_real(self.alpha, "alpha", low=0.0)
+        alpha = float(self.alpha)
         labels = partition.group_of_feature
         if self.penalty == "group_l2":
             if self.exact_k:
@@ -175,31 +224,32 @@ class GroupSparseRegression(RegressorMixin, BaseEstimator):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data (never modified); arrays of another array-API
+            library (CuPy) are fitted by FISTA in their namespace.
         y : array-like of shape (n_samples,)
+            Target.
         sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative sample weights.
 
         Returns
         -------
-        self
+        self : object
+            The fitted estimator.
         """
         from ..solvers.bcd import solve_group_bcd
         from ..solvers.fista import solve_fista
 
-        for name in ("fit_intercept", "warm_start", "exact_k"):
-            if not isinstance(getattr(self, name), (bool, np.bool_)):
-                raise TypeError(f"{name} must be True or False, got {getattr(self, name)!r}.")
-        data = _XYInput(self, X, y, reset=True)
+        self._validate_params()
+        data = XYInput(self, X, y, reset=True)
         X, y = data.X, data.y
         sample_weight = check_sample_weight(
             None if sample_weight is None else np.asarray(to_numpy(sample_weight)), X.shape[0]
         )
         partition = _partition_for(self.groups, X.shape[1])
         penalty = self._build_penalty(partition)
-        max_iter = check_integer(self.max_iter, "max_iter", low=1)
-        tol = check_real(self.tol, "tol", low=0.0)
+        warn_if_alpha_zero(penalty.alpha, stacklevel=3)
+        max_iter, tol = self.max_iter, self.tol
         solver = self.solver
-        if solver not in ("auto", "bcd", "fista"):
-            raise ValueError(f"solver must be 'auto', 'bcd' or 'fista', got {solver!r}.")
         if solver == "auto":
             solver = "bcd" if (self.penalty == "group_l2" and data.on_numpy) else "fista"
         if solver == "bcd" and (self.penalty != "group_l2" or not data.on_numpy):
@@ -224,11 +274,15 @@ class GroupSparseRegression(RegressorMixin, BaseEstimator):
                 max_iter=max_iter,
                 tol=tol,
             )
+        check_finite_result(result.coef, result.stop_crit)
+        if self.verbose:
+            report_solve(type(self).__name__, result, tol)
         warn_if_not_converged(result, type(self).__name__, max_iter, tol)
+        self._converged = bool(result.converged)
         coef, intercept = result.coef, result.intercept
         if self.exact_k:
             coef, intercept = self._exact_k_refit(X, y, sample_weight, partition, penalty, coef)
-        xp = get_namespace(X) if _is_foreign_array(X) else None
+        xp = get_namespace(X) if is_foreign_array(X) else None
         if xp is None:
             self.coef_ = np.asarray(to_numpy(coef), dtype=X.dtype)
         else:
@@ -247,7 +301,7 @@ class GroupSparseRegression(RegressorMixin, BaseEstimator):
     def _exact_k_refit(self, X, y, sample_weight, partition, penalty, coef):
         """Keep the k groups with the largest sqrt(d_g)·||w_g||, refit on them."""
         coef = np.asarray(to_numpy(coef), dtype=np.float64)
-        X_host = X if not _is_foreign_array(X) else np.asarray(to_numpy(X))
+        X_host = X if not is_foreign_array(X) else np.asarray(to_numpy(X))
         y_host = np.asarray(to_numpy(y), dtype=X_host.dtype)
         from ..datafits import QuadraticProblem
 
@@ -264,82 +318,130 @@ class GroupSparseRegression(RegressorMixin, BaseEstimator):
         )
         return w, intercept
 
-    def predict(self, X):
-        """Predict ``X @ coef_ + intercept_``."""
-        check_is_fitted(self, "coef_")
-        if not _is_foreign_array(X):
-            X = validate_data(
-                self, X, reset=False, accept_sparse=("csr", "csc"), dtype=[np.float64, np.float32]
-            )
-            return np.asarray(X @ self.coef_).ravel() + self.intercept_
-        xp = get_namespace(X, self.coef_)
-        return xp.matmul(X, self.coef_) + self.intercept_
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
-        return tags
-
-
-def _group_fold_errors(X, y, sample_weight, train, test, params, alphas):
-    """Test MSE along a warm-started alpha path fitted on ``train``."""
-    model = GroupSparseRegression(**params, warm_start=True)
-    errors = np.empty(len(alphas))
-    train_weight = None if sample_weight is None else sample_weight[train]
+def _group_fold_path(X_train, y_train, w_train, X_test, alphas, candidate, settings):
+    """A warm-started GroupSparseRegression path (k = ``candidate``) on a training fold."""
+    model = GroupSparseRegression(**settings, k=int(candidate), warm_start=True)
+    predictions = np.empty((X_test.shape[0], len(alphas)))
+    n_failed = 0
     for position, alpha in enumerate(alphas):
         model.set_params(alpha=float(alpha))
-        model.fit(X[train], y[train], sample_weight=train_weight)
-        residual = y[test] - model.predict(X[test])
-        if sample_weight is None:
-            errors[position] = np.mean(residual**2)
-        else:
-            weight = sample_weight[test]
-            errors[position] = np.sum(weight * residual**2) / max(weight.sum(), 1e-300)
-    return errors
+        model.fit(X_train, y_train, sample_weight=w_train)
+        predictions[:, position] = model.predict(X_test)
+        n_failed += not model._converged
+    return predictions, n_failed
 
 
-class GroupSparseRegressionCV(RefitPredictMixin, RegressorMixin, BaseEstimator):
+class GroupSparseRegressionCV(CVRoutingMixin, SparseLinearModel):
     """Group-sparse regression with ``alpha`` (and ``k``) chosen by K-fold CV.
 
     Every (k, fold) pair runs a warm-started path over ``alphas`` through
-    ``joblib.Parallel``; the best (k, alpha) is refitted on all data.
+    ``joblib.Parallel``, scored by the held-out mean squared error (weighted
+    by ``sample_weight`` when given); the best (k, alpha) is refitted on all
+    data.
 
     Parameters
     ----------
-    groups, penalty, weights, exact_k, fit_intercept, max_iter, tol, solver
-        As in :class:`GroupSparseRegression`.
+    groups : int, array-like of labels, or list of index arrays, default=1
+        The partition of the features (see :class:`GroupSparseRegression`).
+    penalty : {"wgsef", "group_l2"}, default="wgsef"
+        The group penalty.
     k : int or list of int, default=1
-        A list is searched over (WGSEF).
-    alphas : array-like, optional
-        Default: ``n_alphas`` values on a geometric grid — from ``alpha_max``
-        down to ``eps·alpha_max`` for the group lasso; from ``100·L`` down to
-        ``eps·L`` for WGSEF (``L`` the largest eigenvalue of the centred
+        Number of groups WGSEF aims for; a list is searched over (WGSEF).
+    alphas : array-like or int, optional
+        The candidate alphas, or their number on the default grid.  Default:
+        ``n_alphas`` values on a geometric grid — from ``alpha_max`` down to
+        ``eps·alpha_max`` for the group lasso; from ``100·L`` down to
+        ``100·eps·L`` for WGSEF (``L`` the largest eigenvalue of the centred
         ``XᵀX/n``; WGSEF never zeroes everything, its scale is set by ``L``).
     n_alphas : int, default=20
+        Number of alphas when ``alphas`` is None.
     eps : float, default=1e-3
-    cv : int or splitter, default=5
+        Ratio of the smallest to the largest alpha of the default grid.
+    weights : array-like of shape (n_groups,), default=None
+        Group weights (see :class:`GroupSparseRegression`).
+    exact_k : bool, default=False
+        Keep exactly ``k`` groups (WGSEF).
+    cv : int, cross-validation generator or iterable, default=5
+        As in scikit-learn; with ``enable_metadata_routing=True``, ``fit``'s
+        ``groups`` metadata reach the splitter.
     n_jobs : int, default=None
-        (k, fold) paths run through ``joblib.Parallel``.
-    fit_intercept, max_iter, tol, solver
+        Number of joblib workers over the (k, fold) paths.
+    fit_intercept : bool, default=True
+        Whether to fit an intercept.
+    max_iter : int, default=1000
+        FISTA iterations or block-CD epochs per fit.
+    tol : float, default=1e-6
+        Duality gap relative to the centred ``||y||²``.
+    solver : {"auto", "bcd", "fista"}, default="auto"
         As in :class:`GroupSparseRegression`.
     verbose : int, default=0
         A tqdm progress bar of the finished (k, fold) paths.
 
     Attributes
     ----------
-    alpha_, k_ : the chosen parameters
+    alpha_ : float
+        The chosen alpha.
+    k_ : int
+        The chosen k.
     alphas_ : ndarray of shape (n_alphas,)
-    ks_ : list of the candidate k
+        The grid.
+    ks_ : list of int
+        The candidate k.
     mse_path_ : ndarray of shape (n_k, n_alphas, n_folds)
+        Held-out (weighted) mean squared errors.
     best_estimator_ : GroupSparseRegression
-    coef_, intercept_, active_groups_, n_active_groups_, n_iter_ : from the refit
+        The refitted model.
+    coef_ : ndarray of shape (n_features,)
+        Coefficients of the refit.
+    intercept_ : float
+        Its intercept.
+    active_groups_ : ndarray of int
+        Its non-zero groups.
+    n_active_groups_ : int
+        Their number.
+    n_iter_ : int
+        Its iterations.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of str
+        Only when ``X`` has string column names (pandas).
 
     References
     ----------
     .. [1] Y. Refael, I. Arbel and W. Huleihel, "Learning k-level structured
        sparse neural networks using group envelope regularization",
        arXiv:2212.12921, 2023.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparsestat.linear_model import GroupSparseRegressionCV
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((90, 12))
+    >>> y = X[:, :3].sum(axis=1) + 0.1 * rng.standard_normal(90)
+    >>> model = GroupSparseRegressionCV(groups=3, k=[1, 2], n_alphas=5, cv=3).fit(X, y)
+    >>> model.mse_path_.shape, model.k_ in (1, 2)
+    ((2, 5, 3), True)
     """
+
+    _parameter_constraints = {
+        "groups": [Anything()],
+        "penalty": [Options(*_GROUP_PENALTIES)],
+        "k": [Integer(low=1), ArrayLike(ndim=1, low=1.0)],
+        "alphas": ALPHAS_CONSTRAINT,
+        "n_alphas": [Integer(low=1)],
+        "eps": [Real(0.0, 1.0, low_inclusive=False)],
+        "weights": [None, ArrayLike(ndim=1)],  # signs and sizes: the penalty checks them
+        "exact_k": [Boolean()],
+        "cv": [Anything()],
+        "n_jobs": [None, Integer()],
+        "fit_intercept": [Boolean()],
+        "max_iter": [Integer(low=1)],
+        "tol": [Real(low=0.0)],
+        "solver": [Options("auto", "bcd", "fista")],
+        "verbose": [Integer(low=0), Boolean()],
+    }
 
     def __init__(
         self,
@@ -360,29 +462,64 @@ class GroupSparseRegressionCV(RefitPredictMixin, RegressorMixin, BaseEstimator):
         solver="auto",
         verbose=0,
     ):
-        _store_params(self, locals())
+        self.groups = groups
+        self.penalty = penalty
+        self.k = k
+        self.alphas = alphas
+        self.n_alphas = n_alphas
+        self.eps = eps
+        self.weights = weights
+        self.exact_k = exact_k
+        self.cv = cv
+        self.n_jobs = n_jobs
+        self.fit_intercept = fit_intercept
+        self.max_iter = max_iter
+        self.tol = tol
+        self.solver = solver
+        self.verbose = verbose
 
     def _alpha_grid(self, X, y, sample_weight, partition):
-        if self.alphas is not None:
-            return np.sort(np.asarray(self.alphas, dtype=float).ravel())[::-1]
-        n_alphas = check_integer(self.n_alphas, "n_alphas", low=1)
-        eps = check_real(self.eps, "eps", low=0.0, high=1.0, low_inclusive=False)
+        if self.alphas is not None and not isinstance(self.alphas, numbers.Integral):
+            return alpha_grid(self.alphas, self.n_alphas, self.eps, 0.0)
+        n_alphas = self.n_alphas if self.alphas is None else self.alphas
+        n_alphas = check_integer(n_alphas, "alphas" if self.alphas else "n_alphas", low=1)
+        eps = float(self.eps)
         problem = make_problem(X, y, sample_weight, self.fit_intercept)
         if self.penalty == "group_l2":
             grad = problem.gradient(np.zeros(X.shape[1]))
             top = GroupL2(1.0, groups=partition.group_of_feature, weights=self.weights).alpha_max(
                 grad
             )
-            top = top if top > 0 else 1.0
-            return top * np.geomspace(1.0, eps, n_alphas)
+            return alpha_grid(None, n_alphas, eps, top)
         from ..solvers.fista import ArrayProblem
 
         scale = ArrayProblem(X, y, sample_weight, self.fit_intercept).lipschitz()
         scale = scale if scale > 0 else 1.0
         return scale * np.geomspace(100.0, 100.0 * eps, n_alphas)
 
-    def fit(self, X, y, sample_weight=None):
-        """Choose ``alpha`` (and ``k``) by cross-validation, then refit."""
+    def fit(self, X, y, sample_weight=None, **params):
+        """Choose ``alpha`` (and ``k``) by cross-validation, then refit.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,)
+            Target.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights: used by the fits and by the held-out scores.
+        **params : dict
+            Metadata for the splitter (``groups`` of samples, not to be
+            confused with the feature partition ``self.groups``), only with
+            ``sklearn.set_config(enable_metadata_routing=True)``.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        self._validate_params()
+        split_params = self._split_params(params)
         X, y = validate_data(
             self,
             X,
@@ -396,7 +533,6 @@ class GroupSparseRegressionCV(RefitPredictMixin, RegressorMixin, BaseEstimator):
         partition = _partition_for(self.groups, X.shape[1])
         ks = list(np.atleast_1d(self.k)) if self.penalty == "wgsef" else [self.k]
         alphas = self._alpha_grid(X, y, sample_weight, partition)
-        folds = list(check_cv(self.cv).split(X, y))
         base = {
             "groups": self.groups,
             "penalty": self.penalty,
@@ -407,15 +543,17 @@ class GroupSparseRegressionCV(RefitPredictMixin, RegressorMixin, BaseEstimator):
             "tol": self.tol,
             "solver": self.solver,
         }
-        jobs = [
-            delayed(_group_fold_errors)(
-                X, y, sample_weight, train, test, {**base, "k": int(k)}, alphas
-            )
-            for k in ks
-            for train, test in folds
-        ]
-        errors = run_parallel(jobs, self.n_jobs, self.verbose, len(jobs), "cross-validation")
-        mse = np.asarray(errors).reshape(len(ks), len(folds), -1).transpose(0, 2, 1)
+        mse = cross_validate_paths(
+            self,
+            _group_fold_path,
+            base,
+            X,
+            y,
+            sample_weight,
+            [alphas] * len(ks),
+            [int(k) for k in ks],
+            split_params,
+        )
         best_k, best_alpha = np.unravel_index(np.argmin(mse.mean(axis=2)), mse.shape[:2])
         self.k_ = int(ks[best_k])
         self.alpha_ = float(alphas[best_alpha])
@@ -427,3 +565,8 @@ class GroupSparseRegressionCV(RefitPredictMixin, RegressorMixin, BaseEstimator):
         names = ("coef_", "intercept_", "active_groups_", "n_active_groups_", "n_iter_")
         self._adopt(best, names)
         return self
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags

@@ -9,7 +9,15 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_array, check_is_fitted
 
 from .._progress import progress
-from .._validation import check_integer, check_real
+from .._validation import (
+    Boolean,
+    Integer,
+    Options,
+    RandomState,
+    Real,
+    check_integer,
+    validate_params,
+)
 
 __all__ = ["TaskSelector"]
 
@@ -70,6 +78,8 @@ class TaskSelector(BaseEstimator):
     Parameters
     ----------
     strategy : {"l1", "l2", "uniform"}, default="l1"
+        How the source tasks are weighted: by the Lasso relevance ν̂ (ν¹), by
+        least squares (ν²), or uniformly.
     rank : int, default=None
         Dimension of the representation; None: the number of singular values
         of the weighted ``Θ̂`` above 10% of the largest.
@@ -77,6 +87,7 @@ class TaskSelector(BaseEstimator):
         Lasso strength for ν̂ (strategy "l1" and for reporting ``relevance_``);
         None: 0.1 × the problem's ``alpha_max``.
     n_rounds : int, default=4
+        Rounds of :meth:`fit_active` (>= 1).
     budget_per_round : int, default=200
         Source samples of the first round.
     growth : float, default=4.0
@@ -87,7 +98,7 @@ class TaskSelector(BaseEstimator):
     ridge : float, default=1e-3
         Ridge strength of the per-task estimates (relative to the Gram matrix's
         trace), so tasks with fewer samples than features are still usable.
-    random_state : int, RandomState instance or None
+    random_state : int, RandomState instance or None, default=None
         Only used to break ties when rounding allocations.
     n_jobs : int, default=None
         The per-task estimates of a round run through ``joblib.Parallel``
@@ -160,18 +171,22 @@ class TaskSelector(BaseEstimator):
         self.verbose = verbose
 
     # ------------------------------------------------------------------ checks
+    _parameter_constraints = {
+        "strategy": [Options(*_STRATEGIES)],
+        "rank": [None, Integer(low=1)],
+        "alpha": [None, Real(low=0.0)],
+        "n_rounds": [Integer(low=1)],
+        "budget_per_round": [Integer(low=1)],
+        "growth": [Real(low=1.0)],
+        "floor": [Real(0.0, 1.0)],
+        "ridge": [Real(low=0.0)],
+        "random_state": [RandomState()],
+        "n_jobs": [None, Integer()],
+        "verbose": [Integer(low=0), Boolean()],
+    }
+
     def _check_params(self):
-        if self.strategy not in _STRATEGIES:
-            raise ValueError(f"strategy must be one of {_STRATEGIES}, got {self.strategy!r}.")
-        check_integer(self.n_rounds, "n_rounds", low=1)
-        check_integer(self.budget_per_round, "budget_per_round", low=1)
-        check_real(self.growth, "growth", low=1.0)
-        check_real(self.floor, "floor", low=0.0, high=1.0)
-        check_real(self.ridge, "ridge", low=0.0)
-        if self.alpha is not None:
-            check_real(self.alpha, "alpha", low=0.0)
-        if self.rank is not None:
-            check_integer(self.rank, "rank", low=1)
+        validate_params(self)
 
     # -------------------------------------------------------------- estimation
     def _estimate(self, sources, target):

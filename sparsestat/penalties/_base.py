@@ -57,6 +57,15 @@ class Penalty:
         solvers stop on.
     alpha_max(gradient_at_zero)
         Smallest ``alpha`` for which 0 is a stationary point, where defined.
+
+    Examples
+    --------
+    >>> from sparsestat.penalties import L1, Penalty
+    >>> penalty = L1(alpha=0.5)
+    >>> isinstance(penalty, Penalty), penalty.is_convex
+    (True, True)
+    >>> penalty.replace(alpha=2.0)
+    L1(alpha=2.0, weights=None, positive=False)
     """
 
     #: Whether the penalty is convex (duality-gap stopping applies).
@@ -144,6 +153,23 @@ class SeparablePenalty(Penalty):
     :mod:`sparsestat.penalties._kernels` hold the same formulas for the CPU
     solvers.  Per-coordinate parameters (L1 weights, CEL0 column norms) run
     along the last axis of ``x``.
+
+    Parameters
+    ----------
+    alpha : float
+        Regularization strength (>= 0), every subclass's first parameter.
+    positive : bool, default=False
+        Constrain the coefficients to be non-negative (the prox clips at 0).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparsestat.penalties import MCP, SeparablePenalty
+    >>> penalty = MCP(alpha=1.0, gamma=3.0)
+    >>> isinstance(penalty, SeparablePenalty), penalty.is_convex
+    (True, False)
+    >>> penalty.value(np.array([0.5, -4.0]))
+    1.9583333333333333
     """
 
     is_separable = True

@@ -51,6 +51,13 @@ class GroupPartition:
     group_of_feature : int64 array of shape (n_features,)
     labels : array of shape (n_groups,)
         The label of each group (``0 .. n_groups − 1`` for index lists).
+
+    Examples
+    --------
+    >>> from sparsestat.penalties import GroupPartition
+    >>> partition = GroupPartition([0, 0, 1, 1, 1])
+    >>> partition.n_groups, partition.sizes
+    (2, array([2, 3]))
     """
 
     def __init__(self, groups, name="groups", n_features=None):

@@ -58,12 +58,25 @@ def envelope_value(b, k, xp=None):
     Parameters
     ----------
     b : 1-D array
+        The vector (numpy, CuPy or array-api-strict).
     k : int, 1 <= k <= len(b)
+        The support size of the k-support norm.
     xp : namespace, optional
+        The array namespace of ``b`` (inferred when None).
 
     Returns
     -------
     float
+        The value ``S_k(b)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparsestat.penalties import envelope_value
+    >>> envelope_value(np.array([3.0, 1.0, 1.0]), k=1)  # ½ ||b||_1² for k = 1
+    12.5
+    >>> envelope_value(np.array([3.0, 1.0, 1.0]), k=3)  # ½ ||b||_2² for k = len(b)
+    5.5
     """
     if xp is None:
         xp = get_namespace(b)
@@ -370,6 +383,14 @@ class SparseEnvelope(_EnvelopeMixin, _FlatVectorPenalty):
        J. Global Optim. 82, 463–482, 2022.
     .. [2] A. Argyriou, R. Foygel and N. Srebro, "Sparse prediction with the
        k-support norm", NeurIPS 2012.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparsestat.penalties import SparseEnvelope
+    >>> x = np.array([3.0, -0.5, 0.2, 2.0])
+    >>> SparseEnvelope(k=2, alpha=1.0).prox(x, step=1.0).round(4)
+    array([ 1.5, -0. ,  0. ,  1. ])
     """
 
     def __init__(self, k=1, alpha=1.0):

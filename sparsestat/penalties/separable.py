@@ -131,6 +131,13 @@ class ElasticNet(SeparablePenalty):
     ----------
     .. [1] H. Zou and T. Hastie, "Regularization and variable selection via the
        elastic net", J. R. Stat. Soc. B 67(2), 301–320, 2005.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparsestat.penalties import ElasticNet
+    >>> ElasticNet(alpha=1.0, l1_ratio=0.5).prox(np.array([-3.0, 0.2, 2.0]), step=1.0)
+    array([-1.66666667,  0.        ,  1.        ])
     """
 
     kernel_code = _kernels.CODE_ELASTIC_NET
@@ -182,6 +189,13 @@ class L0(SeparablePenalty):
     ----------
     .. [1] T. Blumensath and M. E. Davies, "Iterative thresholding for sparse
        approximations", J. Fourier Anal. Appl. 14, 629–654, 2008.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparsestat.penalties import L0
+    >>> L0(alpha=0.5).prox(np.array([-3.0, 0.5, 2.0]), step=1.0)
+    array([-3.,  0.,  2.])
     """
 
     kernel_code = _kernels.CODE_L0
@@ -233,6 +247,13 @@ class Lq(SeparablePenalty):
        Commun. Image Represent. 24(1), 31–41, 2013.
     .. [3] G. Marjanovic and V. Solo, "On l_q optimization and matrix completion",
        IEEE Trans. Signal Process. 60(11), 5714–5724, 2012.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparsestat.penalties import Lq
+    >>> Lq(alpha=1.0, q=0.5).prox(np.array([-3.0, 0.5, 2.0]), step=1.0).round(4)
+    array([-2.6955,  0.    ,  1.6054])
     """
 
     kernel_code = _kernels.CODE_LQ
@@ -341,6 +362,14 @@ class CEL0(SeparablePenalty):
     .. [1] E. Soubies, L. Blanc-Féraud and G. Aubert, "A continuous exact ℓ0
        penalty (CEL0) for least squares regularized problem", SIAM J. Imaging
        Sci. 8(3), 1607–1639, 2015.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparsestat.penalties import CEL0
+    >>> penalty = CEL0(alpha=0.5, column_norms=np.ones(3))
+    >>> penalty.prox(np.array([-3.0, 0.5, 2.0]), step=1.0)
+    array([-3.,  0.,  2.])
     """
 
     kernel_code = _kernels.CODE_CEL0
@@ -431,6 +460,13 @@ class MCP(SeparablePenalty):
        concave penalty", Ann. Statist. 38(2), 894–942, 2010.
     .. [2] P. Breheny and J. Huang, "Coordinate descent algorithms for nonconvex
        penalized regression", Ann. Appl. Stat. 5(1), 232–253, 2011.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparsestat.penalties import MCP
+    >>> MCP(alpha=1.0, gamma=3.0).prox(np.array([-4.0, 0.5, 2.0]), step=1.0)
+    array([-4. ,  0. ,  1.5])
     """
 
     kernel_code = _kernels.CODE_MCP
@@ -494,6 +530,13 @@ class SCAD(SeparablePenalty):
     .. [1] J. Fan and R. Li, "Variable selection via nonconcave penalized
        likelihood and its oracle properties", J. Amer. Statist. Assoc. 96(456),
        1348–1360, 2001.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparsestat.penalties import SCAD
+    >>> SCAD(alpha=1.0, gamma=3.7).prox(np.array([-5.0, 0.5, 2.0]), step=1.0).round(4)
+    array([-5.,  0.,  1.])
     """
 
     kernel_code = _kernels.CODE_SCAD

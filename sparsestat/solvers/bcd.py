@@ -49,4 +49,4 @@ def solve_group_bcd(problem, penalty, coef_init=None, max_iter=1000, tol=1e-6, a
         CHECK_EVERY,
     )
     intercept = vr / problem.V if problem.fit_intercept else 0.0
-    return SolverResult(w, intercept, n_epochs + 1, stop_crit, converged, True, "bcd")
+    return SolverResult(w, intercept, n_epochs, stop_crit, converged, True, "bcd")

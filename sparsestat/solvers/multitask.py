@@ -130,7 +130,7 @@ def solve_multitask(problem, penalty, coef_init=None, max_iter=1000, tol=1e-4, a
         )
         W[ws] = W_local
     intercept = vr / problem.V if problem.fit_intercept else np.zeros(n_tasks)
-    return SolverResult(W, intercept, n_epochs + 1, stop_crit, converged, use_gap, "bcd")
+    return SolverResult(W, intercept, n_epochs, stop_crit, converged, use_gap, "bcd")
 
 
 def solve_gram_multitask(problem, penalty, coef_init=None, max_iter=1000, tol=1e-4):
@@ -163,4 +163,4 @@ def solve_gram_multitask(problem, penalty, coef_init=None, max_iter=1000, tol=1e
         use_gap,
     )
     intercept = problem.intercept(W)
-    return SolverResult(W, intercept, n_epochs + 1, stop_crit, converged, use_gap, "gram")
+    return SolverResult(W, intercept, n_epochs, stop_crit, converged, use_gap, "gram")

@@ -21,8 +21,9 @@ def solve_cvxpy(X, y, sample_weight, fit_intercept, penalty):
     symbolically.  The reported ``stop_crit`` is the duality gap at the
     solution, computed as for the other solvers.
     """
-    import cvxpy as cp
+    from .._optional import import_optional
 
+    cp = import_optional("cvxpy", "cvxpy", "solver='cvxpy'")
     if not isinstance(penalty, (L1, ElasticNet)):
         raise ValueError(
             f"solver='cvxpy' supports the L1 and ElasticNet penalties, not "

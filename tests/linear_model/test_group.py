@@ -4,7 +4,6 @@ import cvxpy as cp
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sparsestat.datafits import QuadraticProblem
 from sparsestat.datasets import make_sparse_regression
@@ -230,26 +229,3 @@ def test_bad_input(grouped, params, match):
     X, y, _, _ = grouped
     with pytest.raises((ValueError, TypeError), match=match):
         GroupSparseRegression(**params).fit(X, y)
-
-
-def expected_failures(estimator):
-    if isinstance(estimator, GroupSparseRegressionCV):
-        reason = "K-fold splits change when rows are repeated (as for LassoCV)"
-        return {
-            "check_sample_weight_equivalence_on_dense_data": reason,
-            "check_sample_weight_equivalence_on_sparse_data": reason,
-        }
-    return {}
-
-
-@parametrize_with_checks(
-    [
-        GroupSparseRegression(groups=1, k=1),
-        GroupSparseRegression(groups=2, penalty="group_l2"),
-        GroupSparseRegression(groups=1, k=1, exact_k=True),
-        GroupSparseRegressionCV(groups=1, k=1, n_alphas=4, cv=3),
-    ],
-    expected_failed_checks=expected_failures,
-)
-def test_sklearn_compatible(estimator, check):
-    check(estimator)

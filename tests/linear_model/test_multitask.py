@@ -5,7 +5,6 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 from sklearn import linear_model as sk
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sparsestat.datafits import QuadraticProblem
 from sparsestat.linear_model import MultiTaskLasso, MultiTaskLassoCV, MultiTaskSparseRegression
@@ -132,25 +131,3 @@ def test_single_column_target_is_a_one_task_problem(tasks):
 
     lasso = Lasso(alpha=0.1, tol=1e-12).fit(X, Y[:, 0])
     np.testing.assert_allclose(one.coef_[0], lasso.coef_, atol=1e-8)
-
-
-def expected_failures(estimator):
-    if isinstance(estimator, MultiTaskLassoCV):
-        reason = "K-fold splits change when rows are repeated (as for MultiTaskLassoCV)"
-        return {
-            "check_sample_weight_equivalence_on_dense_data": reason,
-            "check_sample_weight_equivalence_on_sparse_data": reason,
-        }
-    return {}
-
-
-@parametrize_with_checks(
-    [
-        MultiTaskLasso(),
-        MultiTaskSparseRegression(penalty="mcp"),
-        MultiTaskLassoCV(n_alphas=4, cv=3),
-    ],
-    expected_failed_checks=expected_failures,
-)
-def test_sklearn_compatible(estimator, check):
-    check(estimator)

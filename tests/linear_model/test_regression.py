@@ -262,8 +262,7 @@ def test_path_of_several_penalties_equals_their_single_paths(problem):
 @pytest.mark.parametrize("name", ["l1", "mcp", "scad", "l0", "lq", "cel0"])
 def test_alpha_max_zeroes_the_solution(problem, name):
     X, y, _ = problem
-    data = QuadraticProblem(X, y, None, True)
-    top = alpha_max(data, name)
+    top = alpha_max(X, y, name)
     above = SparseRegression(penalty=name, alpha=top * 1.0001).fit(X, y)
     below = SparseRegression(penalty=name, alpha=top * 0.9).fit(X, y)
     assert np.all(above.coef_ == 0)

@@ -9,7 +9,6 @@ from sklearn.linear_model import Lasso as SkLasso
 from sklearn.linear_model import LinearRegression
 from sklearn.linear_model import MultiTaskLasso as SkMultiTaskLasso
 from sklearn.tree import DecisionTreeRegressor
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sparsestat.datasets import make_sparse_regression
 from sparsestat.linear_model import Lasso, SparseRegression, StabilitySelection, sparse_path
@@ -254,21 +253,3 @@ def test_feature_names_are_kept(planted):
     np.testing.assert_array_equal(selector.feature_names_in_, frame.columns)
     expected = [f"x{j}" for j in np.flatnonzero(truth)]
     assert list(selector.get_feature_names_out()) == expected
-
-
-# ----------------------------------------------------------------------------------------
-# scikit-learn's estimator contract (every check passes; no expected failure)
-# ----------------------------------------------------------------------------------------
-
-
-@parametrize_with_checks(
-    [
-        StabilitySelection(Lasso(alpha=0.1), n_bootstrap=4),
-        StabilitySelection(
-            SparseRegression(penalty="mcp"), n_bootstrap=3, alphas=[0.5, 0.1], pairs=True
-        ),
-        StabilitySelection(SkLasso(alpha=0.1), n_bootstrap=4),
-    ]
-)
-def test_sklearn_compatible(estimator, check):
-    check(estimator)

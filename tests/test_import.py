@@ -1,0 +1,50 @@
+"""``import sparsestat`` is cheap: subpackages load on first use (module ``__getattr__``)."""
+
+import subprocess
+import sys
+
+import pytest
+
+import sparsestat
+
+
+def _run(code):
+    """Run ``code`` in a fresh interpreter (nothing imported yet) and return its stdout."""
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300
+    )
+    return result.stdout.strip()
+
+
+def test_import_loads_no_heavy_dependency():
+    out = _run(
+        "import sys, sparsestat\n"
+        "heavy = ['numba', 'sklearn', 'scipy', 'numpy', 'sparsestat.linear_model', "
+        "'sparsestat.dag']\n"
+        "print(sorted(name for name in heavy if name in sys.modules))"
+    )
+    assert out == "[]"
+
+
+def test_subpackages_are_reachable_after_import_sparsestat():
+    out = _run(
+        "import sparsestat\n"
+        "print(sparsestat.dag.CoLiDE.__name__, sparsestat.solvers.solve_cd.__name__,\n"
+        "      sparsestat.plotting.__name__, sparsestat.linear_model.Lasso.__name__,\n"
+        "      sparsestat.sufficient_statistics.__name__)"
+    )
+    assert out == "CoLiDE solve_cd sparsestat.plotting Lasso sufficient_statistics"
+
+
+def test_all_names_every_public_subpackage():
+    assert {"dag", "plotting", "solvers", "linear_model", "decomposition"} <= set(
+        sparsestat.__all__
+    )
+    assert set(sparsestat.__all__) <= set(dir(sparsestat))
+    out = _run("from sparsestat import *\nprint(dag.__name__, SufficientStatistics.__name__)")
+    assert out == "sparsestat.dag SufficientStatistics"
+
+
+def test_unknown_attribute_is_an_attribute_error():
+    with pytest.raises(AttributeError, match="has no attribute 'nope'"):
+        sparsestat.nope  # noqa: B018

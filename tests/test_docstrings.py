@@ -33,9 +33,6 @@ TOP_LEVEL = ("get_namespace", "to_numpy", "sufficient_statistics", "SufficientSt
 _OTHER_BRANCH = "docstring in sparsestat/{}, edited on the {} branch (not this one)"
 #: public objects whose docstrings are known to be incomplete, with the reason
 KNOWN_GAPS = {
-    "decomposition.sparse_encode": _OTHER_BRANCH.format("decomposition", "sparse-coding"),
-    "decomposition.SparseCoder": _OTHER_BRANCH.format("decomposition", "sparse-coding"),
-    "decomposition.DictionaryLearning": _OTHER_BRANCH.format("decomposition", "sparse-coding"),
     "dag.CoLiDE": _OTHER_BRANCH.format("dag", "CoLiDE"),
     "dag.topological_order": _OTHER_BRANCH.format("dag", "CoLiDE"),
     "dag.simulate_dag": _OTHER_BRANCH.format("dag", "CoLiDE"),

@@ -182,28 +182,47 @@ def code_violations(G, C, R, code, params, coord_weights, out):
 
 @njit(cache=True, nogil=True)
 def proximal_gradient_codes(
-    G, C, R, code, params, coord_weights, step, accelerated, max_iter, tol, batch_rule, n_iter,
+    G,
+    C,
+    R,
+    code,
+    params,
+    coord_weights,
+    step,
+    accelerated,
+    max_iter,
+    tol,
+    batch_rule,
+    n_iter,
     converged,
 ):
     """ISTA / FISTA on every row of ``C`` (= X Dᵀ) at once, codes in place in ``R``.
 
     Iteration ``r ← prox_{step·pen}(y − step (G y − c))`` with ``y = r`` (ISTA)
-    or the FISTA extrapolation (restarted, per signal, when it goes uphill in
-    the sense of O'Donoghue and Candès).  The gradient ``G r − c`` is kept up
-    to date through the coordinates that changed, so an iteration costs
-    O(n_components · (1 + changed coordinates)) per signal instead of a dense
-    product.  Stopping: per signal (``batch_rule`` False) when
-    ``||Δr||₂ <= tol · ||r||₂``; or for the whole batch at once, the rule of
-    Rentzeperis et al. (``||ΔR||_F / (tol + ||R_prev||_F) < tol``).
+    or the FISTA extrapolation, restarted per signal when it goes uphill
+    (O'Donoghue and Candès).  The gradient ``G r − c`` is kept up to date
+    through the coordinates that changed, so an iteration costs
+    O(n_components · (1 + changed coordinates)) per signal rather than a dense
+    product, and a zero coordinate whose point stays in the prox's dead zone
+    is skipped.  Stopping: per signal (``batch_rule`` False) when its largest
+    change is at most ``tol`` times its largest coefficient (the rule of
+    ``algorithm="cd"``); or for the whole batch at once by the rule of
+    Rentzeperis et al., ``||ΔR||_F / (tol + ||R_prev||_F) < tol``.
     """
     n_signals, k = C.shape
     grad = np.empty((n_signals, k))
     grad_prev = np.empty(k)
     previous = np.empty(k)
+    dead_zone = np.empty(k)
+    for j in range(k):
+        dead_zone[j] = zero_threshold_1d(step, code, params, coord_weights[j])
+    positive = params[P_POSITIVE] != 0.0
     momentum_t = np.ones(n_signals)
+    extrapolation = np.zeros(n_signals)  # the coefficient of the next FISTA point
     active = np.ones(n_signals, dtype=np.bool_)
-    prev_codes = np.zeros((n_signals, k)) if accelerated else np.zeros((1, 1))
-    prev_grads = np.zeros((n_signals, k)) if accelerated else np.zeros((1, 1))
+    memory = n_signals if accelerated else 1
+    prev_codes = np.zeros((memory, k))
+    prev_grads = np.zeros((memory, k))
     for s in range(n_signals):
         for j in range(k):
             grad[s, j] = -C[s, j]
@@ -227,17 +246,14 @@ def proximal_gradient_codes(
         for s in range(n_signals):
             if not active[s]:
                 continue
-            beta = 0.0
-            if accelerated:
-                t_new = 0.5 * (1.0 + math.sqrt(1.0 + 4.0 * momentum_t[s] * momentum_t[s]))
-                beta = (momentum_t[s] - 1.0) / t_new
-                momentum_t[s] = t_new
-            change2 = 0.0
-            norm2 = 0.0
-            uphill = 0.0
+            beta = extrapolation[s]
             for j in range(k):
                 previous[j] = R[s, j]
                 grad_prev[j] = grad[s, j]
+            uphill = 0.0
+            largest_change = 0.0
+            largest_value = 0.0
+            change2 = 0.0
             for j in range(k):
                 if accelerated:
                     y = previous[j] + beta * (previous[j] - prev_codes[s, j])
@@ -245,28 +261,38 @@ def proximal_gradient_codes(
                 else:
                     y = previous[j]
                     g = grad_prev[j]
-                new = prox_1d(y - step * g, step, code, params, coord_weights[j])
+                point = y - step * g
+                if y == 0.0 and (abs(point) <= dead_zone[j] or (positive and point <= 0.0)):
+                    new = 0.0
+                else:
+                    new = prox_1d(point, step, code, params, coord_weights[j])
                 R[s, j] = new
                 if accelerated:
                     uphill += (y - new) * (new - previous[j])
-                norm2 += previous[j] * previous[j]
+                delta = new - previous[j]
+                if delta != 0.0:
+                    change2 += delta * delta
+                    largest_change = max(largest_change, abs(delta))
+                largest_value = max(largest_value, abs(new))
+                norm_total += previous[j] * previous[j]
             for j in range(k):
                 delta = R[s, j] - previous[j]
                 if delta != 0.0:
-                    change2 += delta * delta
                     for m in range(k):  # G is symmetric: row j is contiguous
                         grad[s, m] += delta * G[j, m]
             if accelerated:
                 for j in range(k):
                     prev_codes[s, j] = previous[j]
                     prev_grads[s, j] = grad_prev[j]
-                if uphill > 0.0:
+                t_new = 0.5 * (1.0 + math.sqrt(1.0 + 4.0 * momentum_t[s] * momentum_t[s]))
+                extrapolation[s] = (momentum_t[s] - 1.0) / t_new
+                momentum_t[s] = t_new
+                if uphill > 0.0:  # restart: the next point is the new code itself
+                    extrapolation[s] = 0.0
                     momentum_t[s] = 1.0
             n_iter[s] += 1
-            if batch_rule:
-                change_total += change2
-                norm_total += norm2
-            elif change2 <= tol * tol * _squared_norm_row(R, s):
+            change_total += change2
+            if not batch_rule and largest_change <= tol * largest_value:
                 active[s] = False
                 converged[s] = True
                 n_active -= 1
@@ -274,11 +300,3 @@ def proximal_gradient_codes(
             for s in range(n_signals):
                 converged[s] = True
             break
-
-
-@njit(cache=True)
-def _squared_norm_row(R, s):
-    total = 0.0
-    for j in range(R.shape[1]):
-        total += R[s, j] * R[s, j]
-    return total

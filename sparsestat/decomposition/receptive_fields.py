@@ -40,9 +40,9 @@ _MIN_SIGMA = 0.35  # pixels: narrower envelopes are single-pixel spikes, not fil
 
 @dataclass(frozen=True)
 class GaborFit:
-    """Gabor parameters of each atom (arrays of shape ``(n_atoms,)``).
+    """Gabor parameters of each atom (arrays of shape ``(n_atoms,)``), from :func:`fit_gabor`.
 
-    Attributes
+    Parameters
     ----------
     x0, y0 : ndarray
         Centre of the envelope in pixels (column, row; 0 is the first pixel).
@@ -63,6 +63,16 @@ class GaborFit:
         mean over the pixels; ``nan`` for a constant atom).
     patch_shape : (int, int)
         (height, width) of the atoms.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparsestat.decomposition import fit_gabor
+    >>> rows, cols = np.mgrid[0:9, 0:9]
+    >>> atom = np.exp(-((cols - 4) ** 2 + (rows - 4) ** 2) / 4) * np.sin(np.pi * 0.5 * rows)
+    >>> fit = fit_gabor(atom.reshape(1, -1), (9, 9))
+    >>> bool(fit.gabor_like(0.9)[0]), round(float(fit.theta[0]), 3)
+    (True, 1.571)
     """
 
     x0: np.ndarray

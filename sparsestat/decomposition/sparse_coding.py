@@ -2,13 +2,12 @@ r"""Sparse coding with convex and nonconvex thresholding (ℓ1, ℓ0, ℓ1/2, �
 
 from __future__ import annotations
 
-import os
 import warnings
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from array_api_compat import device as array_device
-from sklearn.base import BaseEstimator, TransformerMixin
+from joblib import Parallel, delayed, effective_n_jobs
+from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.exceptions import ConvergenceWarning
 
 from .._array_api import get_namespace, is_numpy_namespace, to_numpy
@@ -57,6 +56,25 @@ def make_coding_penalty(penalty, alpha, atom_norms, q=None, positive=False):
     return CEL0(alpha, column_norms=atom_norms, positive=positive)
 
 
+def _as_array(value, name):
+    """Array-API arrays pass through; lists, DataFrames and the like become numpy arrays."""
+    if hasattr(value, "__array_namespace__"):
+        if get_namespace(value).isdtype(value.dtype, "complex floating"):
+            raise TypeError(f"{name} must be real, got complex values.")
+        return value
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"{name} must be an array-like of numbers: {error}") from None
+    if array.dtype == object or not (
+        np.issubdtype(array.dtype, np.number) or array.dtype == np.bool_
+    ):
+        raise TypeError(f"{name} must be an array-like of numbers, got dtype {array.dtype}.")
+    if np.iscomplexobj(array):
+        raise TypeError(f"{name} must be real, got complex values.")
+    return array
+
+
 def _check_dictionary(X, dictionary, xp):
     if dictionary.ndim != 2:
         raise ValueError(
@@ -83,6 +101,7 @@ def sparse_encode(
     algorithm="auto",
     max_iter=1000,
     tol=1e-6,
+    step=None,
     init=None,
     positive=False,
     n_jobs=None,
@@ -104,27 +123,46 @@ def sparse_encode(
     X : array of shape (n_samples, n_features)
         numpy, CuPy or array-api-strict.
     dictionary : array of shape (n_components, n_features)
+        The atoms, as rows (any norms; CEL0 uses them).
     penalty : {"l1", "l0", "half", "two_thirds", "lq", "cel0"} or penalty object
         Soft, hard, ℓ1/2 and ℓ2/3 thresholding (closed forms), general ℓq
         (needs ``q``), CEL0 (with the atoms' norms).
     alpha : float, default=1.0
+        Strength of the penalty.
     q : float in (0, 1), optional
+        Exponent of ``penalty="lq"``.
     algorithm : {"auto", "cd", "fista", "ista"}, default="auto"
         ``"cd"``: exact coordinate descent on the Gram matrix ``D Dᵀ``, one
-        signal at a time, in numba, chunks of signals in parallel threads (numpy
-        only).  ``"fista"`` / ``"ista"``: the whole batch at once, one matrix
-        product per iteration (BLAS, or cuBLAS on CuPy), array-API generic.
-        ``"auto"``: cd on numpy, fista otherwise.
+        signal at a time, in numba, chunks of signals in parallel threads
+        (numpy only).  For a nonconvex penalty a code that starts at zero
+        follows a continuation on ``alpha`` (from the value at which the code
+        is empty, halving down to ``alpha``), so the strongest atoms enter
+        first: plain coordinate descent from zero admits atoms in index order
+        and stalls in poor local minima with large supports.  With unit-norm
+        atoms the coordinate step is ``1/||d_j||² = 1``, where CEL0's prox is
+        hard thresholding: ``"cel0"`` then gives exactly the ``"l0"`` codes.
+        ``"ista"`` / ``"fista"``: proximal gradient with ``step`` (on numpy a
+        numba kernel that updates the gradient through the changed
+        coordinates; elsewhere one matrix product per iteration, array-API
+        generic, e.g. cuBLAS on CuPy); there ``step·||d_j||² < 1`` and CEL0 is
+        the continuous relaxation of ℓ0, with its own path and stationary
+        points.  ``"auto"``: cd on numpy, fista otherwise.
     max_iter : int, default=1000
         Passes (cd) or iterations (fista/ista).
     tol : float, default=1e-6
         A signal stops when its largest coefficient change is at most ``tol``
         times its largest coefficient.
+    step : float, optional
+        Step of ista/fista (default and upper bound: ``1/||D||₂²``, the
+        inverse Lipschitz constant of the gradient).  Rentzeperis et al. code
+        with a fixed step of 0.05 on unit-norm atoms.  Not used by cd.
     init : array of shape (n_samples, n_components), optional
         Warm start (not modified).
     positive : bool, default=False
+        Non-negative codes.
     n_jobs : int, optional
-        Threads for ``algorithm="cd"`` (None: one per CPU core).
+        Threads for ``algorithm="cd"``, with joblib's meaning (None: 1 unless a
+        ``joblib.parallel_backend`` context says otherwise; -1: all cores).
     return_info : bool, default=False
         Also return ``{"n_iter": per-signal passes, "converged": per-signal bool}``.
 
@@ -150,6 +188,8 @@ def sparse_encode(
     >>> sparse_encode(np.array([[3.0, 0.5, -2.0]]), D, penalty="l0", alpha=1.0)
     array([[ 3.,  0., -2.]])
     """
+    X = _as_array(X, "X")
+    dictionary = _as_array(dictionary, "dictionary")
     xp = get_namespace(X, dictionary)
     if not xp.isdtype(X.dtype, "real floating"):
         X = xp.astype(X, xp.float64)
@@ -176,15 +216,31 @@ def sparse_encode(
             raise ValueError(
                 f"init must have shape ({n_samples}, {n_components}), got {tuple(codes.shape)}."
             )
+    if algorithm != "cd":
+        lipschitz = float(xp.max(xp.linalg.svdvals(dictionary))) ** 2
+        step = _check_coding_step(step, lipschitz)
     if isinstance(pen, CEL0):
-        _check_cel0_steps(pen, algorithm, dictionary, atom_norms, xp)
+        _check_cel0_steps(pen, algorithm, atom_norms, step)
     if algorithm == "cd":
         codes, n_iter, converged = _encode_cd(
             X, dictionary, gram, codes, pen, max_iter, tol, n_jobs
         )
+    elif on_numpy:
+        codes, n_iter, converged = _encode_proximal_numba(
+            X, dictionary, gram, codes, pen, step, algorithm == "fista", max_iter, tol, False
+        )
     else:
         codes, n_iter, converged = _encode_proximal(
-            X, dictionary, gram, codes, pen, max_iter, tol, xp, accelerated=algorithm == "fista"
+            X,
+            dictionary,
+            gram,
+            codes,
+            pen,
+            step,
+            max_iter,
+            tol,
+            xp,
+            accelerated=algorithm == "fista",
         )
     n_failed = int(np.sum(~converged))
     if n_failed:
@@ -199,7 +255,23 @@ def sparse_encode(
     return codes
 
 
-def _check_cel0_steps(penalty, algorithm, dictionary, atom_norms, xp):
+def _check_coding_step(step, lipschitz):
+    """The proximal-gradient step: ``1/L`` by default, at most ``1/L``; None when L = 0."""
+    if lipschitz == 0.0 or not np.isfinite(lipschitz):
+        return None
+    bound = 1.0 / lipschitz
+    if step is None:
+        return bound
+    step = check_real(step, "step", low=0.0, low_inclusive=False)
+    if step > bound * (1.0 + 1e-12):
+        raise ValueError(
+            f"step must be at most 1/||D||² = {bound:.6g} (the inverse Lipschitz constant of "
+            f"the gradient) for ista/fista to decrease the objective, got {step!r}."
+        )
+    return step
+
+
+def _check_cel0_steps(penalty, algorithm, atom_norms, step):
     """CEL0's prox needs step·a_j² <= 1 for the steps the algorithm takes."""
     norms = np.asarray(penalty.column_norms, dtype=float)
     if norms.shape != atom_norms.shape:
@@ -213,8 +285,8 @@ def _check_cel0_steps(penalty, algorithm, dictionary, atom_norms, xp):
                 "break the prox's condition step·a_j² <= 1."
             )
         return
-    step = 1.0 / float(xp.max(xp.linalg.svdvals(dictionary))) ** 2
-    penalty._check_step_value(step)
+    if step is not None:
+        penalty._check_step_value(step)
 
 
 def _encode_cd(X, dictionary, gram, codes, penalty, max_iter, tol, n_jobs, continuation=2.0):
@@ -246,23 +318,60 @@ def _encode_cd(X, dictionary, gram, codes, penalty, max_iter, tol, n_jobs, conti
         )
 
     starts = range(0, n_samples, _CHUNK)
-    workers = n_jobs if n_jobs is not None else (os.cpu_count() or 1)
-    if workers > 1 and n_samples > _CHUNK:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            list(pool.map(encode, starts))
+    # joblib's meaning of n_jobs (None: 1 unless a backend says otherwise, -1: all
+    # cores); threads, since the kernel releases the GIL
+    if effective_n_jobs(n_jobs) > 1 and n_samples > _CHUNK:
+        Parallel(n_jobs=n_jobs, prefer="threads")(delayed(encode)(start) for start in starts)
     else:
         for start in starts:
             encode(start)
     return R.astype(X.dtype, copy=False), n_iter, converged
 
 
-def _encode_proximal(X, dictionary, gram, codes, penalty, max_iter, tol, xp, accelerated):
-    """Batch ISTA / FISTA (with gradient restart, per signal), array-API generic."""
-    lipschitz = float(xp.max(xp.linalg.svdvals(dictionary))) ** 2
+def _encode_proximal_numba(
+    X, dictionary, gram, codes, penalty, step, accelerated, max_iter, tol, batch_rule
+):
+    """ISTA / FISTA on numpy through the numba kernel (sparse gradient updates)."""
     n_samples = X.shape[0]
-    if lipschitz == 0.0:
+    if step is None:  # a zero dictionary: every code is 0
         return codes, np.ones(n_samples, dtype=np.int64), np.ones(n_samples, dtype=bool)
-    step = 1.0 / lipschitz
+    G = np.ascontiguousarray(gram, dtype=np.float64)
+    C = np.ascontiguousarray(
+        np.asarray(X, dtype=np.float64) @ np.asarray(dictionary, dtype=np.float64).T
+    )
+    R = np.ascontiguousarray(codes, dtype=np.float64)
+    weights = np.ascontiguousarray(penalty.coordinate_weights(G.shape[0]), dtype=np.float64)
+    n_iter = np.zeros(n_samples, dtype=np.int64)
+    converged = np.zeros(n_samples, dtype=np.bool_)
+    _coding_kernels.proximal_gradient_codes(
+        G,
+        C,
+        R,
+        int(penalty.kernel_code),
+        penalty.kernel_params,
+        weights,
+        float(step),
+        bool(accelerated),
+        max_iter,
+        tol,
+        bool(batch_rule),
+        n_iter,
+        converged,
+    )
+    return R.astype(X.dtype, copy=False), n_iter, converged
+
+
+def _encode_proximal(
+    X, dictionary, gram, codes, penalty, step, max_iter, tol, xp, accelerated, batch_rule=False
+):
+    """Batch ISTA / FISTA (with gradient restart, per signal), array-API generic.
+
+    ``batch_rule``: stop the whole batch when ``||ΔR||_F < tol (tol + ||R||_F)``
+    (Rentzeperis et al.) instead of per signal.
+    """
+    n_samples = X.shape[0]
+    if step is None:  # a zero dictionary: every code is 0
+        return codes, np.ones(n_samples, dtype=np.int64), np.ones(n_samples, dtype=bool)
     C = xp.matmul(X, xp.matrix_transpose(dictionary))
     current = codes
     momentum = codes
@@ -272,9 +381,14 @@ def _encode_proximal(X, dictionary, gram, codes, penalty, max_iter, tol, xp, acc
     for iteration in range(1, max_iter + 1):
         grad = xp.matmul(momentum, gram) - C
         new = penalty.prox(momentum - step * grad, step, check_input=False)
-        change = xp.max(xp.abs(new - current), axis=1)
-        scale = xp.max(xp.abs(new), axis=1)
-        finished = change <= tol * scale
+        if batch_rule:
+            change = float(xp.linalg.vector_norm(new - current))
+            done = change < tol * (tol + float(xp.linalg.vector_norm(current)))
+            finished = xp.full((n_samples,), done, dtype=xp.bool, device=array_device(X))
+        else:
+            change = xp.max(xp.abs(new - current), axis=1)
+            scale = xp.max(xp.abs(new), axis=1)
+            finished = change <= tol * scale
         if accelerated:
             restart = xp.sum((momentum - new) * (new - current), axis=1) > 0
             t_new = 0.5 * (1.0 + xp.sqrt(1.0 + 4.0 * t * t))
@@ -296,7 +410,39 @@ def _encode_proximal(X, dictionary, gram, codes, penalty, max_iter, tol, xp, acc
     return current, n_iter, converged
 
 
-class SparseCoder(TransformerMixin, BaseEstimator):
+def learning_codes(X, dictionary, *, penalty, alpha, q, positive, step, tol, max_iter):
+    """Codes of a training batch as Rentzeperis et al. compute them (dictionary learning).
+
+    ISTA from zero codes with the fixed ``step`` (lowered to ``1/||D||²`` if
+    larger), stopped when the batch's codes change by less than ``tol``
+    relative to their Frobenius norm: ``||ΔR||_F < tol·(tol + ||R||_F)``.
+    The early stop leaves the codes shrunk; they are not minimisers.
+
+    Returns
+    -------
+    codes : array of shape (n_samples, n_components)
+    converged : bool
+        Whether the rule was met within ``max_iter`` iterations.
+    """
+    xp = get_namespace(X, dictionary)
+    gram = xp.matmul(dictionary, xp.matrix_transpose(dictionary))
+    lipschitz = float(xp.max(xp.linalg.svdvals(dictionary))) ** 2
+    atom_norms = np.sqrt(np.clip(np.diag(np.asarray(to_numpy(gram), dtype=float)), 0, None))
+    pen = make_coding_penalty(penalty, alpha, atom_norms, q=q, positive=positive)
+    step = None if lipschitz == 0.0 else min(step, 1.0 / lipschitz)
+    codes = xp.zeros((X.shape[0], dictionary.shape[0]), dtype=X.dtype, device=array_device(X))
+    if is_numpy_namespace(xp):
+        codes, _, converged = _encode_proximal_numba(
+            X, dictionary, gram, codes, pen, step, False, max_iter, tol, True
+        )
+    else:
+        codes, _, converged = _encode_proximal(
+            X, dictionary, gram, codes, pen, step, max_iter, tol, xp, False, batch_rule=True
+        )
+    return codes, bool(np.all(converged))
+
+
+class SparseCoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Transform signals into their sparse codes on a fixed dictionary.
 
     Like :class:`sklearn.decomposition.SparseCoder`, with the thresholding
@@ -305,6 +451,7 @@ class SparseCoder(TransformerMixin, BaseEstimator):
     Parameters
     ----------
     dictionary : array of shape (n_components, n_features)
+        The atoms, as rows.
     penalty, alpha, q, algorithm, positive, n_jobs
         As in :func:`sparse_encode`.
     transform_max_iter, transform_tol : int, float
@@ -393,6 +540,11 @@ class SparseCoder(TransformerMixin, BaseEstimator):
             positive=self.positive,
             n_jobs=self.n_jobs,
         )
+
+    @property
+    def _n_features_out(self):
+        """Number of codes per signal (``get_feature_names_out`` names them)."""
+        return int(np.shape(self.dictionary)[0])
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

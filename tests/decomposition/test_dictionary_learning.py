@@ -23,14 +23,32 @@ def planted():
     return codes @ D + 0.01 * rng.standard_normal((n, d)), D
 
 
-@pytest.mark.parametrize("penalty, alpha", [("l1", 0.2), ("half", 0.1), ("l0", 0.1)])
-def test_recovers_the_planted_atoms(planted, penalty, alpha):
+# the "sgd" learner codes by ISTA from zero at step 0.05: the l0 threshold
+# sqrt(2·alpha/step) on |x·d| must stay below the planted correlations (1 to 2)
+@pytest.mark.parametrize(
+    "penalty, alpha, fit_algorithm",
+    [
+        ("l1", 0.2, "sgd"),
+        ("half", 0.1, "sgd"),
+        ("two_thirds", 0.1, "sgd"),
+        ("cel0", 0.1, "sgd"),
+        ("l0", 0.02, "sgd"),
+        ("l1", 0.2, "bcd"),
+        ("half", 0.1, "bcd"),
+    ],
+)
+def test_recovers_the_planted_atoms(planted, penalty, alpha, fit_algorithm):
     X, D = planted
-    model = DictionaryLearning(12, penalty=penalty, alpha=alpha, n_epochs=30, random_state=0).fit(
-        X
-    )
+    model = DictionaryLearning(
+        12,
+        penalty=penalty,
+        alpha=alpha,
+        fit_algorithm=fit_algorithm,
+        n_epochs=30,
+        random_state=0,
+    ).fit(X)
     match = np.abs(model.components_ @ D.T).max(axis=0)  # best match per true atom
-    assert match.mean() > 0.95, match
+    assert match.min() > 0.95, match
     np.testing.assert_allclose(np.linalg.norm(model.components_, axis=1), 1.0)
     assert model.error_[-1] < model.error_[0]
     codes = model.transform(X[:50])
@@ -121,11 +139,37 @@ def test_bad_input(planted):
         DictionaryLearning(5, batch_size=0).fit(X)
     with pytest.raises(ValueError, match="forget"):
         DictionaryLearning(5, forget=1.0).fit(X)
+    with pytest.raises(ValueError, match="fit_algorithm"):
+        DictionaryLearning(5, fit_algorithm="lars").fit(X)
+    with pytest.raises(ValueError, match="learning_rate"):
+        DictionaryLearning(5, learning_rate=0.0).fit(X)
+    with pytest.raises(ValueError, match="code_step"):
+        DictionaryLearning(5, code_step=-1.0).fit(X)
+    with pytest.raises(ValueError, match="code_tol"):
+        DictionaryLearning(5, code_tol=-1.0).fit(X)
+    with pytest.raises(ValueError, match="n_epochs"):
+        DictionaryLearning(5, n_epochs=0).fit(X)
     with pytest.raises(ValueError, match="penalty must be one of"):
         DictionaryLearning(5, penalty="l2").fit(X)
     model = DictionaryLearning(5, n_epochs=1).fit(X)
     with pytest.raises(ValueError, match="features"):
         model.transform(X[:, :5])
+
+
+def test_warns_when_alpha_leaves_no_code(planted):
+    X, _ = planted
+    with pytest.warns(UserWarning, match="every code of the last epoch is zero"):
+        DictionaryLearning(12, penalty="l0", alpha=5.0, n_epochs=1, random_state=0).fit(X)
+
+
+def test_feature_names_and_pandas_output(planted):
+    pd = pytest.importorskip("pandas")
+    X, _ = planted
+    model = DictionaryLearning(4, alpha=0.2, n_epochs=1, random_state=0).fit(X)
+    names = model.get_feature_names_out()
+    assert list(names) == [f"dictionarylearning{j}" for j in range(4)]
+    codes = model.set_output(transform="pandas").transform(pd.DataFrame(X[:5]))
+    assert list(codes.columns) == list(names)
 
 
 @parametrize_with_checks([DictionaryLearning(n_components=3, alpha=0.1, n_epochs=2)])

@@ -120,10 +120,59 @@ def test_array_api_strict(coding_problem, penalty):
         xs.asarray(X), xs.asarray(D), penalty=penalty, alpha=0.05, tol=1e-10, max_iter=20_000
     )
     assert isinstance(strict, type(xs.asarray(X)))
-    host = sparse_encode(
-        X, D, penalty=penalty, alpha=0.05, algorithm="fista", tol=1e-10, max_iter=20_000
+    # the same array-API code run on numpy arrays (numpy's own default is the numba kernel)
+    generic = _generic_proximal(X, D, penalty, 0.05, accelerated=True, max_iter=20_000, tol=1e-10)
+    np.testing.assert_allclose(np.asarray(strict), generic, atol=1e-10)
+    if penalty == "l1":  # a unique minimiser here: every route reaches it
+        host = sparse_encode(
+            X, D, penalty=penalty, alpha=0.05, algorithm="fista", tol=1e-10, max_iter=20_000
+        )
+        np.testing.assert_allclose(np.asarray(strict), host, atol=1e-7)
+
+
+def _generic_proximal(X, D, penalty, alpha, accelerated, max_iter, tol, step=None):
+    from array_api_compat import numpy as xp_numpy
+
+    from sparsestat.decomposition.sparse_coding import _encode_proximal
+
+    G = D @ D.T
+    pen = make_coding_penalty(penalty, alpha, np.sqrt(np.diag(G)))
+    step = 1.0 / np.linalg.norm(D, 2) ** 2 if step is None else step
+    codes, _, _ = _encode_proximal(
+        X,
+        D,
+        G,
+        np.zeros((X.shape[0], D.shape[0])),
+        pen,
+        step,
+        max_iter,
+        tol,
+        xp_numpy,
+        accelerated=accelerated,
     )
-    np.testing.assert_allclose(np.asarray(strict), host, atol=1e-7)
+    return codes
+
+
+@pytest.mark.parametrize("penalty", PENALTIES)
+@pytest.mark.parametrize("algorithm", ["ista", "fista"])
+def test_numba_proximal_kernel_matches_the_array_api_iteration(coding_problem, penalty, algorithm):
+    """The numba kernel (incremental gradient, dead-zone skip) is the same iteration."""
+    X, D = coding_problem
+    for step in (None, 0.05):
+        generic = _generic_proximal(
+            X, D, penalty, 0.05, algorithm == "fista", max_iter=40, tol=0.0, step=step
+        )
+        kernel = sparse_encode(
+            X,
+            D,
+            penalty=penalty,
+            alpha=0.05,
+            algorithm=algorithm,
+            max_iter=40,
+            tol=0.0,
+            step=step,
+        )
+        np.testing.assert_allclose(kernel, generic, atol=1e-9)
 
 
 def test_float32_stays_float32(coding_problem):
@@ -206,3 +255,49 @@ def _coder(width):
 def test_sklearn_compatible(estimator, check):
     name = getattr(check, "func", check).__name__
     check(_coder(CHECK_WIDTHS.get(name, 3)))
+
+
+def test_feature_names_and_pandas_output(coding_problem):
+    pd = pytest.importorskip("pandas")
+    X, D = coding_problem
+    frame = pd.DataFrame(X, columns=[f"pixel{j}" for j in range(X.shape[1])])
+    coder = SparseCoder(D, alpha=0.05).set_output(transform="pandas")
+    codes = coder.fit_transform(frame)
+    assert list(codes.columns) == [f"sparsecoder{j}" for j in range(D.shape[0])]
+    np.testing.assert_allclose(codes.to_numpy(), sparse_encode(X, D, alpha=0.05))
+
+
+def test_lists_and_dataframes_are_accepted(coding_problem):
+    pd = pytest.importorskip("pandas")
+    X, D = coding_problem
+    expected = sparse_encode(X, D, alpha=0.05)
+    np.testing.assert_array_equal(sparse_encode(X.tolist(), D.tolist(), alpha=0.05), expected)
+    np.testing.assert_array_equal(sparse_encode(pd.DataFrame(X), D, alpha=0.05), expected)
+    with pytest.raises(TypeError, match="X must be an array-like of numbers"):
+        sparse_encode([["a", "b"]], D[:, :2])
+    with pytest.raises(TypeError, match="X must be real"):
+        sparse_encode(X + 1j, D)
+
+
+def test_n_jobs_has_joblibs_meaning(coding_problem, monkeypatch):
+    """None is one thread (unless a joblib backend says otherwise), -1 every core."""
+    import sparsestat.decomposition.sparse_coding as coding
+
+    X, D = coding_problem
+    big = np.tile(X, (80, 1))  # 4800 signals: two chunks
+    calls = []
+    real_parallel = coding.Parallel
+
+    def recording(*args, **kwargs):
+        calls.append(kwargs.get("n_jobs"))
+        return real_parallel(*args, **kwargs)
+
+    monkeypatch.setattr(coding, "Parallel", recording)
+    serial = sparse_encode(big, D, alpha=0.05, n_jobs=None)
+    assert calls == []
+    threaded = sparse_encode(big, D, alpha=0.05, n_jobs=-1)
+    assert calls == [-1]
+    np.testing.assert_array_equal(serial, threaded)
+    with __import__("joblib").parallel_config(n_jobs=2):
+        sparse_encode(big, D, alpha=0.05)
+    assert calls == [-1, None]

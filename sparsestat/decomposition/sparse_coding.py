@@ -410,13 +410,18 @@ def _encode_proximal(
     return current, n_iter, converged
 
 
-def learning_codes(X, dictionary, *, penalty, alpha, q, positive, step, tol, max_iter):
+def learning_codes(
+    X, dictionary, *, penalty, alpha, q, positive, step, tol, max_iter, lipschitz=None
+):
     """Codes of a training batch as Rentzeperis et al. compute them (dictionary learning).
 
     ISTA from zero codes with the fixed ``step`` (lowered to ``1/||D||²`` if
     larger), stopped when the batch's codes change by less than ``tol``
     relative to their Frobenius norm: ``||ΔR||_F < tol·(tol + ||R||_F)``.
     The early stop leaves the codes shrunk; they are not minimisers.
+
+    ``lipschitz`` (``||D||²``, or an estimate of it) spares the SVD when the
+    caller tracks it.
 
     Returns
     -------
@@ -426,7 +431,8 @@ def learning_codes(X, dictionary, *, penalty, alpha, q, positive, step, tol, max
     """
     xp = get_namespace(X, dictionary)
     gram = xp.matmul(dictionary, xp.matrix_transpose(dictionary))
-    lipschitz = float(xp.max(xp.linalg.svdvals(dictionary))) ** 2
+    if lipschitz is None:
+        lipschitz = float(xp.max(xp.linalg.svdvals(dictionary))) ** 2
     atom_norms = np.sqrt(np.clip(np.diag(np.asarray(to_numpy(gram), dtype=float)), 0, None))
     pen = make_coding_penalty(penalty, alpha, atom_norms, q=q, positive=positive)
     step = None if lipschitz == 0.0 else min(step, 1.0 / lipschitz)

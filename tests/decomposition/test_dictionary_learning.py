@@ -5,7 +5,7 @@ import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sparsestat.datasets import load_image_patches, whitening_filter
-from sparsestat.decomposition import DictionaryLearning, sparse_encode
+from sparsestat.decomposition import DictionaryLearning, fit_gabor, sparse_encode
 
 pytestmark = pytest.mark.filterwarnings("ignore:sparse_encode")
 
@@ -106,29 +106,62 @@ def test_image_patches_are_whitened_and_centred():
     assert filt[0, 0] == 0.0 and filt.max() > 0
 
 
+V1_ALPHAS = {"l1": 1.4, "l0": 0.15, "half": 0.5, "cel0": 0.8}  # about 5 % active units
+
+
+@pytest.fixture(scope="module")
+def v1_dictionaries():
+    """The default learner on whitened 8×8 patches of the bundled photographs."""
+    train = load_image_patches(patch_size=8, n_patches=12_000, random_state=0)
+    return {
+        penalty: DictionaryLearning(
+            128, penalty=penalty, alpha=alpha, n_epochs=5, random_state=0
+        ).fit(train)
+        for penalty, alpha in V1_ALPHAS.items()
+    }
+
+
+def matched_sparsity_error(D, penalty, test, target=0.05):
+    """Held-out relative error of converged codes at ``target`` active units."""
+    low, high = 1e-4, 100.0
+    for _ in range(18):  # bisection on alpha, in log scale
+        alpha = np.sqrt(low * high)
+        codes = sparse_encode(test[:300], D, penalty=penalty, alpha=alpha, max_iter=10_000, tol=1e-4)
+        low, high = (alpha, high) if np.mean(codes != 0) > target else (low, alpha)
+    codes = sparse_encode(test, D, penalty=penalty, alpha=np.sqrt(low * high), max_iter=10_000)
+    assert abs(np.mean(codes != 0) - target) < 0.01
+    return np.sum((test - codes @ D) ** 2) / np.sum(test**2)
+
+
 @pytest.mark.slow
-def test_v1_direction_l0_and_cel0_reconstruct_better_than_l1_at_matched_sparsity():
-    """Rentzeperis et al.: at equal sparsity, ℓ0-type codes reconstruct better than ℓ1."""
-    patches = load_image_patches(patch_size=8, n_patches=3000, random_state=1)
-    dictionary = (
-        DictionaryLearning(128, penalty="l1", alpha=0.3, n_epochs=3, random_state=0)
-        .fit(patches)
-        .components_
-    )
-    target = 0.05  # fraction of active units
-    errors = {}
-    for penalty in ("l1", "l0", "cel0"):
-        low, high = 1e-4, 10.0
-        for _ in range(30):  # bisection on alpha (log scale) to match the sparsity
-            alpha = np.sqrt(low * high)
-            codes = sparse_encode(patches, dictionary, penalty=penalty, alpha=alpha, max_iter=300)
-            density = np.mean(codes != 0)
-            low, high = (alpha, high) if density > target else (low, alpha)
-        residual = patches - codes @ dictionary
-        errors[penalty] = np.sum(residual**2) / np.sum(patches**2)
-        assert abs(density - target) < 0.01
-    assert errors["l0"] < 0.8 * errors["l1"], errors
-    assert errors["cel0"] < 0.8 * errors["l1"], errors
+def test_v1_like_atoms_for_every_penalty_at_5_percent_activity(v1_dictionaries):
+    """Rentzeperis et al. claim 3: V1-like receptive fields for every penalty.
+
+    A 2-D Gabor fits at least 70 % of the atoms with R² >= 0.7 for ℓ1, ℓ1/2
+    and CEL0, and at least 35 % for ℓ0 (measured: 100, 84, 93 and 62 %).
+    """
+    for penalty, model in v1_dictionaries.items():
+        activity = model.sparsity_[-1]
+        assert 0.03 <= activity <= 0.08, (penalty, activity)
+        share = fit_gabor(model.components_, (8, 8)).gabor_like().mean()
+        assert share >= (0.35 if penalty == "l0" else 0.7), (penalty, share)
+
+
+@pytest.mark.slow
+def test_nonconvex_codes_reconstruct_better_than_l1_at_matched_sparsity(v1_dictionaries):
+    """Rentzeperis et al. claim 2, at 5 % active units on held-out patches.
+
+    Relative error of CEL0 and ℓ1/2 at most 0.6× ℓ1's, of ℓ0 at most 0.8×
+    (measured: 0.28, 0.30 and 0.32×).
+    """
+    test = load_image_patches(patch_size=8, n_patches=1000, random_state=1)
+    errors = {
+        penalty: matched_sparsity_error(model.components_, penalty, test)
+        for penalty, model in v1_dictionaries.items()
+    }
+    assert errors["cel0"] <= 0.6 * errors["l1"], errors
+    assert errors["half"] <= 0.6 * errors["l1"], errors
+    assert errors["l0"] <= 0.8 * errors["l1"], errors
 
 
 def test_bad_input(planted):

@@ -61,7 +61,9 @@ def error_at_sparsity(D, penalty, target=0.05):
     low, high = 1e-4, 100.0
     for _ in range(20):  # bisection on alpha, in log scale
         alpha = np.sqrt(low * high)
-        codes = sparse_encode(test[:500], D, penalty=penalty, alpha=alpha, tol=1e-4, max_iter=10_000)
+        codes = sparse_encode(
+            test[:500], D, penalty=penalty, alpha=alpha, tol=1e-4, max_iter=10_000
+        )
         low, high = (alpha, high) if np.mean(codes != 0) > target else (low, alpha)
     codes = sparse_encode(test, D, penalty=penalty, alpha=np.sqrt(low * high), max_iter=10_000)
     return np.sum((test - codes @ D) ** 2) / np.sum(test**2), np.mean(codes != 0)

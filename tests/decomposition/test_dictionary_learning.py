@@ -126,7 +126,9 @@ def matched_sparsity_error(D, penalty, test, target=0.05):
     low, high = 1e-4, 100.0
     for _ in range(18):  # bisection on alpha, in log scale
         alpha = np.sqrt(low * high)
-        codes = sparse_encode(test[:300], D, penalty=penalty, alpha=alpha, max_iter=10_000, tol=1e-4)
+        codes = sparse_encode(
+            test[:300], D, penalty=penalty, alpha=alpha, max_iter=10_000, tol=1e-4
+        )
         low, high = (alpha, high) if np.mean(codes != 0) > target else (low, alpha)
     codes = sparse_encode(test, D, penalty=penalty, alpha=np.sqrt(low * high), max_iter=10_000)
     assert abs(np.mean(codes != 0) - target) < 0.01

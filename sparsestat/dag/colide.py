@@ -55,8 +55,10 @@ class CoLiDE(BaseEstimator):
     variance : {"nv", "ev"}, default="nv"
         Non-equal (one scale per node) or equal noise variances.
     alpha : float, default=0.05
-        ℓ1 weight λ (>= 0).  Scale-free in the noise level thanks to the
-        concomitant scales; it still depends on the scale of the variables.
+        ℓ1 weight λ (>= 0).  The concomitant scales balance the nodes'
+        noise levels against each other, but not the overall scale of the
+        data: multiplying every variable by the same factor changes the
+        best ``alpha``.
         0.05 is the paper's value; in the user guide's simulations (n = 1000,
         heteroscedastic noise) 0.1 gave lower SHDs on every graph with 50 or
         100 variables, and 0.05 or less did better on dense graphs of 20; with

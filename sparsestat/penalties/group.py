@@ -19,7 +19,7 @@ step·alpha``) in closed form up to one scalar::
 
 where the multiplier ``nu`` solves a piecewise-linear monotone equation.  The
 numba kernel finds it in linear time by median-of-breakpoints selection; the
-array-API version (CuPy-ready) sorts the breakpoints.
+array-API version sorts the breakpoints.
 
 How many groups does one prox step keep?  Every group with ``theta_i > 0``:
 since ``theta_i <= 1`` and they sum to ``k``, at least ``k`` groups survive (all
@@ -455,14 +455,15 @@ class WGSEF(_EnvelopeMixin, _GroupPenalty):
     The numba kernel (:meth:`prox_numba`, used by the CPU solvers) computes it
     in time linear in the number of features: group norms, a
     median-of-breakpoints search for ``nu`` (no sort), and a rescaling.  The
-    array-API :meth:`prox` runs unchanged on numpy, CuPy and array-api-strict
-    arrays and sorts the ``2·n_groups`` breakpoints.
+    array-API :meth:`prox` is tested on numpy, array-api-strict and (optionally)
+    PyTorch CPU tensors, not yet on a GPU; it sorts the ``2·n_groups``
+    breakpoints.
 
     It keeps at least ``min(k, #non-zero groups)`` groups and exactly ``k`` when
     every kept ``theta_i`` equals 1 (see :mod:`sparsestat.penalties.group`).
 
     Use inside another training loop: after each optimizer step on a weight
-    vector ``w`` (numpy, CuPy, or a DLPack-converted tensor), apply
+    vector ``w`` (numpy or another array-API array, e.g. a torch tensor), apply
     ``w = pen.prox(w, step=learning_rate)``; ``w`` may have any shape, with
     groups indexing ``w.reshape(-1)``.
 

@@ -9,8 +9,8 @@ CoLiDE's defaults (alpha = 0.05).  Prints the SHD per seed and the mean.
 """
 
 import numpy as np
-
 from bench_dag import simulate
+
 from sparsestat.dag import CoLiDE, dag_metrics
 
 FACTORS = (0.1, 1.0, 10.0)

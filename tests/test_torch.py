@@ -7,7 +7,14 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from sparsestat import get_namespace, to_numpy  # noqa: E402
-from sparsestat.penalties import L1, MCP, WGSEF, GroupL2, SparseEnvelope  # noqa: E402
+from sparsestat.penalties import (  # noqa: E402
+    L1,
+    MCP,
+    WGSEF,
+    GroupL2,
+    NonconvexWGSEF,
+    SparseEnvelope,
+)
 
 
 def test_namespace_and_to_numpy():
@@ -24,6 +31,8 @@ def test_namespace_and_to_numpy():
         SparseEnvelope(k=3, alpha=0.5),
         GroupL2(alpha=0.4, groups=np.repeat(np.arange(5), 3)),
         WGSEF(k=2, alpha=0.5, groups=np.repeat(np.arange(5), 3)),
+        NonconvexWGSEF(k=2, alpha=0.5, groups=np.repeat(np.arange(5), 3)),
+        NonconvexWGSEF(k=2, alpha=2.0, groups=np.repeat(np.arange(5), 3)),
     ],
     ids=lambda p: type(p).__name__,
 )

@@ -37,9 +37,10 @@ axes[0].legend()
 # %%
 # One prox step on 10 groups of 4 weights: a small alpha shrinks every group,
 # a larger one prunes the weak groups and shrinks the strong ones least.  A
-# single convex step keeps at least k groups, often a few more:
+# single convex step keeps at least k groups; the legend prints how many.
 # ``GroupSparseRegression(exact_k=True)`` finishes with a projection on the k
-# best groups and a refit.
+# best groups and a refit; ``penalty="wgsef_nonconvex"`` reaches k groups
+# without one (see the user guide).
 rng = np.random.default_rng(1)
 strength = np.array([3.0, 2.6, 2.2, 0.9, 0.8, 0.6, 0.5, 0.4, 0.3, 0.2])
 groups = np.repeat(np.arange(10), 4)

@@ -6,7 +6,7 @@ import time
 
 import numpy as np
 
-from sparsestat.penalties import CEL0, L0, L1, MCP, SCAD, WGSEF, ElasticNet, Lq
+from sparsestat.penalties import CEL0, L0, L1, MCP, SCAD, WGSEF, ElasticNet, Lq, NonconvexWGSEF
 from sparsestat.plotting import plot_proximal_operators
 
 STEP = 1.0
@@ -58,7 +58,9 @@ def run(output_dir):
     groups = np.repeat(np.arange(n_groups), size)
     x = rng.standard_normal(n_groups * size) * np.repeat(rng.exponential(size=n_groups), size)
     print(f"\nWGSEF prox on {n_groups} groups of {size} variables (alpha=0.05, step=1):")
-    print(f"{'k':>8}{'groups kept':>14}{'numba ms':>11}{'array-API ms':>14}")
+    print(
+        f"{'k':>8}{'groups kept':>14}{'numba ms':>11}{'array-API ms':>14}{'non-convex kept':>17}"
+    )
     for k in (10, 1_000, 50_000):
         pen = WGSEF(k=k, alpha=0.05, groups=groups)
         pen.prox_numba(x, 1.0)  # compile
@@ -69,4 +71,6 @@ def run(output_dir):
         pen.prox(x, 1.0)
         array_ms = 1e3 * (time.perf_counter() - start)
         kept = pen.active_groups(out).size
-        print(f"{k:>8}{kept:>14}{numba_ms:>11.1f}{array_ms:>14.1f}")
+        nonconvex = NonconvexWGSEF(k=k, alpha=0.05, groups=groups)
+        kept_nonconvex = nonconvex.active_groups(nonconvex.prox_numba(x, 1.0)).size
+        print(f"{k:>8}{kept:>14}{numba_ms:>11.1f}{array_ms:>14.1f}{kept_nonconvex:>17}")

@@ -9,7 +9,7 @@ from sklearn.utils.validation import validate_data
 
 from .._array_api import get_namespace, to_numpy
 from .._validation import Anything, ArrayLike, Boolean, Integer, Options, Real, check_integer
-from ..penalties import WGSEF, GroupL2, GroupPartition
+from ..penalties import WGSEF, GroupL2, GroupPartition, NonconvexWGSEF
 from ._base import (
     CVRoutingMixin,
     SparseLinearModel,
@@ -27,7 +27,7 @@ from ._path import alpha_grid
 
 __all__ = ["GroupSparseRegression", "GroupSparseRegressionCV"]
 
-_GROUP_PENALTIES = ("wgsef", "group_l2")
+_GROUP_PENALTIES = ("wgsef", "wgsef_nonconvex", "group_l2")
 
 
 def _partition_for(groups, n_features):
@@ -91,11 +91,15 @@ class GroupSparseRegression(SparseLinearModel):
         The partition of the features: one label per feature, one index array
         per group, or an int ``s`` for contiguous groups of ``s`` features (the
         last one may be shorter).  Overlaps, gaps and unknown features raise.
-    penalty : {"wgsef", "group_l2"}, default="wgsef"
+    penalty : {"wgsef", "wgsef_nonconvex", "group_l2"}, default="wgsef"
         The group penalty: the weighted group sparse envelope (convex, aims at
-        ``k`` groups) or the group lasso.
+        ``k`` groups), the non-convex WGSEF (envelope minus the weighted ridge,
+        zero on vectors with at most ``k`` groups; with ``alpha >= L/min(d)``,
+        ``L`` the Lipschitz constant of the datafit, every FISTA iterate has at
+        most ``k`` groups) or the group lasso.
     k : int, default=1
-        Number of groups WGSEF aims for (1 <= k <= number of groups).
+        Number of groups WGSEF (convex or not) aims for (1 <= k <= number of
+        groups).
     alpha : float, default=1.0
         Regularization strength (>= 0).
     weights : array-like of shape (n_groups,), default=None
@@ -212,10 +216,12 @@ class GroupSparseRegression(SparseLinearModel):
     def _build_penalty(self, partition):
         alpha = float(self.alpha)
         labels = partition.group_of_feature
+        if self.penalty != "wgsef" and self.exact_k:
+            raise ValueError("exact_k=True applies to penalty='wgsef' only.")
         if self.penalty == "group_l2":
-            if self.exact_k:
-                raise ValueError("exact_k=True applies to penalty='wgsef' only.")
             return GroupL2(alpha, groups=labels, weights=self.weights)
+        if self.penalty == "wgsef_nonconvex":
+            return NonconvexWGSEF(k=self.k, alpha=alpha, groups=labels, weights=self.weights)
         return WGSEF(k=self.k, alpha=alpha, groups=labels, weights=self.weights)
 
     def fit(self, X, y, sample_weight=None):
@@ -427,7 +433,7 @@ class GroupSparseRegressionCV(CVRoutingMixin, SparseLinearModel):
 
     _parameter_constraints = {
         "groups": [Anything()],
-        "penalty": [Options(*_GROUP_PENALTIES)],
+        "penalty": [Options("wgsef", "group_l2")],
         "k": [Integer(low=1), ArrayLike(ndim=1, low=1.0)],
         "alphas": ALPHAS_CONSTRAINT,
         "n_alphas": [Integer(low=1)],

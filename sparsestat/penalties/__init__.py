@@ -7,7 +7,7 @@ the same kernels), ``subdiff_distance`` and, where defined, ``alpha_max``.
 
 from ._base import Penalty, SeparablePenalty
 from ._groups import GroupPartition
-from .group import WGSEF, GroupL2, SparseEnvelope, envelope_value
+from .group import WGSEF, GroupL2, NonconvexWGSEF, SparseEnvelope, envelope_value
 from .multitask import L21
 from .separable import CEL0, L0, L1, MCP, SCAD, ElasticNet, Lq
 
@@ -25,6 +25,7 @@ __all__ = [
     "GroupL2",
     "SparseEnvelope",
     "WGSEF",
+    "NonconvexWGSEF",
     "envelope_value",
     "L21",
 ]

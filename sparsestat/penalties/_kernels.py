@@ -822,3 +822,94 @@ def prox_sparse_envelope(x, lam, k, out):
         denominator = theta[i] + lam
         out[i] = theta[i] / denominator * x[i] if denominator > 0.0 else x[i]
     return kept
+
+
+@njit(cache=True)
+def top_k_mask(norms, k, keep):
+    """``keep[g] = 1`` for the ``k`` largest ``norms`` (ties: lower index first).
+
+    Linear time (quickselect on a copy).  Returns the number of kept groups
+    with a positive norm.
+    """
+    m = norms.shape[0]
+    if k >= m:
+        kept = 0
+        for g in range(m):
+            keep[g] = 1.0
+            if norms[g] > 0.0:
+                kept += 1
+        return kept
+    work = np.empty(m, dtype=np.float64)
+    for g in range(m):
+        work[g] = -norms[g]
+    threshold = -select_kth(work, m, k - 1)  # the k-th largest norm
+    above = 0
+    for g in range(m):
+        if norms[g] > threshold:
+            above += 1
+    ties_left = k - above
+    kept = 0
+    for g in range(m):
+        if norms[g] > threshold:
+            keep[g] = 1.0
+        elif norms[g] == threshold and ties_left > 0:
+            keep[g] = 1.0
+            ties_left -= 1
+        else:
+            keep[g] = 0.0
+        if keep[g] > 0.0 and norms[g] > 0.0:
+            kept += 1
+    return kept
+
+
+@njit(cache=True)
+def prox_wgsef_nonconvex(x, lam, k, weights, grp_ptr, grp_idx, out):
+    """Prox of ``lam · (S_k(b) − ½||b||²)``, ``b_i = sqrt(d_i)·||x_{G_i}||``, into ``out``.
+
+    With ``l_i = lam·d_i``: when every ``l_i >= 1`` it keeps the ``k`` groups of
+    largest ``||x_{G_i}||`` untouched and zeroes the others (ties: lower index);
+    when every ``l_i < 1``,
+    ``theta_i = clip((s·sqrt(l_i)·a_i − l_i)/(1 − l_i), 0, 1)`` with
+    ``sum theta = k`` and ``x_{G_i} <- theta_i/(theta_i + l_i(1 − theta_i))·x_{G_i}``.
+    The caller refuses the mixed case.  Returns the number of groups kept.
+    Linear time in the number of features.
+    """
+    m = grp_ptr.shape[0] - 1
+    norms = np.empty(m, dtype=np.float64)
+    group_norms(x, grp_ptr, grp_idx, norms)
+    factor = np.empty(m, dtype=np.float64)
+    kept = 0
+    if lam * weights.min() >= 1.0:
+        kept = top_k_mask(norms, k, factor)
+    else:
+        slopes = np.empty(m, dtype=np.float64)
+        offsets = np.empty(m, dtype=np.float64)
+        n_positive = 0
+        for g in range(m):
+            level = lam * weights[g]
+            slopes[g] = math.sqrt(level) * norms[g] / (1.0 - level)
+            offsets[g] = level / (1.0 - level)
+            if slopes[g] > 0.0:
+                n_positive += 1
+        if n_positive <= k:
+            for g in range(m):
+                factor[g] = 1.0
+                if slopes[g] > 0.0:
+                    kept += 1
+        else:
+            s = capped_simplex_multiplier(slopes, offsets, k)
+            for g in range(m):
+                if slopes[g] <= 0.0 or s <= offsets[g] / slopes[g]:
+                    theta = 0.0
+                elif s >= (1.0 + offsets[g]) / slopes[g]:
+                    theta = 1.0
+                else:
+                    theta = min(max(slopes[g] * s - offsets[g], 0.0), 1.0)
+                level = lam * weights[g]
+                factor[g] = theta / (theta + level * (1.0 - theta)) if theta > 0.0 else 0.0
+                if theta > 0.0:
+                    kept += 1
+    for g in range(m):
+        for pos in range(grp_ptr[g], grp_ptr[g + 1]):
+            out[grp_idx[pos]] = factor[g] * x[grp_idx[pos]]
+    return kept

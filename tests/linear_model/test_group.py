@@ -229,3 +229,44 @@ def test_bad_input(grouped, params, match):
     X, y, _, _ = grouped
     with pytest.raises((ValueError, TypeError), match=match):
         GroupSparseRegression(**params).fit(X, y)
+
+
+@pytest.mark.parametrize("k", range(1, 6))
+def test_nonconvex_wgsef_ends_with_exactly_k_groups(grouped, k):
+    """Proximal training (FISTA) with the non-convex WGSEF, no projection step.
+
+    With alpha >= L (step·alpha >= 1) the prox is the top-k projection, so every
+    iterate has exactly k groups; with alpha = 0.5·L or 0.9·L the prox shrinks
+    but the run still ends, converged, with exactly k groups on this problem.
+    At 0.1·L it does not (k = 1 ends with 2 groups): exact k is not automatic.
+    """
+    from sparsestat.solvers.fista import ArrayProblem
+
+    X, y, _, groups = grouped
+    lipschitz = ArrayProblem(X, y, None, True).lipschitz()
+    for factor in (0.5, 0.9, 1.0, 3.0):
+        model = GroupSparseRegression(
+            groups=groups, penalty="wgsef_nonconvex", k=k, alpha=factor * lipschitz, tol=1e-10
+        ).fit(X, y)
+        assert model._converged
+        assert model.n_active_groups_ == k
+        assert model.penalty_.value(model.coef_) == pytest.approx(0.0, abs=1e-12)
+    # along training in the projection regime: exactly k after every iteration
+    for n_iter in (1, 2, 5, 20):
+        model = GroupSparseRegression(
+            groups=groups, penalty="wgsef_nonconvex", k=k, alpha=lipschitz, max_iter=n_iter
+        )
+        with pytest.warns(Warning):
+            model.fit(X, y)
+        assert model.n_active_groups_ == k
+    if k in (1, 3):
+        low = GroupSparseRegression(
+            groups=groups, penalty="wgsef_nonconvex", k=k, alpha=0.1 * lipschitz, tol=1e-10
+        ).fit(X, y)
+        assert low.n_active_groups_ > k
+
+
+def test_nonconvex_wgsef_refuses_exact_k(grouped):
+    X, y, _, groups = grouped
+    with pytest.raises(ValueError, match="exact_k"):
+        GroupSparseRegression(groups=groups, penalty="wgsef_nonconvex", exact_k=True).fit(X, y)

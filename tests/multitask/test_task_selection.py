@@ -31,7 +31,11 @@ def run(strategy, seed, n_sources=12, rank=12, n_relevant=2, n_target=200, **kwa
 
 
 def test_l1_needs_fewer_source_samples_than_l2_and_uniform():
-    """The paper's claim, with a sparse ν that is identifiable (n_sources <= rank)."""
+    """The paper's claim, with a sparse ν that is identifiable (n_sources <= rank),
+    at the risks where it holds (1.0, 0.5, 0.3; ν²/ν¹ = 1.34, 1.26, 1.14 on these
+    seeds).  Near the floor set by the 200 target samples it does not: see
+    test_low_risks_are_set_by_the_target_sample and the user guide's table
+    (benchmarks/bench_task_selection.py, 10 seeds, risks 1.0 to 0.05)."""
     needed = {}
     for strategy in ("l1", "l2", "uniform"):
         risks = []
@@ -40,9 +44,30 @@ def test_l1_needs_fewer_source_samples_than_l2_and_uniform():
             risks.append([truth.target_excess_risk(h["target_coef"]) for h in selector.history_])
         totals = [h["n_samples_total"] for h in selector.history_]
         curve = np.exp(np.log(np.array(risks)).mean(axis=0))
-        needed[strategy] = samples_to_reach(totals, curve, threshold=0.5)
-    assert needed["l2"] >= 1.1 * needed["l1"], needed
-    assert needed["uniform"] >= 1.5 * needed["l1"], needed
+        needed[strategy] = {t: samples_to_reach(totals, curve, t) for t in (1.0, 0.5, 0.3)}
+    for threshold in (1.0, 0.5, 0.3):
+        assert needed["l2"][threshold] >= 1.1 * needed["l1"][threshold], (threshold, needed)
+        assert needed["uniform"][threshold] >= 1.5 * needed["l1"][threshold], (threshold, needed)
+
+
+def test_low_risks_are_set_by_the_target_sample():
+    """Below risk ~0.15 the strategies meet the oracle floor: the target head fitted
+    on the same 200 target samples with the true representation (0.053 on these
+    seeds).  After 10 200 source samples ν² is within 1.5x of it and ν¹ within 2x
+    (0.066 and 0.084): the ν¹ advantage is a moderate-risk statement."""
+    floors, finals = [], {"l1": [], "l2": []}
+    for seed in range(6):
+        for strategy in finals:
+            truth, selector = run(strategy, seed)
+            finals[strategy].append(truth.target_excess_risk(selector.target_coef_))
+        truth = make_multitask_representation(12, 40, 12, 2, noise=1.0, random_state=seed)
+        X0, y0 = truth.sample(-1, 200)  # the same target sample run() draws first
+        oracle = truth.B @ np.linalg.lstsq(X0 @ truth.B, y0, rcond=None)[0]
+        floors.append(truth.target_excess_risk(oracle))
+    floor = np.exp(np.mean(np.log(floors)))
+    l1, l2 = (np.exp(np.mean(np.log(finals[s]))) for s in ("l1", "l2"))
+    assert floor <= l2 <= 1.5 * floor, (floor, l2)
+    assert floor <= l1 <= 2.0 * floor, (floor, l1)
 
 
 def test_allocation_follows_the_relevance():

@@ -27,6 +27,7 @@ __all__ = [
     "RandomState",
     "Anything",
     "validate_params",
+    "canonical_csc",
 ]
 
 
@@ -145,6 +146,23 @@ def check_weights(weights, name, *, allow_zero=True, size=None, size_name=None):
         raise ValueError(f"{name} must be positive; got min(weights) = {arr.min():g}.")
     arr.setflags(write=False)
     return arr
+
+
+def canonical_csc(X):
+    """``X`` as a CSC matrix with sorted indices and no duplicate stored entries.
+
+    A scipy.sparse matrix may store several entries at one position (its
+    ``toarray()`` sums them); kernels that read the stored entries (column
+    norms, Lipschitz constants) need each position once.  The caller's matrix
+    is never modified: a copy is made whenever something has to change.
+    """
+    csc = X.tocsc(copy=False)
+    if csc.has_canonical_format:
+        return csc
+    if csc is X or csc.data is getattr(X, "data", None):
+        csc = csc.copy()
+    csc.sum_duplicates()  # also sorts the indices
+    return csc
 
 
 def check_bool(value, name):

@@ -32,7 +32,8 @@ Layouts the kernels read (one compiled specialization serves the dense ones):
 * ``LAYOUT_ROWS``: C-ordered dense ``X`` as given, shape (n, p);
 * ``LAYOUT_COLUMNS``: Fortran-ordered dense ``X`` passed as its transpose, a
   C-ordered (p, n) array whose rows are the columns of ``X``;
-* ``LAYOUT_SPARSE``: CSC arrays (a CSR input is converted once).
+* ``LAYOUT_SPARSE``: CSC arrays in canonical form (a CSR input, or one with
+  duplicate stored entries, is converted once).
 
 The coordinate-descent solver copies only the columns of its working set (into
 a compact ``LAYOUT_COLUMNS`` block), so its memory is O(n·|working set|).
@@ -43,6 +44,8 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 from numba import njit
+
+from .._validation import canonical_csc
 
 __all__ = ["QuadraticProblem", "LAYOUT_ROWS", "LAYOUT_COLUMNS", "LAYOUT_SPARSE"]
 
@@ -123,7 +126,8 @@ class QuadraticProblem:
         dense view or a CSR matrix is converted once, and so is a dense array
         whose buffer is not aligned — as arrays deserialised by
         ``dask.distributed`` can be —, on which numpy's matrix products skip
-        BLAS and run several times slower).
+        BLAS and run several times slower).  A sparse matrix with duplicate
+        stored entries is summed on a copy (the caller's matrix is untouched).
     y : ndarray of shape (n_samples,) or (n_samples, n_tasks)
         Several columns for multitask problems (read by the multitask solver).
     sample_weight : ndarray of shape (n_samples,) or None
@@ -182,9 +186,8 @@ class QuadraticProblem:
         if not self.is_sparse and not X.flags.aligned:
             X = np.array(X, order="K")
         if self.is_sparse:
-            csc = X.tocsc(copy=False)
-            if not csc.has_sorted_indices:
-                csc = csc.sorted_indices()
+            csc = canonical_csc(X)
+            X = csc
             self.layout = LAYOUT_SPARSE
             self.data = np.ascontiguousarray(csc.data)
             self.indices = np.ascontiguousarray(csc.indices)

@@ -222,7 +222,9 @@ class QuadraticProblem:
         )
         self.lipschitz = self.scale2 * sq_dev
         # columns that are constant (after centring) carry no information: L_j = 0
-        self.lipschitz[self.lipschitz <= 1e-12 * self.scale2 * np.maximum(raw_norms, 1e-300)] = 0.0
+        # (an overflowed, infinite one stays infinite: check_finite_problem refuses it)
+        constant = self.lipschitz <= 1e-12 * self.scale2 * np.maximum(raw_norms, 1e-300)
+        self.lipschitz[constant & np.isfinite(self.lipschitz)] = 0.0
         y64 = self.y.astype(np.float64)
         v64 = self.v.astype(np.float64)
         if y64.ndim == 1:

@@ -7,6 +7,8 @@ import numbers
 import numpy as np
 from array_api_compat import device as array_device
 
+from .._array_api import scaled_vector_norm
+
 __all__ = ["GroupPartition"]
 
 # Use the padded (n_groups, max_group_size) layout for group reductions when it
@@ -202,14 +204,19 @@ class GroupPartition:
         if idx["padded"] is not None:
             extended = xp.concat([x, xp.zeros((1,), dtype=x.dtype, device=array_device(x))])
             blocks = xp.reshape(xp.take(extended, idx["padded"]), (self.n_groups, idx["max_size"]))
-            return xp.linalg.vector_norm(blocks, axis=1)
-        # very unequal group sizes: segment sums of squares through a float64 cumulative sum
+            return scaled_vector_norm(blocks, xp, axis=1)
+        # very unequal group sizes: segment sums of squares through a float64 cumulative
+        # sum, of x divided by its largest magnitude (no overflow at extreme values)
         ordered = xp.astype(xp.take(x, idx["grp_idx"]), xp.float64)
+        scale = float(xp.max(xp.abs(ordered)))
+        if scale == 0.0:
+            return xp.zeros((self.n_groups,), dtype=x.dtype, device=array_device(x))
+        ordered = ordered / scale
         cumulative = xp.cumulative_sum(ordered * ordered, include_initial=True)
         squares = xp.take(cumulative, idx["grp_ptr"][1:]) - xp.take(
             cumulative, idx["grp_ptr"][:-1]
         )
-        return xp.astype(xp.sqrt(xp.clip(squares, min=0.0)), x.dtype)
+        return xp.astype(scale * xp.sqrt(xp.clip(squares, min=0.0)), x.dtype)
 
     def expand(self, per_group, xp, like):
         """Per-feature array holding the value of each feature's group."""

@@ -293,22 +293,22 @@ class Lq(SeparablePenalty):
         above = a > tau
         # evaluate the magnitude formula only where it is valid; elsewhere use |z| = tau
         a_safe = xp.where(above, a, xp.full_like(a, tau))
+        # the closed forms are scale-free, as in _kernels.lq_magnitude (no overflow)
         if q == 0.5:
-            ratio = 3.0 / a_safe
-            phi = xp.acos(xp.clip(0.25 * mu * ratio * xp.sqrt(ratio), max=1.0))
-            magnitude = (
-                (2.0 / 3.0) * a_safe * (1.0 + xp.cos(2.0 * math.pi / 3.0 - phi * (2.0 / 3.0)))
+            cosine = 0.75 * math.sqrt(3.0) * ((mu / a_safe) / xp.sqrt(a_safe))
+            phi = xp.acos(xp.clip(cosine, max=1.0))
+            magnitude = a_safe * (
+                (2.0 / 3.0) * (1.0 + xp.cos(2.0 * math.pi / 3.0 - phi * (2.0 / 3.0)))
             )
         elif q == 2.0 / 3.0:
-            # resolvent cubic m³ − c m − a²/8 = 0 by Cardano (see _kernels.lq_magnitude)
-            c = 2.0 * mu / 3.0
-            half_square = a_safe * a_safe / 16.0
-            discriminant = xp.clip(half_square * half_square - c**3 / 27.0, min=0.0)
-            root_a = (half_square + xp.sqrt(discriminant)) ** (1.0 / 3.0)
+            # v⁴ − v + c' = 0 with c' = c·a^(−4/3), resolvent cubic by Cardano
+            c = ((2.0 * mu / 3.0) / a_safe) / a_safe ** (1.0 / 3.0)
+            discriminant = xp.clip(0.00390625 - c**3 / 27.0, min=0.0)
+            root_a = (0.0625 + xp.sqrt(discriminant)) ** (1.0 / 3.0)
             m = root_a + (c / 3.0) / root_a
             phi = xp.sqrt(2.0 * m)
-            u = 0.5 * (phi + xp.sqrt(xp.clip(2.0 * a_safe / phi - phi * phi, min=0.0)))
-            magnitude = u * u * u
+            v = 0.5 * (phi + xp.sqrt(xp.clip(2.0 / phi - phi * phi, min=0.0)))
+            magnitude = a_safe * (v * v * v)
         else:
             magnitude = _lq_newton(a_safe, mu, q, beta, xp)
         result = xp.where(above, xp.sign(xp.astype(x, work_dtype)) * magnitude, xp.zeros_like(a))

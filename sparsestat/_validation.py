@@ -28,6 +28,7 @@ __all__ = [
     "Anything",
     "validate_params",
     "canonical_csc",
+    "check_coef_init",
 ]
 
 
@@ -163,6 +164,24 @@ def canonical_csc(X):
         csc = csc.copy()
     csc.sum_duplicates()  # also sorts the indices
     return csc
+
+
+def check_coef_init(coef_init, n_features, name="coef_init"):
+    """A float64 copy of a starting point: finite, of shape ``(n_features,)``."""
+    try:
+        array = np.array(coef_init, dtype=np.float64, copy=True)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"{name} must be an array-like of {n_features} real numbers, got {coef_init!r}."
+        ) from exc
+    if array.shape != (n_features,):
+        raise ValueError(
+            f"{name} must have shape ({n_features},) (one entry per feature), got shape "
+            f"{array.shape}."
+        )
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} contains NaN or infinite values.")
+    return array
 
 
 def check_bool(value, name):

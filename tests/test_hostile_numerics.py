@@ -166,6 +166,4 @@ def test_group_norms_hypot_scaled():
     assert rows.alpha_max(W) == pytest.approx(5e200, rel=1e-15)
     np.testing.assert_allclose(rows.prox(W, 1e200)[0], [2.4e200, 3.2e200], rtol=1e-14)
     np.testing.assert_allclose(rows.prox_numba(W, 1e200)[0], [2.4e200, 3.2e200], rtol=1e-14)
-    np.testing.assert_allclose(
-        rows.prox(W, 1e-200)[2], [2.4e-200, 3.2e-200], rtol=1e-14
-    )
+    np.testing.assert_allclose(rows.prox(W, 1e-200)[2], [2.4e-200, 3.2e-200], rtol=1e-14)

@@ -22,7 +22,9 @@ from sparsestat.linear_model import (
 def with_duplicates(X, k=16, fmt="csr"):
     """Split every stored entry of ``X`` into ``k`` equal duplicates (unsummed)."""
     coo = sp.coo_matrix(X)
-    order = np.argsort(coo.row, kind="stable") if fmt == "csr" else np.argsort(coo.col, kind="stable")
+    order = (
+        np.argsort(coo.row, kind="stable") if fmt == "csr" else np.argsort(coo.col, kind="stable")
+    )
     rows, cols, vals = coo.row[order], coo.col[order], coo.data[order]
     major, minor = (rows, cols) if fmt == "csr" else (cols, rows)
     major = np.repeat(major, k)
@@ -102,9 +104,7 @@ def test_cel0_column_norms_with_duplicates(data):
     Xd = with_duplicates(X)
     penalty_sparse = SparseRegression(penalty="cel0", alpha=0.1).fit(Xd, y).penalty_
     penalty_dense = SparseRegression(penalty="cel0", alpha=0.1).fit(X, y).penalty_
-    np.testing.assert_allclose(
-        penalty_sparse.column_norms, penalty_dense.column_norms, rtol=1e-12
-    )
+    np.testing.assert_allclose(penalty_sparse.column_norms, penalty_dense.column_norms, rtol=1e-12)
 
 
 def test_path_and_alpha_max_with_duplicates(data):

@@ -217,6 +217,7 @@ def sparse_encode(
             raise ValueError(
                 f"init must have shape ({n_samples}, {n_components}), got {tuple(codes.shape)}."
             )
+        check_finite_array(codes, "init")
     if algorithm != "cd":
         lipschitz = _dictionary_lipschitz(dictionary, xp)
         step = _check_coding_step(step, lipschitz)

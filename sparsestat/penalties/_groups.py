@@ -115,18 +115,23 @@ class GroupPartition:
                 f"features (indices 0..{self._expected - 1})."
             )
         n_features = int(grp_idx.max()) + 1
-        counts = np.bincount(grp_idx, minlength=n_features)
+        # memory O(number of indices), not O(largest index): [[0], [10**12]] is refused
+        # without allocating a count per possible feature
+        present, counts = np.unique(grp_idx, return_counts=True)
         if np.any(counts > 1):
-            feature = int(np.flatnonzero(counts > 1)[0])
+            feature = int(present[np.flatnonzero(counts > 1)[0]])
             owners = [g for g, arr in enumerate(arrays) if np.any(arr == feature)]
             raise ValueError(
                 f"{name} overlap: feature {feature} is in groups {owners}; groups must "
                 "partition the features."
             )
-        if np.any(counts == 0):
-            missing = np.flatnonzero(counts == 0)
-            shown = ", ".join(str(int(j)) for j in missing[:10])
-            more = "" if missing.size <= 10 else f" and {missing.size - 10} more"
+        n_missing = n_features - present.size
+        if n_missing > 0:
+            # the 10 smallest missing indices lie below present.size + 10
+            window = np.arange(min(n_features, present.size + 10))
+            missing = np.setdiff1d(window, present, assume_unique=True)[:10]
+            shown = ", ".join(str(int(j)) for j in missing)
+            more = "" if n_missing <= 10 else f" and {n_missing - 10} more"
             raise ValueError(
                 f"{name} do not cover every feature: feature(s) {shown}{more} are in no "
                 f"group (indices must cover 0..{n_features - 1})."

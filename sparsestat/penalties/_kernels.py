@@ -48,7 +48,9 @@ _LQ_NEWTON_MAX_ITER = 100
 # --------------------------------------------------------------------------- #
 @njit(cache=True)
 def soft_threshold(z, tau):
-    """Soft thresholding sign(z)·max(|z| − tau, 0)."""
+    """Soft thresholding sign(z)·max(|z| − tau, 0) (NaN in, NaN out)."""
+    if z != z:
+        return z
     if z > tau:
         return z - tau
     if z < -tau:
@@ -126,8 +128,10 @@ def _scad_prox_abs(a, step, alpha, gamma):
 
     Minimises on each of the three pieces and keeps the best candidate (ties go
     to the smaller magnitude), which is exact for every step, including the
-    nonconvex regime step >= gamma − 1.
+    nonconvex regime step >= gamma − 1.  NaN in, NaN out.
     """
+    if a != a:
+        return a
     # piece 1: [0, alpha], objective convex
     x1 = min(max(a - step * alpha, 0.0), alpha)
     # piece 2: [alpha, gamma alpha], curvature 1 − step / (gamma − 1)
@@ -161,6 +165,8 @@ def _clamp(z, positive):
 def _prox_cel0(z, step, root_two_alpha, col):
     """CEL0 prox; at ``step·col² = 1`` (exact coordinate descent) it is hard
     thresholding at ``sqrt(2·alpha)/col``, the limit of the formula."""
+    if z != z:  # NaN in, NaN out
+        return z
     a = abs(z)
     denominator = 1.0 - col * col * step
     if denominator <= CEL0_STEP_SLACK:
@@ -203,6 +209,8 @@ def prox_1d(z, step, code, params, coord_weight):
     coord_weight : float
         Per-coordinate parameter (L1 weight, CEL0 column norm; 1 otherwise).
     """
+    if z != z:  # NaN in, NaN out (IEEE): thresholds would map it to 0
+        return z
     alpha = params[P_ALPHA]
     z = _clamp(z, params[P_POSITIVE] != 0.0)
     a = abs(z)
@@ -213,9 +221,9 @@ def prox_1d(z, step, code, params, coord_weight):
         l1_ratio = params[P_EXTRA]
         return soft_threshold(z, step * alpha * l1_ratio) / (1.0 + step * alpha * (1.0 - l1_ratio))
     if code == CODE_L0:
-        if a > math.sqrt(2.0 * step * alpha):
-            return z
-        return 0.0
+        if a <= math.sqrt(2.0 * step * alpha):
+            return 0.0
+        return z
     if code == CODE_LQ:
         mu = step * alpha
         if mu == 0.0:
@@ -441,7 +449,7 @@ def prox_separable(x, step, code, params, coord_weights, out):
         for i in range(n_rows):
             for j in range(n_cols):
                 z = _clamp(x[i, j], positive)
-                out[i, j] = z if abs(z) > threshold else 0.0
+                out[i, j] = 0.0 if abs(z) <= threshold else z  # NaN stays NaN
     elif code == CODE_LQ:
         mu = step * alpha
         beta, tau = lq_threshold(mu, extra)
@@ -479,7 +487,7 @@ def prox_separable(x, step, code, params, coord_weights, out):
             for i in range(n_rows):
                 for j in range(n_cols):
                     z = _clamp(x[i, j], positive)
-                    out[i, j] = z if abs(z) > threshold else 0.0
+                    out[i, j] = 0.0 if abs(z) <= threshold else z  # NaN stays NaN
     elif code == CODE_SCAD:
         for i in range(n_rows):
             for j in range(n_cols):

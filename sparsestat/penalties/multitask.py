@@ -76,11 +76,15 @@ class L21(Penalty):
     def prox_numba(self, x, step):
         """Same as :meth:`prox` through the numba kernel (numpy arrays)."""
         step = check_step(step)
-        _, x = self._matrix(np.asarray(to_numpy(x)))
+        _, x = self._matrix(x)
+        x = np.asarray(to_numpy(x))
+        dtype = x.dtype
+        if dtype not in (np.float32, np.float64):  # float16 and the like: no numba kernel
+            x = x.astype(np.float32)
         x = np.ascontiguousarray(x)
         out = np.empty_like(x)
         _kernels.prox_rows_l2(x, step * self._alpha, out)
-        return out
+        return out.astype(dtype, copy=False)
 
     def subdiff_distance(self, x, grad):
         """Per row: ``||G_j + alpha·W_j/||W_j||||`` if ``W_j != 0``, else

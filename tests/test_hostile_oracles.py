@@ -79,7 +79,7 @@ def test_cel0_objective_is_that_of_the_atom_norms(uneven_atoms):
         )
 
     R = sparse_encode(X, D, penalty="cel0", alpha=alpha, algorithm="cd", tol=1e-12)
-    for x, r in zip(X, R, strict=True):
+    for r in R:
         # a CD fixed point of CEL0 with exact coordinate steps is l0-like: no entry
         # inside (0, sqrt(2 alpha)/a_j), so the CEL0 value equals alpha ||r||_0
         assert cel0(r) == pytest.approx(alpha * np.count_nonzero(r), rel=1e-9, abs=1e-12)
@@ -115,10 +115,10 @@ def test_three_part_unequal_merge_matches_one_pass(weighted, order):
     s = rng.uniform(0.1, 3.0, n) if weighted else np.ones(n)
     w = s if weighted else None
     cuts = [(0, 5), (5, 40), (40, n)]  # unequal parts, with different means
-    parts = [
-        sufficient_statistics(X[a:b], Y[a:b], None if w is None else w[a:b]) for a, b in cuts
-    ]
-    merged = (parts[0] + parts[1]) + parts[2] if order == "left" else parts[0] + (parts[1] + parts[2])
+    parts = [sufficient_statistics(X[a:b], Y[a:b], None if w is None else w[a:b]) for a, b in cuts]
+    merged = (
+        (parts[0] + parts[1]) + parts[2] if order == "left" else parts[0] + (parts[1] + parts[2])
+    )
     expected = _one_pass(X, Y, s)
     assert merged.n_samples == n
     for name, value in expected.items():
@@ -129,3 +129,146 @@ def test_three_part_unequal_merge_matches_one_pass(weighted, order):
     np.testing.assert_allclose(
         one.scatter_yy, _one_pass(X, Y[:, :1], np.ones(n))["scatter_yy"], rtol=1e-12
     )
+
+
+# --------------------------------------------------------------------------- #
+# coordinate descent: the objective never goes up, epoch after epoch
+# --------------------------------------------------------------------------- #
+def _mcp(w, alpha, gamma):
+    a = np.abs(w)
+    return np.sum(
+        np.where(a <= gamma * alpha, alpha * a - a**2 / (2 * gamma), gamma * alpha**2 / 2)
+    )
+
+
+def _objective(X, y, w, penalty_value):
+    """1/(2n)||y − Xw − b||² with the optimal b, plus the penalty (plain numpy)."""
+    residual = y - X @ w
+    residual = residual - residual.mean()
+    return residual @ residual / (2 * X.shape[0]) + penalty_value
+
+
+@pytest.mark.parametrize("penalty", ["l1", "mcp"])
+def test_cd_objective_decreases_epoch_after_epoch(penalty):
+    """Every accepted step (CD moves and Anderson extrapolations alike) lowers the
+    objective, so the objective after k epochs from the same start never increases in k."""
+    from sparsestat.datafits import QuadraticProblem
+    from sparsestat.penalties import L1, MCP
+    from sparsestat.solvers import solve_cd
+
+    rng = np.random.default_rng(5)
+    n, p = 60, 40
+    base = rng.standard_normal((n, 1))
+    X = 0.9 * base + 0.45 * rng.standard_normal((n, p))  # strongly correlated columns
+    truth = np.zeros(p)
+    truth[:6] = [3.0, -2.0, 2.0, 1.5, -1.0, 1.0]
+    y = X @ truth + 0.5 * rng.standard_normal(n)
+    alpha, gamma = 0.05, 3.0
+    pen = L1(alpha) if penalty == "l1" else MCP(alpha, gamma=gamma)
+    problem = QuadraticProblem(X, y)
+    values = []
+    for epochs in range(1, 60):
+        w = solve_cd(problem, pen, max_iter=epochs, tol=1e-14).coef
+        value = alpha * np.abs(w).sum() if penalty == "l1" else _mcp(w, alpha, gamma)
+        values.append(_objective(X, y, w, value))
+    values = np.array(values)
+    increases = np.diff(values)
+    assert np.all(increases <= 1e-12 * values[0]), increases.max()
+    assert values[-1] < values[0]
+
+
+# --------------------------------------------------------------------------- #
+# the duality gap bound of the stopping rule, computed independently
+# --------------------------------------------------------------------------- #
+@pytest.mark.parametrize("tol", [1e-2, 1e-4])
+def test_lasso_stops_within_the_gap_it_promises(tol):
+    """scikit-learn's rule: the gap of ½||r||² + nα||w||₁ is below tol·||y − ȳ||²."""
+    from sparsestat.linear_model import Lasso
+
+    rng = np.random.default_rng(11)
+    n, p = 200, 80
+    base = rng.standard_normal((n, 1))
+    X = 0.8 * base + 0.6 * rng.standard_normal((n, p))
+    y = X[:, :5] @ [2.0, -1.0, 1.0, 0.5, -0.5] + rng.standard_normal(n)
+    alpha = 0.02
+    model = Lasso(alpha=alpha, tol=tol, max_iter=100000).fit(X, y)
+    Xc, yc = X - X.mean(axis=0), y - y.mean()
+    w = model.coef_
+    r = yc - Xc @ w
+    dual_norm = np.max(np.abs(Xc.T @ r))
+    const = min(1.0, n * alpha / dual_norm)
+    gap = 0.5 * (r @ r) * (1 + const**2) + n * alpha * np.abs(w).sum() - const * (r @ yc)
+    assert gap <= tol * (yc @ yc) * (1 + 1e-9)
+
+
+# --------------------------------------------------------------------------- #
+# exact-k group selection: the k largest sqrt(d_g)·||w_g|| of the convex solution
+# --------------------------------------------------------------------------- #
+def test_exact_k_keeps_the_top_k_groups_of_the_convex_solution():
+    from sparsestat.linear_model import GroupSparseRegression
+
+    rng = np.random.default_rng(4)
+    groups = [[0, 1, 2, 3], [4], [5, 6], [7, 8, 9], [10, 11]]
+    weights = np.array([4.0, 1.0, 2.0, 3.0, 2.0])
+    X = rng.standard_normal((80, 12))
+    coef = np.zeros(12)
+    coef[[0, 1]] = 0.4
+    coef[4] = 1.3
+    coef[[5, 6]] = 0.7
+    coef[7] = 0.9
+    y = X @ coef + 0.3 * rng.standard_normal(80)
+    settings = dict(groups=groups, weights=weights, k=2, alpha=0.05, tol=1e-10, max_iter=20000)
+    convex = GroupSparseRegression(**settings).fit(X, y).coef_
+    norms = np.array([np.linalg.norm(convex[g]) for g in groups])
+    strength = np.sqrt(weights) * norms
+    expected = np.sort(np.argsort(-strength)[:2])
+    # the data are chosen so that the weighting matters (other scores pick other groups)
+    assert not np.array_equal(np.sort(np.argsort(-norms)[:2]), expected) or not np.array_equal(
+        np.sort(np.argsort(-weights * norms)[:2]), expected
+    )
+    exact = GroupSparseRegression(**settings, exact_k=True).fit(X, y)
+    np.testing.assert_array_equal(exact.active_groups_, expected)
+
+
+# --------------------------------------------------------------------------- #
+# stability selection: subsamples of floor(sample_fraction · n) rows
+# --------------------------------------------------------------------------- #
+_SEEN_ROWS = []
+
+
+class _RecordingLasso:
+    """Minimal estimator recording how many rows each fit sees."""
+
+    def __init__(self, alpha=0.1):
+        self.alpha = alpha
+
+    def get_params(self, deep=True):
+        return {"alpha": self.alpha}
+
+    def set_params(self, **params):
+        self.alpha = params.get("alpha", self.alpha)
+        return self
+
+    def fit(self, X, y):
+        _SEEN_ROWS.append(X.shape[0])
+        self.coef_ = np.ones(X.shape[1])
+        return self
+
+
+@pytest.mark.parametrize("fraction, pairs", [(0.5, False), (0.3, False), (0.37, True)])
+def test_stability_selection_subsample_size(fraction, pairs):
+    from sklearn.base import BaseEstimator
+
+    from sparsestat.linear_model import StabilitySelection
+
+    class Recorder(_RecordingLasso, BaseEstimator):
+        pass
+
+    n = 47
+    X = np.random.default_rng(0).standard_normal((n, 3))
+    _SEEN_ROWS.clear()
+    StabilitySelection(
+        Recorder(), n_bootstrap=4, sample_fraction=fraction, pairs=pairs, random_state=0
+    ).fit(X, X[:, 0])
+    assert _SEEN_ROWS and set(_SEEN_ROWS) == {int(np.floor(fraction * n))}
+    assert len(_SEEN_ROWS) == (8 if pairs else 4)

@@ -167,3 +167,34 @@ def test_group_norms_hypot_scaled():
     np.testing.assert_allclose(rows.prox(W, 1e200)[0], [2.4e200, 3.2e200], rtol=1e-14)
     np.testing.assert_allclose(rows.prox_numba(W, 1e200)[0], [2.4e200, 3.2e200], rtol=1e-14)
     np.testing.assert_allclose(rows.prox(W, 1e-200)[2], [2.4e-200, 3.2e-200], rtol=1e-14)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_underflowing_columns_refused_not_zeroed(regression, sparse):
+    """Entries below ~1e-154 square to 0: such columns would pass for constant ones."""
+    import scipy.sparse as sp
+
+    X, y = regression
+    reference = Lasso(alpha=0.05, tol=1e-10).fit(X, y).coef_
+    fine = Lasso(alpha=0.05 * 1e-150, tol=1e-10).fit(X * 1e-150, y)
+    np.testing.assert_allclose(fine.coef_ * 1e-150, reference, rtol=1e-6, atol=1e-9)
+    tiny = X * 1e-170
+    with pytest.raises(ValueError, match="underflow"):
+        Lasso(alpha=0.05 * 1e-170).fit(sp.csr_matrix(tiny) if sparse else tiny, y)
+
+
+def test_underflowing_y_refused_not_zeroed(regression):
+    X, y = regression
+    with pytest.raises(ValueError, match="y is too small"):
+        Lasso(alpha=0.05 * 1e-170).fit(X, y * 1e-170)
+    # a constant y (at any magnitude) is not an underflow: the model is 0
+    assert np.all(Lasso(alpha=0.1).fit(X, np.full(30, 1e-200)).coef_ == 0.0)
+
+
+def test_scad_array_prox_compares_in_float64():
+    """alpha = 0: the identity, also for float32 inputs whose squares underflow."""
+    from sparsestat.penalties import SCAD
+
+    x = np.array([1.2573022e-31, -3e-25, 2.0], dtype=np.float32)
+    np.testing.assert_array_equal(SCAD(0.0).prox(x, 0.001), x)
+    np.testing.assert_array_equal(SCAD(0.0).prox_numba(x, 0.001), x)

@@ -223,6 +223,15 @@ class QuadraticProblem:
         self.lipschitz = self.scale2 * sq_dev
         # columns that are constant (after centring) carry no information: L_j = 0
         # (an overflowed, infinite one stays infinite: check_finite_problem refuses it)
+        # Columns whose squares underflow (|x| below ~1e-154) would pass for constant
+        # ones: flagged, so that the estimators refuse them instead of returning 0.
+        self.underflow = False
+        tiny = np.flatnonzero(raw_norms < 1e-300)
+        if tiny.size:
+            block = self.X[:, tiny]
+            largest = abs(block).max(axis=0)
+            largest = largest.toarray() if sp.issparse(largest) else np.asarray(largest)
+            self.underflow = bool(np.any(np.asarray(largest, dtype=np.float64).ravel() > 0))
         constant = self.lipschitz <= 1e-12 * self.scale2 * np.maximum(raw_norms, 1e-300)
         self.lipschitz[constant & np.isfinite(self.lipschitz)] = 0.0
         y64 = self.y.astype(np.float64)
@@ -234,6 +243,12 @@ class QuadraticProblem:
             self.vy = v64 @ y64
             centred = y64 - np.outer(v64, self.vy / self.V) if self.fit_intercept else y64
         self.y_norm2 = float(self.scale2 * np.sum(centred * centred))
+        # a non-constant y whose centred squares underflow would pass for a constant one
+        # (rounding leaves residues of about eps·|y| when y is constant: those are 0)
+        self.y_underflow = bool(
+            self.y_norm2 < 1e-305
+            and np.any(np.abs(centred) > 1e-10 * float(np.max(np.abs(y64), initial=0.0)))
+        )
 
     def kernel_arguments(self):
         """The design and its statistics, in the order the numba working-set kernels take them.

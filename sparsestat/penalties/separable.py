@@ -562,7 +562,10 @@ class SCAD(SeparablePenalty):
 
     def _prox_array(self, x, step, xp):
         alpha, gamma = self._alpha, self._gamma
-        a = xp.abs(x)
+        # candidates compared in float64 where the device has it, as the numba kernel
+        # does: in float32 the squared distances of tiny inputs underflow to ties
+        work = xp.float64 if supports_float64(xp) else x.dtype
+        a = xp.astype(xp.abs(x), work)
         x1 = xp.clip(a - step * alpha, min=0.0, max=alpha)
         curvature = 1.0 - step / (gamma - 1.0)
         if curvature > 0.0:
@@ -584,7 +587,7 @@ class SCAD(SeparablePenalty):
             better = value < best_value
             best = xp.where(better, candidate, best)
             best_value = xp.where(better, value, best_value)
-        return xp.sign(x) * best
+        return xp.sign(x) * xp.astype(best, x.dtype)
 
     def _value_array(self, x, xp):
         return xp.sum(self._value_abs(xp.abs(x), xp))

@@ -28,7 +28,7 @@ LONG = settings(
     print_blob=True,
 )
 
-MAGNITUDES = st.sampled_from([1e-150, 1e-30, 1e-8, 1.0, 1e8, 1e30, 1e150, 1e200])
+MAGNITUDES = st.sampled_from([1e-170, 1e-150, 1e-30, 1e-8, 1.0, 1e8, 1e30, 1e150, 1e200])
 SPARSE_FORMATS = st.sampled_from(["csr", "csc", "coo", "lil", "dok", "bsr"])
 
 

@@ -198,3 +198,15 @@ def test_scad_array_prox_compares_in_float64():
     x = np.array([1.2573022e-31, -3e-25, 2.0], dtype=np.float32)
     np.testing.assert_array_equal(SCAD(0.0).prox(x, 0.001), x)
     np.testing.assert_array_equal(SCAD(0.0).prox_numba(x, 0.001), x)
+
+
+def test_group_norms_near_the_largest_float():
+    """Scaling by a power of two above finfo.max (2**1024) once gave NaN in the kernels."""
+    x = np.array([1.7e308, -1e200, 3e200, 4e200])
+    group = GroupL2(1.0, groups=[0, 0, 1, 1])
+    np.testing.assert_array_equal(group.prox_numba(x, 0.5), group.prox(x, 0.5))
+    assert group.value(x) == pytest.approx(1.7e308 + 5e200, rel=1e-15)
+    envelope = WGSEF(k=1, alpha=1.0, groups=[0, 0, 1, 1])
+    np.testing.assert_allclose(envelope.prox_numba(x, 0.5), envelope.prox(x, 0.5), rtol=1e-12)
+    rows = L21(1.0)
+    np.testing.assert_array_equal(rows.prox_numba(x.reshape(2, 2), 0.5), x.reshape(2, 2))

@@ -544,7 +544,7 @@ def _scaled_group_norm(x, grp_idx, start, stop):
         scale = max(scale, abs(x[grp_idx[pos]]))
     if scale == 0.0 or not math.isfinite(scale):
         return scale
-    scale = math.ldexp(1.0, math.frexp(scale)[1])  # a power of two: exact divisions
+    scale = math.ldexp(1.0, math.frexp(scale)[1] - 1)  # a power of two <= scale: exact divisions
     total = 0.0
     for pos in range(start, stop):
         value = x[grp_idx[pos]] / scale
@@ -591,7 +591,7 @@ def prox_rows_l2(x, tau, out):
             for j in range(n_cols):
                 scale = max(scale, abs(x[i, j]))
             if scale > 0.0 and math.isfinite(scale):
-                scale = math.ldexp(1.0, math.frexp(scale)[1])  # power of two: exact divisions
+                scale = math.ldexp(1.0, math.frexp(scale)[1] - 1)  # a power of two <= scale: exact
                 total = 0.0
                 for j in range(n_cols):
                     total += (x[i, j] / scale) ** 2

@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
 DEMO_OUTPUT ?= demo_output
 
-.PHONY: demo test lint format docs bench clean
+.PHONY: demo test fuzz lint format docs bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ demo: $(VENV)/.stamp-demo
 
 test: $(VENV)/.stamp-test
 	$(BIN)/python -m pytest tests sparsestat --doctest-modules
+
+# the long part of the fuzz suite (hypothesis, random examples; SPARSESTAT_FUZZ_EXAMPLES
+# sets how many per property, 400 by default); its fast part runs within `make test`
+fuzz: $(VENV)/.stamp-test
+	$(BIN)/python -m pytest tests/fuzz -m fuzz -p no:cacheprovider
 
 lint: $(VENV)/.stamp-lint
 	$(BIN)/ruff check .

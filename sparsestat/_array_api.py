@@ -19,6 +19,7 @@ __all__ = [
     "is_numpy_namespace",
     "namespace_name",
     "supports_float64",
+    "scaled_vector_norm",
 ]
 
 
@@ -151,3 +152,27 @@ def to_numpy(array):
         except (TypeError, RuntimeError, BufferError):
             pass
     return np.asarray(array)
+
+
+def scaled_vector_norm(x, xp, axis=None, keepdims=False):
+    """Euclidean norm that neither overflows nor underflows (hypot-style scaling).
+
+    ``xp.linalg.vector_norm`` squares the entries: numpy returns ``inf`` for
+    ``[3e200, 4e200]`` (exactly ``5e200``) and ``0`` for ``[3e-200, 4e-200]``.
+    Here the entries are divided by their largest magnitude first, so the
+    result is exact to rounding from subnormal numbers to ``finfo.max``.
+    """
+    magnitude = xp.abs(x)
+    if x.size == 0:
+        return xp.linalg.vector_norm(x, axis=axis, keepdims=keepdims)
+    scale = xp.max(magnitude, axis=axis, keepdims=True)
+    # a power of two (dividing by it is exact) at most the largest magnitude
+    safe = xp.where(scale > 0, scale, xp.ones_like(scale))
+    safe = 2.0 ** xp.floor(xp.log2(safe))
+    norms = safe * xp.linalg.vector_norm(x / safe, axis=axis, keepdims=True)
+    norms = xp.where(scale > 0, norms, xp.zeros_like(norms))
+    if keepdims:
+        return norms
+    if axis is None:
+        return xp.reshape(norms, ())
+    return xp.squeeze(norms, axis=axis)

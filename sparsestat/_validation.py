@@ -27,6 +27,8 @@ __all__ = [
     "RandomState",
     "Anything",
     "validate_params",
+    "canonical_csc",
+    "check_coef_init",
 ]
 
 
@@ -145,6 +147,41 @@ def check_weights(weights, name, *, allow_zero=True, size=None, size_name=None):
         raise ValueError(f"{name} must be positive; got min(weights) = {arr.min():g}.")
     arr.setflags(write=False)
     return arr
+
+
+def canonical_csc(X):
+    """``X`` as a CSC matrix with sorted indices and no duplicate stored entries.
+
+    A scipy.sparse matrix may store several entries at one position (its
+    ``toarray()`` sums them); kernels that read the stored entries (column
+    norms, Lipschitz constants) need each position once.  The caller's matrix
+    is never modified: a copy is made whenever something has to change.
+    """
+    csc = X.tocsc(copy=False)
+    if csc.has_canonical_format:
+        return csc
+    if csc is X or csc.data is getattr(X, "data", None):
+        csc = csc.copy()
+    csc.sum_duplicates()  # also sorts the indices
+    return csc
+
+
+def check_coef_init(coef_init, n_features, name="coef_init"):
+    """A float64 copy of a starting point: finite, of shape ``(n_features,)``."""
+    try:
+        array = np.array(coef_init, dtype=np.float64, copy=True)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"{name} must be an array-like of {n_features} real numbers, got {coef_init!r}."
+        ) from exc
+    if array.shape != (n_features,):
+        raise ValueError(
+            f"{name} must have shape ({n_features},) (one entry per feature), got shape "
+            f"{array.shape}."
+        )
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} contains NaN or infinite values.")
+    return array
 
 
 def check_bool(value, name):

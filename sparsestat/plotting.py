@@ -6,6 +6,7 @@ import numpy as np
 
 from ._array_api import to_numpy
 from ._optional import import_optional
+from ._validation import check_integer
 
 __all__ = [
     "plot_proximal_operators",
@@ -61,7 +62,22 @@ def plot_proximal_operators(penalties, grid=None, step=1.0, axes=None):
         figure = axes[0].figure
     prox_axis, value_axis = axes
     prox_axis.plot(grid, grid, color="0.8", linestyle="--", linewidth=1, label="identity")
+    if not isinstance(penalties, dict):  # a list of penalties: labelled by their repr
+        try:
+            penalties = {repr(pen): pen for pen in penalties}
+        except TypeError:
+            raise TypeError(
+                "penalties must be a dict {label: SeparablePenalty} or a list of penalties, "
+                f"got {type(penalties).__name__}."
+            ) from None
+    from .penalties import SeparablePenalty
+
     for label, pen in penalties.items():
+        if not isinstance(pen, SeparablePenalty):
+            raise TypeError(
+                f"penalties[{label!r}] must be a separable penalty (L1, L0, MCP, ...), got "
+                f"{type(pen).__name__}."
+            )
         column = grid[:, None]
         prox = np.asarray(to_numpy(pen.prox(column, step))).reshape(-1)
         prox_axis.plot(grid, prox, linewidth=1.6, label=label)
@@ -114,12 +130,22 @@ def plot_dictionary(components, patch_shape, n_cols=None, ax=None, title=None):
     plt = _pyplot()
 
     atoms = np.asarray(to_numpy(components), dtype=float)
-    height, width = patch_shape
+    if atoms.ndim != 2 or atoms.shape[0] == 0:
+        raise ValueError(
+            "components must be a 2-D array (n_components >= 1, height·width), got shape "
+            f"{atoms.shape}."
+        )
+    if isinstance(patch_shape, (str, bytes)) or np.shape(patch_shape) != (2,):
+        raise ValueError(f"patch_shape must be a pair (height, width), got {patch_shape!r}.")
+    height = check_integer(patch_shape[0], "patch_shape[0]", low=1)
+    width = check_integer(patch_shape[1], "patch_shape[1]", low=1)
     if atoms.shape[1] != height * width:
         raise ValueError(
             f"atoms have {atoms.shape[1]} entries, not {height}×{width} = {height * width}."
         )
     n_atoms = atoms.shape[0]
+    if n_cols is not None:
+        n_cols = check_integer(n_cols, "n_cols", low=1)
     n_cols = n_cols or int(np.ceil(np.sqrt(n_atoms)))
     n_rows = int(np.ceil(n_atoms / n_cols))
     canvas = np.full((n_rows * (height + 1) + 1, n_cols * (width + 1) + 1), np.nan)
@@ -165,9 +191,29 @@ def plot_sparsity_error(curves, ax=None):
 
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 4))
-    for label, (sparsity, error) in curves.items():
+    if not isinstance(curves, dict):
+        raise TypeError(
+            f"curves must be a dict {{label: (sparsity, error)}}, got {type(curves).__name__}."
+        )
+    checked = {}
+    for label, curve in curves.items():
+        try:
+            sparsity, error = curve
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"curves[{label!r}] must be a pair (sparsity, error) of sequences."
+            ) from None
+        sparsity = np.asarray(sparsity, dtype=float).ravel()
+        error = np.asarray(error, dtype=float).ravel()
+        if sparsity.shape != error.shape:
+            raise ValueError(
+                f"curves[{label!r}]: sparsity and error must have the same length, got "
+                f"{sparsity.size} and {error.size}."
+            )
+        checked[label] = (sparsity, error)
+    for label, (sparsity, error) in checked.items():
         order = np.argsort(sparsity)
-        ax.loglog(np.asarray(sparsity)[order], np.asarray(error)[order], marker="o", label=label)
+        ax.loglog(sparsity[order], error[order], marker="o", label=label)
     ax.set_xlabel("fraction of active units")
     ax.set_ylabel("relative reconstruction error")
     ax.grid(alpha=0.3, which="both")
@@ -294,6 +340,21 @@ def plot_adjacency(adjacency, reference=None, labels=None, ax=None, title=None):
     from ._array_api import to_numpy
 
     adjacency = np.asarray(to_numpy(adjacency), dtype=float)
+    if adjacency.ndim != 2 or adjacency.shape[0] != adjacency.shape[1] or adjacency.size == 0:
+        raise ValueError(
+            f"adjacency must be a non-empty square 2-D array (d, d), got shape {adjacency.shape}."
+        )
+    if reference is not None:
+        reference = np.asarray(to_numpy(reference))
+        if reference.shape != adjacency.shape:
+            raise ValueError(
+                f"reference must have the shape of adjacency {adjacency.shape}, got shape "
+                f"{reference.shape}."
+            )
+    if labels is not None and len(labels) != adjacency.shape[0]:
+        raise ValueError(
+            f"labels must name the {adjacency.shape[0]} nodes, got {len(labels)} labels."
+        )
     if ax is None:
         figure, ax = plt.subplots(figsize=(4.5, 4))
     else:
@@ -302,7 +363,7 @@ def plot_adjacency(adjacency, reference=None, labels=None, ax=None, title=None):
     image = ax.imshow(adjacency, cmap="RdBu_r", vmin=-limit, vmax=limit)
     figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
     if reference is not None:
-        for i, j in zip(*np.nonzero(np.asarray(to_numpy(reference))), strict=True):
+        for i, j in zip(*np.nonzero(reference), strict=True):
             ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, lw=1.2, ec="black"))
     d = adjacency.shape[0]
     if labels is not None:
@@ -326,7 +387,20 @@ def _feature_mask(highlight, n_features):
                 f"shape {highlight.shape}."
             )
         return highlight.copy()
-    mask[highlight.astype(int).ravel()] = True
+    if highlight.size == 0:
+        return mask
+    if highlight.dtype.kind not in "iu":
+        raise TypeError(
+            f"highlight must be feature indices (integers) or a boolean mask, got dtype "
+            f"{highlight.dtype}."
+        )
+    indices = highlight.ravel()
+    if indices.size and (indices.min() < -n_features or indices.max() >= n_features):
+        raise ValueError(
+            f"highlight holds feature indices outside 0..{n_features - 1}: "
+            f"{indices[(indices < -n_features) | (indices >= n_features)][:5].tolist()}."
+        )
+    mask[indices] = True
     return mask
 
 

@@ -31,6 +31,20 @@ __all__ = ["logdet_acyclicity", "is_dag", "topological_order", "to_dag"]
 _M_TOLERANCE = 1e-10
 
 
+def _as_matrix(W, name="W"):
+    """Array-API arrays as they are; lists and other array-likes as float64 numpy arrays."""
+    if hasattr(W, "__array_namespace__"):
+        if not get_namespace(W).isdtype(W.dtype, ("real floating", "integral", "bool")):
+            raise TypeError(f"{name} must hold real numbers, got dtype {W.dtype}.")
+        if not get_namespace(W).isdtype(W.dtype, "real floating"):
+            return get_namespace(W).astype(W, get_namespace(W).float64)
+        return W
+    try:
+        return np.asarray(W, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be a square 2-D array of real numbers: {exc}") from None
+
+
 def _check_square(W, name="W"):
     if W.ndim != 2 or W.shape[0] != W.shape[1]:
         raise ValueError(f"{name} must be a square 2-D array, got shape {tuple(W.shape)}.")
@@ -108,6 +122,7 @@ def logdet_acyclicity(W, s=1.0, *, return_gradient=False):
     >>> logdet_acyclicity(np.array([[0.0, 0.5], [0.5, 0.0]])) > 0
     True
     """
+    W = _as_matrix(W)
     xp = get_namespace(W)
     _check_square(W)
     check_finite_array(W, "W")
@@ -120,11 +135,11 @@ def logdet_acyclicity(W, s=1.0, *, return_gradient=False):
     return (value, gradient) if return_gradient else value
 
 
-def _edge_mask(B):
+def _edge_mask(B, name="B"):
     B = np.asarray(to_numpy(B))
-    _check_square(B, "B")
+    _check_square(B, name)
     if not np.all(np.isfinite(B)):
-        raise ValueError("B contains NaN or infinite values.")
+        raise ValueError(f"{name} contains NaN or infinite values.")
     return B != 0
 
 

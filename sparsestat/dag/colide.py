@@ -287,7 +287,13 @@ class CoLiDE(BaseEstimator):
         X = xp.astype(X, dtype)
         centred = X - xp.mean(X, axis=0, keepdims=True)  # a copy: the caller's X is untouched
         self.n_features_in_ = n_features
-        return centred.T @ centred / n_samples, n_samples, xp
+        covariance = centred.T @ centred / n_samples
+        if not bool(xp.all(xp.isfinite(covariance))):  # squares past the float range
+            raise ValueError(
+                "X is too large in magnitude: its covariance overflows in floating point; "
+                "rescale X (e.g. divide it by its largest absolute value)."
+            )
+        return covariance, n_samples, xp
 
     def _check_covariance(self, covariance, n_samples):
         xp = get_namespace(covariance)

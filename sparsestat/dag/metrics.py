@@ -50,8 +50,8 @@ def dag_metrics(B_true, B_est):
     >>> m["shd"], m["tpr"], m["fdr"]
     (1, 0.5, 0.5)
     """
-    true_edges = _edge_mask(B_true)
-    est_edges = _edge_mask(B_est)
+    true_edges = _edge_mask(B_true, "B_true")
+    est_edges = _edge_mask(B_est, "B_est")
     if true_edges.shape != est_edges.shape:
         raise ValueError(
             f"B_true and B_est must have the same shape, got {true_edges.shape} "

@@ -171,7 +171,11 @@ def simulate_linear_sem(W, n_samples, noise="gaussian", noise_scale=1.0, random_
     >>> round(float(np.cov(X.T)[0, 1]), 1)   # cov(x0, 2 x0 + z) = 2
     2.0
     """
-    W = np.array(W, dtype=np.float64, copy=True)
+    try:
+        W = np.array(W, dtype=np.float64, copy=True)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"W must be a square 2-D array of real numbers: {exc}") from None
+    _edge_mask(W, "W")  # square and finite, with messages that name W
     if topological_order(W) is None:
         raise ValueError("W must be the weighted adjacency of a DAG (it has a cycle).")
     d = W.shape[0]

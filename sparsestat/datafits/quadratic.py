@@ -32,7 +32,8 @@ Layouts the kernels read (one compiled specialization serves the dense ones):
 * ``LAYOUT_ROWS``: C-ordered dense ``X`` as given, shape (n, p);
 * ``LAYOUT_COLUMNS``: Fortran-ordered dense ``X`` passed as its transpose, a
   C-ordered (p, n) array whose rows are the columns of ``X``;
-* ``LAYOUT_SPARSE``: CSC arrays (a CSR input is converted once).
+* ``LAYOUT_SPARSE``: CSC arrays in canonical form (a CSR input, or one with
+  duplicate stored entries, is converted once).
 
 The coordinate-descent solver copies only the columns of its working set (into
 a compact ``LAYOUT_COLUMNS`` block), so its memory is O(n·|working set|).
@@ -43,6 +44,8 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 from numba import njit
+
+from .._validation import canonical_csc
 
 __all__ = ["QuadraticProblem", "LAYOUT_ROWS", "LAYOUT_COLUMNS", "LAYOUT_SPARSE"]
 
@@ -123,7 +126,8 @@ class QuadraticProblem:
         dense view or a CSR matrix is converted once, and so is a dense array
         whose buffer is not aligned — as arrays deserialised by
         ``dask.distributed`` can be —, on which numpy's matrix products skip
-        BLAS and run several times slower).
+        BLAS and run several times slower).  A sparse matrix with duplicate
+        stored entries is summed on a copy (the caller's matrix is untouched).
     y : ndarray of shape (n_samples,) or (n_samples, n_tasks)
         Several columns for multitask problems (read by the multitask solver).
     sample_weight : ndarray of shape (n_samples,) or None
@@ -182,9 +186,8 @@ class QuadraticProblem:
         if not self.is_sparse and not X.flags.aligned:
             X = np.array(X, order="K")
         if self.is_sparse:
-            csc = X.tocsc(copy=False)
-            if not csc.has_sorted_indices:
-                csc = csc.sorted_indices()
+            csc = canonical_csc(X)
+            X = csc
             self.layout = LAYOUT_SPARSE
             self.data = np.ascontiguousarray(csc.data)
             self.indices = np.ascontiguousarray(csc.indices)
@@ -219,7 +222,18 @@ class QuadraticProblem:
         )
         self.lipschitz = self.scale2 * sq_dev
         # columns that are constant (after centring) carry no information: L_j = 0
-        self.lipschitz[self.lipschitz <= 1e-12 * self.scale2 * np.maximum(raw_norms, 1e-300)] = 0.0
+        # (an overflowed, infinite one stays infinite: check_finite_problem refuses it)
+        # Columns whose squares underflow (|x| below ~1e-154) would pass for constant
+        # ones: flagged, so that the estimators refuse them instead of returning 0.
+        self.underflow = False
+        tiny = np.flatnonzero(raw_norms < 1e-300)
+        if tiny.size:
+            block = self.X[:, tiny]
+            largest = abs(block).max(axis=0)
+            largest = largest.toarray() if sp.issparse(largest) else np.asarray(largest)
+            self.underflow = bool(np.any(np.asarray(largest, dtype=np.float64).ravel() > 0))
+        constant = self.lipschitz <= 1e-12 * self.scale2 * np.maximum(raw_norms, 1e-300)
+        self.lipschitz[constant & np.isfinite(self.lipschitz)] = 0.0
         y64 = self.y.astype(np.float64)
         v64 = self.v.astype(np.float64)
         if y64.ndim == 1:
@@ -229,6 +243,12 @@ class QuadraticProblem:
             self.vy = v64 @ y64
             centred = y64 - np.outer(v64, self.vy / self.V) if self.fit_intercept else y64
         self.y_norm2 = float(self.scale2 * np.sum(centred * centred))
+        # a non-constant y whose centred squares underflow would pass for a constant one
+        # (rounding leaves residues of about eps·|y| when y is constant: those are 0)
+        self.y_underflow = bool(
+            self.y_norm2 < 1e-305
+            and np.any(np.abs(centred) > 1e-10 * float(np.max(np.abs(y64), initial=0.0)))
+        )
 
     def kernel_arguments(self):
         """The design and its statistics, in the order the numba working-set kernels take them.

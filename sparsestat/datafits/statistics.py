@@ -118,7 +118,7 @@ class SufficientStatistics:
     def __add__(self, other):
         if not isinstance(other, SufficientStatistics):
             return NotImplemented
-        return _merge(self, other)
+        return check_finite_statistics(_merge(self, other))
 
     def covariance(self):
         """Weighted covariance ``S_xx / Σ s_i`` of the features (float64)."""
@@ -299,7 +299,7 @@ def sufficient_statistics(X, y=None, sample_weight=None):
     True
     """
     if is_dask_collection(X) or is_dask_collection(y) or is_dask_collection(sample_weight):
-        return _dask_statistics(X, y, sample_weight)
+        return check_finite_statistics(_dask_statistics(X, y, sample_weight))
     X, y, weights, y_ndim, dtype = _check_in_memory(X, y, sample_weight)
     n = X.shape[0]
     chunks = [
@@ -313,7 +313,32 @@ def sufficient_statistics(X, y=None, sample_weight=None):
         )
         for start in range(0, n, _CHUNK_ROWS)
     ]
-    return _tree_sum(chunks, _merge)
+    return check_finite_statistics(_tree_sum(chunks, _merge))
+
+
+def check_finite_statistics(statistics):
+    """``statistics``, or a ValueError naming X or y when a moment overflowed.
+
+    Finite data whose squares exceed the floating-point range give infinite
+    scatter matrices; a fit from them would return NaN coefficients.
+    """
+    bad = []
+    if not (np.all(np.isfinite(statistics.mean_X)) and np.all(np.isfinite(statistics.scatter_XX))):
+        bad.append("X")
+    if statistics.mean_y is not None and not (
+        np.all(np.isfinite(statistics.mean_y))
+        and np.all(np.isfinite(statistics.scatter_Xy))
+        and np.all(np.isfinite(statistics.scatter_yy))
+    ):
+        bad.append("y")
+    if bad or not math.isfinite(statistics.weight_sum):
+        which = " and ".join(bad) or "sample_weight"
+        raise ValueError(
+            f"the sufficient statistics of {which} overflow (sums of squares or products are "
+            f"not finite in float64): rescale {which}, e.g. divide by the largest absolute "
+            "value."
+        )
+    return statistics
 
 
 def _check_in_memory(X, y, sample_weight):

@@ -88,6 +88,12 @@ def make_sparse_regression(
         n_informative = check_integer(n_informative, "n_informative", low=0, high=n_features)
     rho = check_real(rho, "rho", low=0.0, high=1.0, high_inclusive=False)
     snr = check_real(snr, "snr", low=0.0, low_inclusive=False)
+    if (
+        isinstance(coef_range, (str, bytes))
+        or len(np.shape(coef_range)) != 1
+        or (np.shape(coef_range)[0] != 2)
+    ):
+        raise ValueError(f"coef_range must be a pair (low, high), got {coef_range!r}.")
     low = check_real(coef_range[0], "coef_range[0]", low=0.0)
     high = check_real(coef_range[1], "coef_range[1]", low=low)
     rng = check_random_state(random_state)

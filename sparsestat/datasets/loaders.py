@@ -38,8 +38,19 @@ def whitening_filter(shape, cutoff=0.39):
     >>> mask.shape, float(mask[0, 0])  # the mean (zero frequency) is removed
     ((8, 8), 0.0)
     """
-    rows = np.fft.fftfreq(shape[0])[:, None]
-    cols = np.fft.fftfreq(shape[1])[None, :]
+    try:
+        size = len(shape)
+    except TypeError:
+        size = None
+    if size != 2:
+        raise ValueError(
+            f"shape must be a pair (height, width) of positive integers, got {shape!r}."
+        )
+    height = check_integer(shape[0], "shape[0]", low=1)
+    width = check_integer(shape[1], "shape[1]", low=1)
+    cutoff = check_real(cutoff, "cutoff", low=0.0, low_inclusive=False)
+    rows = np.fft.fftfreq(height)[:, None]
+    cols = np.fft.fftfreq(width)[None, :]
     rho = np.sqrt(rows**2 + cols**2)
     return rho * np.exp(-((rho / cutoff) ** 4))
 

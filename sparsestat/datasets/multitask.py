@@ -76,6 +76,8 @@ class MultitaskRepresentation:
         return self.B @ (self.W @ self.nu)
 
     def source_coef(self, task):
+        """``θ_m = B w_m`` of source ``task`` (0-based)."""
+        task = check_integer(task, "task", low=0, high=self.n_sources - 1)
         return self.B @ self.W[:, task]
 
     def sample(self, task, n):
@@ -84,6 +86,7 @@ class MultitaskRepresentation:
         Inputs are standard Gaussian, so the excess risk of a coefficient vector
         ``c`` on the target is ``||c − θ_target||²``.
         """
+        task = check_integer(task, "task", low=-1, high=self.n_sources - 1)
         n = check_integer(n, "n", low=0)
         coef = self.target_coef if task == -1 else self.source_coef(task)
         X = self.rng.standard_normal((n, self.n_features))

@@ -2,6 +2,7 @@ r"""Mini-batch dictionary learning with ℓ1, ℓ0, ℓ1/2, ℓ2/3, ℓq and CEL
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -249,6 +250,11 @@ class DictionaryLearning(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
             start / np.linalg.norm(start), dtype=X.dtype, device=array_device(X)
         )
         mean_square = float(xp.mean(X * X))
+        if not math.isfinite(mean_square):  # the squared errors would overflow: NaN error_
+            raise ValueError(
+                "X is too large in magnitude: the mean of X² overflows in floating point; "
+                "rescale X (e.g. divide it by its largest absolute value)."
+            )
         self._data_scale2 = mean_square if mean_square > 0 else 1.0
         self.n_steps_ = 0
         self.n_unconverged_ = 0

@@ -205,6 +205,7 @@ def sparse_encode(
     if algorithm == "cd" and not on_numpy:
         raise ValueError("algorithm='cd' runs on numpy arrays; use 'fista' for other libraries.")
     gram = xp.matmul(dictionary, xp.matrix_transpose(dictionary))
+    _check_finite_gram(gram, xp)
     atom_norms = np.sqrt(np.clip(np.diag(np.asarray(to_numpy(gram), dtype=float)), 0, None))
     pen = make_coding_penalty(penalty, alpha, atom_norms, q=q, positive=positive)
     n_samples, n_components = X.shape[0], dictionary.shape[0]
@@ -216,8 +217,9 @@ def sparse_encode(
             raise ValueError(
                 f"init must have shape ({n_samples}, {n_components}), got {tuple(codes.shape)}."
             )
+        check_finite_array(codes, "init")
     if algorithm != "cd":
-        lipschitz = float(xp.max(xp.linalg.svdvals(dictionary))) ** 2
+        lipschitz = _dictionary_lipschitz(dictionary, xp)
         step = _check_coding_step(step, lipschitz)
     if isinstance(pen, CEL0):
         _check_cel0_steps(pen, algorithm, atom_norms, step)
@@ -250,9 +252,32 @@ def sparse_encode(
             ConvergenceWarning,
             stacklevel=2,
         )
+    if not bool(xp.all(xp.isfinite(codes))):
+        raise ValueError(
+            "sparse_encode: the codes overflowed (X @ dictionary.T or the iterates are not "
+            "finite in float64); rescale X and the dictionary, e.g. divide X by its largest "
+            "absolute value."
+        )
     if return_info:
         return codes, {"n_iter": n_iter, "converged": converged}
     return codes
+
+
+def _check_finite_gram(gram, xp):
+    """ValueError when ``D Dᵀ`` overflows (atoms too large to square in floating point)."""
+    if not bool(xp.all(xp.isfinite(gram))):
+        raise ValueError(
+            "dictionary is too large in magnitude: its Gram matrix D Dᵀ overflows "
+            "(atom norms squared are not finite); rescale the dictionary (and X)."
+        )
+
+
+def _dictionary_lipschitz(dictionary, xp):
+    """``||D||²`` (largest singular value squared), 0 for a dictionary without atoms."""
+    if dictionary.shape[0] == 0:
+        return 0.0
+    top = float(xp.max(xp.linalg.svdvals(dictionary)))
+    return top * top  # a float product: inf on overflow, where ``** 2`` raises
 
 
 def _check_coding_step(step, lipschitz):
@@ -432,7 +457,7 @@ def learning_codes(
     xp = get_namespace(X, dictionary)
     gram = xp.matmul(dictionary, xp.matrix_transpose(dictionary))
     if lipschitz is None:
-        lipschitz = float(xp.max(xp.linalg.svdvals(dictionary))) ** 2
+        lipschitz = _dictionary_lipschitz(dictionary, xp)
     atom_norms = np.sqrt(np.clip(np.diag(np.asarray(to_numpy(gram), dtype=float)), 0, None))
     pen = make_coding_penalty(penalty, alpha, atom_norms, q=q, positive=positive)
     step = None if lipschitz == 0.0 else min(step, 1.0 / lipschitz)

@@ -274,6 +274,18 @@ def check_finite_problem(problem):
         bad.append("the column means or squared norms of X are not finite")
     if not np.isfinite(problem.y_norm2) or not np.all(np.isfinite(problem.vy)):
         bad.append("the sum or squared norm of y is not finite")
+    if getattr(problem, "y_underflow", False):
+        raise ValueError(
+            "y is too small in magnitude: the squared norm of the centred y underflows in "
+            "floating point (values below about 1e-150), so the fit and its stopping rule "
+            "would see a constant target. Rescale y."
+        )
+    if getattr(problem, "underflow", False):
+        raise ValueError(
+            "X has non-zero columns whose squared norms underflow in floating point "
+            "(entries below about 1e-150 in magnitude): they would pass for constant "
+            "columns. Rescale X (e.g. with sklearn.preprocessing.StandardScaler)."
+        )
     if bad:
         raise ValueError(NON_FINITE_MESSAGE.format(detail=" and ".join(bad)))
 

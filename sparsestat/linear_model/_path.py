@@ -12,7 +12,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_array, check_consistent_length
 
 from .._progress import progress, run_parallel
-from .._validation import check_integer, check_real
+from .._validation import check_coef_init, check_integer, check_real
 from ..penalties import Lq, SeparablePenalty
 from ._base import (
     NOT_CONVERGED,
@@ -299,7 +299,7 @@ def sparse_path(
     n_iters = np.empty(alphas.size, dtype=int)
     stop_crits = np.empty(alphas.size)
     converged = np.empty(alphas.size, dtype=bool)
-    warm = None if coef_init is None else np.asarray(coef_init, dtype=float)
+    warm = None if coef_init is None else check_coef_init(coef_init, X.shape[1])
     steps = progress(alphas, verbose, total=alphas.size, description="sparse_path")
     uses_gap = False
     for position, alpha in enumerate(steps):

@@ -275,6 +275,11 @@ class StabilitySelection(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
         self : object
             The fitted selector.
         """
+        if not (hasattr(self.estimator, "fit") and hasattr(self.estimator, "get_params")):
+            raise TypeError(
+                "estimator must be a scikit-learn estimator with fit and a sparse coef_ "
+                f"(e.g. Lasso()), got {self.estimator!r}."
+            )
         X, y = validate_data(self, X, y, accept_sparse=("csr", "csc"), multi_output=True)
         n_bootstrap, size, alphas = self._check_params(X.shape[0])
         fit_params = self._estimator_params(fit_params)
@@ -333,6 +338,7 @@ class StabilitySelection(SelectorMixin, MetaEstimatorMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = get_tags(self.estimator).input_tags.sparse
+        if hasattr(self.estimator, "__sklearn_tags__"):  # a bad estimator is refused in fit
+            tags.input_tags.sparse = get_tags(self.estimator).input_tags.sparse
         tags.target_tags.required = True
         return tags

@@ -3,6 +3,7 @@ r"""Group-sparse regression: group lasso and the WGSEF with exact k-level select
 from __future__ import annotations
 
 import numbers
+import warnings
 
 import numpy as np
 from sklearn.utils.validation import validate_data
@@ -83,7 +84,9 @@ class GroupSparseRegression(SparseLinearModel):
     :math:`\tfrac12\sum_g d_g\|w_g\|^2`, so the refit — a weighted ridge on the
     ``k`` groups — minimises the very same objective over those groups: the
     result is the best point of the WGSEF objective with that support, and it
-    has exactly ``k`` non-zero groups.
+    has exactly ``k`` non-zero groups — unless the refit itself zeroes some of
+    them (data without signal on those groups, e.g. a constant ``y``), which
+    a ``UserWarning`` reports.
 
     Parameters
     ----------
@@ -319,9 +322,23 @@ class GroupSparseRegression(SparseLinearModel):
         chosen = np.sort(order[: penalty.k])
         columns = np.concatenate([partition.index_lists()[g] for g in chosen])
         ridge = penalty.alpha * np.repeat(penalty.group_weights[chosen], partition.sizes[chosen])
-        w, intercept = _ridge_refit(
-            X_host, y_host, sample_weight, self.fit_intercept, columns, ridge
-        )
+        raw_norm2 = problem.scale2 * float(np.sum(problem.y.astype(np.float64) ** 2))
+        if problem.y_norm2 <= 1e-28 * raw_norm2:  # nothing to explain: y constant (or 0)
+            w = np.zeros(X_host.shape[1])
+            intercept = problem.intercept(w)
+        else:
+            w, intercept = _ridge_refit(
+                X_host, y_host, sample_weight, self.fit_intercept, columns, ridge
+            )
+        n_kept = int(np.count_nonzero(np.asarray(penalty.group_norms(w)) > 0))
+        if n_kept < penalty.k:
+            warnings.warn(
+                f"exact_k=True: the refit on the k={penalty.k} chosen groups has only "
+                f"{n_kept} non-zero group(s): the data carry no signal on the others (for "
+                "instance y is constant); no choice of k groups does better.",
+                UserWarning,
+                stacklevel=3,
+            )
         return w, intercept
 
 

@@ -47,7 +47,10 @@ def _ridge_estimate(X, y, n_features, ridge):
         return np.zeros(n_features)
     gram = X.T @ X
     strength = ridge * max(np.trace(gram) / n_features, 1e-12)
-    return np.linalg.solve(gram + strength * np.eye(n_features), X.T @ y)
+    try:
+        return np.linalg.solve(gram + strength * np.eye(n_features), X.T @ y)
+    except np.linalg.LinAlgError:  # ridge=0 on a rank-deficient task: minimum-norm fit
+        return np.linalg.lstsq(X, y, rcond=None)[0]
 
 
 class TaskSelector(BaseEstimator):

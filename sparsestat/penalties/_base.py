@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import inspect
+import numbers
 
 import numpy as np
 from array_api_compat import device as array_device
 
 from .._array_api import get_namespace, to_numpy
-from .._validation import check_finite_array, check_step
+from .._validation import check_finite_array, check_integer, check_step
 
 __all__ = ["Penalty", "SeparablePenalty"]
 
@@ -20,8 +21,13 @@ def as_float_array(x, name="x", *, check_finite=True):
     float32 stays float32.  NaN or inf raise ``ValueError`` when
     ``check_finite`` is true.
     """
-    if isinstance(x, (list, tuple, int, float)) or np.isscalar(x):
-        x = np.asarray(x)
+    if x is None:
+        raise TypeError(f"{name} must be an array of real numbers, got None.")
+    if not hasattr(x, "__array_namespace__"):  # lists, scalars, pandas objects, ...
+        try:
+            x = np.asarray(x)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"{name} must be an array of real numbers: {exc}") from None
     xp = get_namespace(x)
     if not xp.isdtype(x.dtype, "real floating"):
         if xp.isdtype(x.dtype, ("integral", "bool")):
@@ -281,10 +287,16 @@ class SeparablePenalty(Penalty):
         """
         from . import _kernels
 
-        _, x = as_float_array(np.asarray(to_numpy(x)))
+        _, x = as_float_array(x)
+        x = np.asarray(to_numpy(x))
         step = self._check_step_value(check_step(step))
         self._check_x(x)
         shape = x.shape
+        if x.size == 0:
+            return x.copy()
+        dtype = x.dtype
+        if dtype not in (np.float32, np.float64):  # float16 and the like: no numba kernel
+            x = x.astype(np.float32)
         x2d = np.ascontiguousarray(x.reshape(-1, shape[-1] if x.ndim else 1))
         out = np.empty_like(x2d)
         _kernels.prox_separable(
@@ -295,7 +307,7 @@ class SeparablePenalty(Penalty):
             self._kernel_weights(x2d.shape[1]),
             out,
         )
-        return out.reshape(shape)
+        return out.reshape(shape).astype(dtype, copy=False)
 
     def threshold(self, step, coordinate=0):
         """Largest ``|z|`` that the prox of ``step·pen`` maps to 0.
@@ -309,10 +321,9 @@ class SeparablePenalty(Penalty):
         from . import _kernels
 
         step = self._check_step_value(check_step(step))
+        weight = self._coordinate_weight(coordinate)
         if self._alpha == 0.0:
             return 0.0
-        weights = self.coordinate_weights()
-        weight = weights[0] if weights.shape[0] == 1 else weights[coordinate]
         closed = _kernels.zero_threshold_1d(step, self.kernel_code, self.kernel_params, weight)
         if closed > 0.0:
             return float(closed)
@@ -333,9 +344,20 @@ class SeparablePenalty(Penalty):
         from . import _kernels
 
         step = self._check_step_value(check_step(step))
-        weights = self.coordinate_weights()
-        weight = weights[0] if weights.shape[0] == 1 else weights[coordinate]
+        weight = self._coordinate_weight(coordinate)
+        if isinstance(z, (bool, np.bool_)) or not isinstance(z, numbers.Real):
+            raise TypeError(f"z must be a real number, got {z!r} of type {type(z).__name__}.")
         return _kernels.prox_1d(float(z), step, self.kernel_code, self.kernel_params, weight)
+
+    def _coordinate_weight(self, coordinate):
+        """The per-coordinate parameter of ``coordinate`` (checked against their number)."""
+        weights = self._coordinate_weights_array()
+        if weights is None:
+            check_integer(coordinate, "coordinate", low=0)
+            return 1.0
+        n = weights.shape[0]
+        coordinate = check_integer(coordinate, "coordinate", low=0, high=n - 1)
+        return float(weights[coordinate])
 
     def subdiff_distance(self, x, grad):
         """Distance of ``-grad`` to the subdifferential of ``pen`` at ``x``.

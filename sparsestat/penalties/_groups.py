@@ -7,6 +7,8 @@ import numbers
 import numpy as np
 from array_api_compat import device as array_device
 
+from .._array_api import scaled_vector_norm
+
 __all__ = ["GroupPartition"]
 
 # Use the padded (n_groups, max_group_size) layout for group reductions when it
@@ -113,18 +115,23 @@ class GroupPartition:
                 f"features (indices 0..{self._expected - 1})."
             )
         n_features = int(grp_idx.max()) + 1
-        counts = np.bincount(grp_idx, minlength=n_features)
+        # memory O(number of indices), not O(largest index): [[0], [10**12]] is refused
+        # without allocating a count per possible feature
+        present, counts = np.unique(grp_idx, return_counts=True)
         if np.any(counts > 1):
-            feature = int(np.flatnonzero(counts > 1)[0])
+            feature = int(present[np.flatnonzero(counts > 1)[0]])
             owners = [g for g, arr in enumerate(arrays) if np.any(arr == feature)]
             raise ValueError(
                 f"{name} overlap: feature {feature} is in groups {owners}; groups must "
                 "partition the features."
             )
-        if np.any(counts == 0):
-            missing = np.flatnonzero(counts == 0)
-            shown = ", ".join(str(int(j)) for j in missing[:10])
-            more = "" if missing.size <= 10 else f" and {missing.size - 10} more"
+        n_missing = n_features - present.size
+        if n_missing > 0:
+            # the 10 smallest missing indices lie below present.size + 10
+            window = np.arange(min(n_features, present.size + 10))
+            missing = np.setdiff1d(window, present, assume_unique=True)[:10]
+            shown = ", ".join(str(int(j)) for j in missing)
+            more = "" if n_missing <= 10 else f" and {n_missing - 10} more"
             raise ValueError(
                 f"{name} do not cover every feature: feature(s) {shown}{more} are in no "
                 f"group (indices must cover 0..{n_features - 1})."
@@ -202,14 +209,19 @@ class GroupPartition:
         if idx["padded"] is not None:
             extended = xp.concat([x, xp.zeros((1,), dtype=x.dtype, device=array_device(x))])
             blocks = xp.reshape(xp.take(extended, idx["padded"]), (self.n_groups, idx["max_size"]))
-            return xp.linalg.vector_norm(blocks, axis=1)
-        # very unequal group sizes: segment sums of squares through a float64 cumulative sum
+            return scaled_vector_norm(blocks, xp, axis=1)
+        # very unequal group sizes: segment sums of squares through a float64 cumulative
+        # sum, of x divided by its largest magnitude (no overflow at extreme values)
         ordered = xp.astype(xp.take(x, idx["grp_idx"]), xp.float64)
+        scale = float(xp.max(xp.abs(ordered)))
+        if scale == 0.0:
+            return xp.zeros((self.n_groups,), dtype=x.dtype, device=array_device(x))
+        ordered = ordered / scale
         cumulative = xp.cumulative_sum(ordered * ordered, include_initial=True)
         squares = xp.take(cumulative, idx["grp_ptr"][1:]) - xp.take(
             cumulative, idx["grp_ptr"][:-1]
         )
-        return xp.astype(xp.sqrt(xp.clip(squares, min=0.0)), x.dtype)
+        return xp.astype(scale * xp.sqrt(xp.clip(squares, min=0.0)), x.dtype)
 
     def expand(self, per_group, xp, like):
         """Per-feature array holding the value of each feature's group."""

@@ -48,7 +48,9 @@ _LQ_NEWTON_MAX_ITER = 100
 # --------------------------------------------------------------------------- #
 @njit(cache=True)
 def soft_threshold(z, tau):
-    """Soft thresholding sign(z)·max(|z| − tau, 0)."""
+    """Soft thresholding sign(z)·max(|z| − tau, 0) (NaN in, NaN out)."""
+    if z != z:
+        return z
     if z > tau:
         return z - tau
     if z < -tau:
@@ -79,23 +81,25 @@ def lq_magnitude(a, mu, q, beta):
     On ``[beta, a]`` the stationarity function is increasing and convex, so
     Newton iterates decrease monotonically to the root (no overshoot).
     """
+    # Both closed forms are written scale-free (every intermediate is O(1) for
+    # ``a`` above the threshold): they hold from tiny values to ``finfo.max``.
     if q == 0.5:
-        ratio = 3.0 / a
-        phi = math.acos(min(1.0, 0.25 * mu * ratio * math.sqrt(ratio)))
-        return (2.0 * a / 3.0) * (1.0 + math.cos(2.0 * math.pi / 3.0 - 2.0 * phi / 3.0))
+        # 0.25·mu·(3/a)^(3/2) as (mu/a)/sqrt(a): <= 1 above the threshold, no overflow
+        cosine = 0.75 * math.sqrt(3.0) * ((mu / a) / math.sqrt(a))
+        phi = math.acos(min(1.0, cosine))
+        return a * ((2.0 / 3.0) * (1.0 + math.cos(2.0 * math.pi / 3.0 - 2.0 * phi / 3.0)))
     if q == _TWO_THIRDS:
-        # m solves m³ − c·m − a²/8 = 0 (c = 2 mu / 3), the resolvent cubic of
-        # u⁴ − a·u + c = 0 (x = u³).  Cardano with the cancellation-free second
-        # term: m = cbrt(A) + (c/3)/cbrt(A), A = a²/16 + sqrt(a⁴/256 − c³/27).
-        c = 2.0 * mu / 3.0
-        half_square = a * a / 16.0
-        root_a = np.cbrt(
-            half_square + math.sqrt(max(half_square * half_square - c**3 / 27.0, 0.0))
-        )
+        # x = u³ with u⁴ − a·u + c = 0 (c = 2 mu / 3); with u = a^(1/3)·v this is
+        # v⁴ − v + c' = 0, c' = c·a^(−4/3), and x = a·v³.  m solves the
+        # resolvent cubic m³ − c'·m − 1/8 = 0, by Cardano with the
+        # cancellation-free second term: m = cbrt(A) + (c'/3)/cbrt(A),
+        # A = 1/16 + sqrt(1/256 − c'³/27).
+        c = ((2.0 * mu / 3.0) / a) / np.cbrt(a)
+        root_a = np.cbrt(0.0625 + math.sqrt(max(0.00390625 - c**3 / 27.0, 0.0)))
         m = root_a + (c / 3.0) / root_a
         phi = math.sqrt(2.0 * m)
-        u = 0.5 * (phi + math.sqrt(max(0.0, 2.0 * a / phi - phi * phi)))
-        return u * u * u
+        v = 0.5 * (phi + math.sqrt(max(0.0, 2.0 / phi - phi * phi)))
+        return a * (v * v * v)
     x = a
     for _ in range(_LQ_NEWTON_MAX_ITER):
         f = x - a + mu * q * x ** (q - 1.0)
@@ -124,8 +128,10 @@ def _scad_prox_abs(a, step, alpha, gamma):
 
     Minimises on each of the three pieces and keeps the best candidate (ties go
     to the smaller magnitude), which is exact for every step, including the
-    nonconvex regime step >= gamma − 1.
+    nonconvex regime step >= gamma − 1.  NaN in, NaN out.
     """
+    if a != a:
+        return a
     # piece 1: [0, alpha], objective convex
     x1 = min(max(a - step * alpha, 0.0), alpha)
     # piece 2: [alpha, gamma alpha], curvature 1 − step / (gamma − 1)
@@ -159,6 +165,8 @@ def _clamp(z, positive):
 def _prox_cel0(z, step, root_two_alpha, col):
     """CEL0 prox; at ``step·col² = 1`` (exact coordinate descent) it is hard
     thresholding at ``sqrt(2·alpha)/col``, the limit of the formula."""
+    if z != z:  # NaN in, NaN out
+        return z
     a = abs(z)
     denominator = 1.0 - col * col * step
     if denominator <= CEL0_STEP_SLACK:
@@ -201,6 +209,8 @@ def prox_1d(z, step, code, params, coord_weight):
     coord_weight : float
         Per-coordinate parameter (L1 weight, CEL0 column norm; 1 otherwise).
     """
+    if z != z:  # NaN in, NaN out (IEEE): thresholds would map it to 0
+        return z
     alpha = params[P_ALPHA]
     z = _clamp(z, params[P_POSITIVE] != 0.0)
     a = abs(z)
@@ -211,9 +221,9 @@ def prox_1d(z, step, code, params, coord_weight):
         l1_ratio = params[P_EXTRA]
         return soft_threshold(z, step * alpha * l1_ratio) / (1.0 + step * alpha * (1.0 - l1_ratio))
     if code == CODE_L0:
-        if a > math.sqrt(2.0 * step * alpha):
-            return z
-        return 0.0
+        if a <= math.sqrt(2.0 * step * alpha):
+            return 0.0
+        return z
     if code == CODE_LQ:
         mu = step * alpha
         if mu == 0.0:
@@ -439,7 +449,7 @@ def prox_separable(x, step, code, params, coord_weights, out):
         for i in range(n_rows):
             for j in range(n_cols):
                 z = _clamp(x[i, j], positive)
-                out[i, j] = z if abs(z) > threshold else 0.0
+                out[i, j] = 0.0 if abs(z) <= threshold else z  # NaN stays NaN
     elif code == CODE_LQ:
         mu = step * alpha
         beta, tau = lq_threshold(mu, extra)
@@ -477,7 +487,7 @@ def prox_separable(x, step, code, params, coord_weights, out):
             for i in range(n_rows):
                 for j in range(n_cols):
                     z = _clamp(x[i, j], positive)
-                    out[i, j] = z if abs(z) > threshold else 0.0
+                    out[i, j] = 0.0 if abs(z) <= threshold else z  # NaN stays NaN
     elif code == CODE_SCAD:
         for i in range(n_rows):
             for j in range(n_cols):
@@ -510,13 +520,36 @@ def subdiff_distance_separable(x, grad, code, params, coord_weights, out):
 # --------------------------------------------------------------------------- #
 @njit(cache=True)
 def group_norms(x, grp_ptr, grp_idx, out):
-    """Euclidean norm of every group of the 1-D array ``x``."""
+    """Euclidean norm of every group of the 1-D array ``x``.
+
+    The plain sum of squares, redone on entries divided by the group's largest
+    magnitude when it overflows or may have underflowed (hypot-style scaling).
+    """
     for g in range(grp_ptr.shape[0] - 1):
         total = 0.0
         for pos in range(grp_ptr[g], grp_ptr[g + 1]):
             value = x[grp_idx[pos]]
             total += value * value
-        out[g] = math.sqrt(total)
+        if total < 1e-280 or total > 1e280:  # inf / underflow guard (NaN passes through)
+            out[g] = _scaled_group_norm(x, grp_idx, grp_ptr[g], grp_ptr[g + 1])
+        else:
+            out[g] = math.sqrt(total)
+
+
+@njit(cache=True)
+def _scaled_group_norm(x, grp_idx, start, stop):
+    """``max|x_g| · ||x_g / max|x_g|||``: the group norm without overflow or underflow."""
+    scale = 0.0
+    for pos in range(start, stop):
+        scale = max(scale, abs(x[grp_idx[pos]]))
+    if scale == 0.0 or not math.isfinite(scale):
+        return scale
+    scale = math.ldexp(1.0, math.frexp(scale)[1] - 1)  # a power of two <= scale: exact divisions
+    total = 0.0
+    for pos in range(start, stop):
+        value = x[grp_idx[pos]] / scale
+        total += value * value
+    return scale * math.sqrt(total)
 
 
 @njit(cache=True)
@@ -535,7 +568,11 @@ def prox_group_l2(x, taus, grp_ptr, grp_idx, out):
         for pos in range(grp_ptr[g], grp_ptr[g + 1]):
             value = x[grp_idx[pos]]
             total += value * value
-        factor = block_soft_threshold_factor(math.sqrt(total), taus[g])
+        if total < 1e-280 or total > 1e280:  # overflow / underflow guard, as group_norms
+            norm = _scaled_group_norm(x, grp_idx, grp_ptr[g], grp_ptr[g + 1])
+        else:
+            norm = math.sqrt(total)
+        factor = block_soft_threshold_factor(norm, taus[g])
         for pos in range(grp_ptr[g], grp_ptr[g + 1]):
             out[grp_idx[pos]] = factor * x[grp_idx[pos]]
 
@@ -548,7 +585,18 @@ def prox_rows_l2(x, tau, out):
         total = 0.0
         for j in range(n_cols):
             total += x[i, j] * x[i, j]
-        factor = block_soft_threshold_factor(math.sqrt(total), tau)
+        norm = math.sqrt(total)
+        if total < 1e-280 or total > 1e280:  # overflow / underflow guard (hypot-style)
+            scale = 0.0
+            for j in range(n_cols):
+                scale = max(scale, abs(x[i, j]))
+            if scale > 0.0 and math.isfinite(scale):
+                scale = math.ldexp(1.0, math.frexp(scale)[1] - 1)  # a power of two <= scale: exact
+                total = 0.0
+                for j in range(n_cols):
+                    total += (x[i, j] / scale) ** 2
+                norm = scale * math.sqrt(total)
+        factor = block_soft_threshold_factor(norm, tau)
         for j in range(n_cols):
             out[i, j] = factor * x[i, j]
 

@@ -78,10 +78,14 @@ def envelope_value(b, k, xp=None):
     >>> envelope_value(np.array([3.0, 1.0, 1.0]), k=3)  # ½ ||b||_2² for k = len(b)
     5.5
     """
+    _, b = as_float_array(b, "b", check_finite=False)
     if xp is None:
         xp = get_namespace(b)
+    if b.ndim != 1:
+        raise ValueError(f"b must be a 1-D array, got shape {tuple(b.shape)}.")
     if b.shape[0] == 0:
         return 0.0
+    check_integer(k, "k", low=1, high=b.shape[0])
     work = xp.float64 if supports_float64(xp) else b.dtype
     a = xp.sort(xp.astype(xp.abs(b), work), descending=True)
     head = a[:k]
@@ -196,11 +200,16 @@ class _FlatVectorPenalty(Penalty):
         """Same as :meth:`prox` through the numba kernel (numpy arrays)."""
         if check_input:
             step = check_step(step)
+        if check_input:
+            _, x = as_float_array(x)
         _, flat, shape = self._flat(np.asarray(to_numpy(x)), check_input=check_input)
+        dtype = flat.dtype
+        if dtype not in (np.float32, np.float64):  # float16 and the like: no numba kernel
+            flat = flat.astype(np.float32)
         flat = np.ascontiguousarray(flat)
         out = np.empty_like(flat)
         self._prox_numba_flat(flat, step, out)
-        return out.reshape(shape)
+        return out.reshape(shape).astype(dtype, copy=False)
 
     def value(self, x):
         xp, flat, _ = self._flat(x)

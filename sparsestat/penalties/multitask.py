@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._array_api import get_namespace, to_numpy
+from .._array_api import get_namespace, scaled_vector_norm, to_numpy
 from .._validation import check_real, check_step
 from . import _kernels
 from ._base import Penalty, as_float_array
@@ -60,7 +60,7 @@ class L21(Penalty):
 
     def value(self, x):
         xp, x = self._matrix(x)
-        return float(self._alpha * xp.sum(xp.linalg.vector_norm(x, axis=1)))
+        return float(self._alpha * xp.sum(scaled_vector_norm(x, xp, axis=1)))
 
     def prox(self, x, step, *, check_input=True):
         """Row-wise block soft thresholding at ``step·alpha`` (any namespace)."""
@@ -68,7 +68,7 @@ class L21(Penalty):
             step = check_step(step)
         xp, x = self._matrix(x, check_input=check_input)
         tau = float(step) * self._alpha
-        norms = xp.linalg.vector_norm(x, axis=1, keepdims=True)
+        norms = scaled_vector_norm(x, xp, axis=1, keepdims=True)
         safe = xp.where(norms > tau, norms, xp.ones_like(norms))
         factor = xp.where(norms > tau, 1.0 - tau / safe, xp.zeros_like(norms))
         return x * factor
@@ -76,11 +76,15 @@ class L21(Penalty):
     def prox_numba(self, x, step):
         """Same as :meth:`prox` through the numba kernel (numpy arrays)."""
         step = check_step(step)
-        _, x = self._matrix(np.asarray(to_numpy(x)))
+        _, x = self._matrix(x)
+        x = np.asarray(to_numpy(x))
+        dtype = x.dtype
+        if dtype not in (np.float32, np.float64):  # float16 and the like: no numba kernel
+            x = x.astype(np.float32)
         x = np.ascontiguousarray(x)
         out = np.empty_like(x)
         _kernels.prox_rows_l2(x, step * self._alpha, out)
-        return out
+        return out.astype(dtype, copy=False)
 
     def subdiff_distance(self, x, grad):
         """Per row: ``||G_j + alpha·W_j/||W_j||||`` if ``W_j != 0``, else
@@ -91,19 +95,19 @@ class L21(Penalty):
             raise ValueError(
                 f"W and grad must have the same shape, got {x.shape} and {grad.shape}."
             )
-        norms = xp.linalg.vector_norm(x, axis=1, keepdims=True)
+        norms = scaled_vector_norm(x, xp, axis=1, keepdims=True)
         safe = xp.where(norms > 0, norms, xp.ones_like(norms))
-        moving = xp.linalg.vector_norm(grad + self._alpha * x / safe, axis=1)
-        resting = xp.clip(xp.linalg.vector_norm(grad, axis=1) - self._alpha, min=0.0)
+        moving = scaled_vector_norm(grad + self._alpha * x / safe, xp, axis=1)
+        resting = xp.clip(scaled_vector_norm(grad, xp, axis=1) - self._alpha, min=0.0)
         return xp.where(norms[:, 0] > 0, moving, resting)
 
     def alpha_max(self, gradient_at_zero):
         """``max_j ||G_j||``: the largest row norm of the gradient at 0."""
         xp, g = self._matrix(gradient_at_zero, "gradient_at_zero")
-        return float(xp.max(xp.linalg.vector_norm(g, axis=1)))
+        return float(xp.max(scaled_vector_norm(g, xp, axis=1)))
 
     def active_rows(self, x):
         """Indices (numpy) of the non-zero rows of ``x``."""
         xp, x = self._matrix(x)
-        norms = np.asarray(to_numpy(xp.linalg.vector_norm(x, axis=1)))
+        norms = np.asarray(to_numpy(scaled_vector_norm(x, xp, axis=1)))
         return np.flatnonzero(norms > 0)

@@ -293,22 +293,22 @@ class Lq(SeparablePenalty):
         above = a > tau
         # evaluate the magnitude formula only where it is valid; elsewhere use |z| = tau
         a_safe = xp.where(above, a, xp.full_like(a, tau))
+        # the closed forms are scale-free, as in _kernels.lq_magnitude (no overflow)
         if q == 0.5:
-            ratio = 3.0 / a_safe
-            phi = xp.acos(xp.clip(0.25 * mu * ratio * xp.sqrt(ratio), max=1.0))
-            magnitude = (
-                (2.0 / 3.0) * a_safe * (1.0 + xp.cos(2.0 * math.pi / 3.0 - phi * (2.0 / 3.0)))
+            cosine = 0.75 * math.sqrt(3.0) * ((mu / a_safe) / xp.sqrt(a_safe))
+            phi = xp.acos(xp.clip(cosine, max=1.0))
+            magnitude = a_safe * (
+                (2.0 / 3.0) * (1.0 + xp.cos(2.0 * math.pi / 3.0 - phi * (2.0 / 3.0)))
             )
         elif q == 2.0 / 3.0:
-            # resolvent cubic m³ − c m − a²/8 = 0 by Cardano (see _kernels.lq_magnitude)
-            c = 2.0 * mu / 3.0
-            half_square = a_safe * a_safe / 16.0
-            discriminant = xp.clip(half_square * half_square - c**3 / 27.0, min=0.0)
-            root_a = (half_square + xp.sqrt(discriminant)) ** (1.0 / 3.0)
+            # v⁴ − v + c' = 0 with c' = c·a^(−4/3), resolvent cubic by Cardano
+            c = ((2.0 * mu / 3.0) / a_safe) / a_safe ** (1.0 / 3.0)
+            discriminant = xp.clip(0.00390625 - c**3 / 27.0, min=0.0)
+            root_a = (0.0625 + xp.sqrt(discriminant)) ** (1.0 / 3.0)
             m = root_a + (c / 3.0) / root_a
             phi = xp.sqrt(2.0 * m)
-            u = 0.5 * (phi + xp.sqrt(xp.clip(2.0 * a_safe / phi - phi * phi, min=0.0)))
-            magnitude = u * u * u
+            v = 0.5 * (phi + xp.sqrt(xp.clip(2.0 / phi - phi * phi, min=0.0)))
+            magnitude = a_safe * (v * v * v)
         else:
             magnitude = _lq_newton(a_safe, mu, q, beta, xp)
         result = xp.where(above, xp.sign(xp.astype(x, work_dtype)) * magnitude, xp.zeros_like(a))
@@ -562,7 +562,10 @@ class SCAD(SeparablePenalty):
 
     def _prox_array(self, x, step, xp):
         alpha, gamma = self._alpha, self._gamma
-        a = xp.abs(x)
+        # candidates compared in float64 where the device has it, as the numba kernel
+        # does: in float32 the squared distances of tiny inputs underflow to ties
+        work = xp.float64 if supports_float64(xp) else x.dtype
+        a = xp.astype(xp.abs(x), work)
         x1 = xp.clip(a - step * alpha, min=0.0, max=alpha)
         curvature = 1.0 - step / (gamma - 1.0)
         if curvature > 0.0:
@@ -584,7 +587,7 @@ class SCAD(SeparablePenalty):
             better = value < best_value
             best = xp.where(better, candidate, best)
             best_value = xp.where(better, value, best_value)
-        return xp.sign(x) * best
+        return xp.sign(x) * xp.astype(best, x.dtype)
 
     def _value_array(self, x, xp):
         return xp.sum(self._value_abs(xp.abs(x), xp))

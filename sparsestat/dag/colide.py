@@ -3,9 +3,11 @@ r"""CoLiDE: concomitant linear DAG estimation (equal and non-equal noise varianc
 from __future__ import annotations
 
 import numbers
+import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._array_api import get_namespace, is_numpy_namespace, supports_float64, to_numpy
@@ -156,6 +158,12 @@ class CoLiDE(BaseEstimator):
         ``"nv"`` for the extra last stage.
     s_ : list of float
         ``s`` used at each stage.
+    stage_converged_ : list of bool
+        Whether each stage ended on its stopping rule (False: on its iteration
+        budget).  A :class:`~sklearn.exceptions.ConvergenceWarning` is issued
+        when the last stage, the one that gives the estimate, did not; warm
+        stages are capped on purpose by the reference budgets and only move
+        the next stage's starting point.
     nv_start_ : str
         CoLiDE-NV only: the start whose estimate was kept, ``"ev"`` or
         ``"zero"`` (the stage attributes describe that run).
@@ -391,6 +399,8 @@ class CoLiDE(BaseEstimator):
             kept = runs[0] if final[0] <= final[1] else runs[1]
         for name in ("s_", "stage_iter_", "stage_objective_", "stage_variance_"):
             setattr(self, name, kept[name])
+        self.stage_converged_ = [not capped for capped in kept["capped"]]
+        _warn_unconverged(kept, self.alpha)
         if self.variance == "nv":
             self.nv_start_ = kept["start"]
         elif hasattr(self, "nv_start_"):
@@ -414,11 +424,14 @@ class CoLiDE(BaseEstimator):
         if path_variance != self.variance:
             stages.append((None, stages[-1][1], self.variance, True))
         run = {"start": start, "s_": [], "stage_iter_": [], "stage_objective_": []}
-        run["stage_variance_"] = []
+        run["stage_variance_"], run["capped"] = [], []
         description = f"CoLiDE stages ({start} start)"
         for s, mu, variance, last in progress(stages, self.verbose, len(stages), description):
             s = run["s_"][-1] if s is None else s  # the extra stage keeps the last s used
-            W, s, n_iter = self._solve_stage(W, covariance, mu, s, variance, last, floor, xp)
+            W, s, n_iter, capped = self._solve_stage(
+                W, covariance, mu, s, variance, last, floor, xp
+            )
+            run["capped"].append(capped)
             run["s_"].append(s)
             run["stage_iter_"].append(n_iter)
             run["stage_variance_"].append(variance)
@@ -438,7 +451,11 @@ class CoLiDE(BaseEstimator):
         return run
 
     def _solve_stage(self, W, covariance, mu, s, variance, last, floor, xp):
-        """One stage of the path from ``W``; returns ``(W, s used, iterations)``."""
+        """One stage of the path from ``W``; returns ``(W, s used, iterations, capped)``.
+
+        ``capped`` is True when the stage ended on its iteration budget rather
+        than on its stopping rule.
+        """
         problem = {"alpha": float(self.alpha), "variance": variance, "floor": floor, "xp": xp}
         if self.optimizer in ("auto", "adam", "lazy-adam"):
             reference = self.optimizer == "adam"
@@ -460,21 +477,22 @@ class CoLiDE(BaseEstimator):
                     **problem,
                 )
                 if success:
-                    return W_stage, s, n_iter
+                    return W_stage, s, n_iter, n_iter >= max_iter
                 learning_rate *= 0.5
                 s += 0.1
         while not _acyclicity_parts(W, s, xp)[2]:
             s += 0.1
+        max_iter = self.max_iter or 5000
         W_stage, n_iter, _ = owlqn_stage(
             W,
             covariance,
             mu=mu,
             s=s,
-            max_iter=self.max_iter or 5000,
+            max_iter=max_iter,
             tol=1e-8 if self.tol is None else float(self.tol),
             **problem,
         )
-        return W_stage, s, n_iter
+        return W_stage, s, n_iter, n_iter >= max_iter
 
     def _finish(self, W, covariance, floor, xp):
         sigma, _, _ = noise_scales(W, covariance, self.variance, floor, xp)
@@ -563,6 +581,26 @@ def _adam_stage(W, covariance, *, mu, s, alpha, variance, floor, xp, **schedule)
     return adam_stage(
         W, covariance, mu=mu, s=s, alpha=alpha, variance=variance, floor=floor, xp=xp, **settings
     )
+
+
+def _warn_unconverged(run, alpha):
+    """ConvergenceWarning when the last stage of ``run`` (the estimate) ended on its budget.
+
+    Warm stages that end on their budget only hand a different starting
+    point to the next stage (the reference budgets cap them on purpose: on
+    Sachs a warm stage of the default fit runs to 20 000 iterations), so they
+    are recorded in ``stage_converged_`` without a warning.
+    """
+    if run["capped"][-1]:
+        warnings.warn(
+            f"CoLiDE (alpha={float(alpha):g}): the last stage ended on its iteration budget "
+            f"({run['stage_iter_'][-1]} iterations, objective "
+            f"{run['stage_objective_'][-1]:.6g}) before its stopping rule; the graph may be "
+            "worse than a converged fit's. Increase max_iter (None: the reference budgets) "
+            "or tol.",
+            ConvergenceWarning,
+            stacklevel=4,
+        )
 
 
 def _is_host_array(X):

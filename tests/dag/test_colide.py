@@ -1,8 +1,11 @@
 """CoLiDE: scores, noise scales, recovery, optimizers, equivalences and input checks."""
 
+import warnings
+
 import numpy as np
 import pytest
 from scipy.optimize import check_grad, minimize, minimize_scalar
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import sparsestat.dag._score as score_module
@@ -482,6 +485,26 @@ def test_sachs_is_close_to_the_published_range():
     model = CoLiDE().fit(sachs.data)
     metrics = dag_metrics(sachs.adjacency, model.adjacency_)
     assert metrics["is_dag"] and metrics["shd"] <= 15
+
+
+# ------------------------------------------------------------- convergence
+def test_convergence_warning_when_the_last_stage_hits_max_iter():
+    sachs = load_sachs()
+    with pytest.warns(ConvergenceWarning, match="last stage ended on its iteration budget"):
+        capped = CoLiDE(max_iter=50).fit(sachs.data)
+    assert capped.stage_converged_ == [False] * 5
+    assert capped.stage_iter_ == [50] * 5
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        model = CoLiDE().fit(sachs.data)
+    # warm stages may run to their (reference) budget without a warning
+    assert model.stage_converged_[-1]
+    assert len(model.stage_converged_) == len(model.stage_iter_)
+    # the capped fit is the worse one (the silent failure the warning reports)
+    assert (
+        dag_metrics(sachs.adjacency, capped.adjacency_)["shd"]
+        > dag_metrics(sachs.adjacency, model.adjacency_)["shd"]
+    )
 
 
 # --------------------------------------------------------------- bad inputs

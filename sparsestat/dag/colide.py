@@ -10,12 +10,15 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from array_api_compat import device as array_device
+
 from .._array_api import get_namespace, is_numpy_namespace, supports_float64, to_numpy
 from .._progress import progress
 from .._validation import check_finite_array, check_integer, check_real
 from ..datafits.statistics import SufficientStatistics, is_dask_collection, sufficient_statistics
 from ._colide_kernels import adam_stage_kernel
 from ._optimizers import adam_stage, owlqn_stage, stage_objective
+from ._refit import noise_variances, refit_dag, residual_variances
 from ._score import noise_scales
 from .acyclicity import _acyclicity_parts, to_dag, topological_order
 
@@ -127,6 +130,13 @@ class CoLiDE(BaseEstimator):
         reference value).
     learning_rate : float, default=3e-4
         Adam only.
+    refit : bool, default=False
+        Replace the penalized weights of ``adjacency_`` by the least-squares
+        regression of each node on its learned parents (the Gaussian maximum-
+        likelihood weights on that graph, not shrunk by the ℓ1 term) and
+        re-estimate ``noise_scale_`` from those residuals: one scale per node
+        for NV, one shared scale for EV (the variances divide by ``n``).  The
+        graph itself is unchanged.  Read these weights as effect sizes.
     verbose : int, default=0
         Progress bar over the stages (tqdm, when installed).
 
@@ -134,15 +144,17 @@ class CoLiDE(BaseEstimator):
     ----------
     adjacency_ : array of shape (n_features, n_features)
         Thresholded weighted adjacency, always a DAG; ``adjacency_[i, j]`` is
-        the effect of variable ``i`` on variable ``j``.  Same array namespace
-        as the data.
+        the effect of variable ``i`` on variable ``j`` (penalized, or the
+        least-squares effect with ``refit=True``).  Same array namespace as
+        the data.
     raw_adjacency_ : array of shape (n_features, n_features)
         The last stage's ``W`` before thresholding.  Like the reference, the
         diagonal is not constrained: it may carry small self-loops, which the
         thresholding removes.
     noise_scale_ : float or array of shape (n_features,)
         Estimated noise standard deviation(s) at ``raw_adjacency_`` (one for
-        EV, one per node for NV).
+        EV, one per node for NV); with ``refit=True``, at the refitted
+        ``adjacency_``.
     h_ : float
         ``h_1(raw_adjacency_)``: how far the raw estimate is from a DAG.
     n_iter_ : int
@@ -233,6 +245,7 @@ class CoLiDE(BaseEstimator):
         max_iter=None,
         tol=None,
         learning_rate=3e-4,
+        refit=False,
         verbose=0,
     ):
         self.variance = variance
@@ -247,6 +260,7 @@ class CoLiDE(BaseEstimator):
         self.max_iter = max_iter
         self.tol = tol
         self.learning_rate = learning_rate
+        self.refit = refit
         self.verbose = verbose
 
     # ------------------------------------------------------------------ checks
@@ -265,6 +279,8 @@ class CoLiDE(BaseEstimator):
         if self.tol is not None:
             check_real(self.tol, "tol", low=0.0)
         check_real(self.learning_rate, "learning_rate", low=0.0, low_inclusive=False)
+        if not isinstance(self.refit, (bool, np.bool_)):
+            raise TypeError(f"refit must be True or False, got {self.refit!r}.")
         if self.max_iter is not None:
             check_integer(self.max_iter, "max_iter", low=1)
         schedule = [self.s] if isinstance(self.s, numbers.Real) else list(self.s)
@@ -350,6 +366,12 @@ class CoLiDE(BaseEstimator):
             if covariance is not None:
                 raise ValueError("pass exactly one of X and covariance.")
             return self.fit_from_statistics(sufficient_statistics(X))
+        covariance, n_samples, xp, floor, schedule = self._prepare(X, covariance, n_samples)
+        self._solve(covariance, schedule, floor, xp)
+        return self
+
+    def _prepare(self, X, covariance, n_samples):
+        """Checked parameters and data: ``(covariance, n_samples, xp, floor, schedule)``."""
         schedule = self._check_params()
         if (X is None) == (covariance is None):
             raise ValueError("pass exactly one of X and covariance.")
@@ -367,8 +389,7 @@ class CoLiDE(BaseEstimator):
             )
         floor = _RELATIVE_SCALE_FLOOR * float(xp.max(marginal))
         self.n_samples_ = n_samples
-        self._solve(covariance, schedule, floor, xp)
-        return self
+        return covariance, n_samples, xp, floor, schedule
 
     def _solve(self, covariance, schedule, floor, xp):
         if self.variance == "ev":
@@ -407,6 +428,39 @@ class CoLiDE(BaseEstimator):
             del self.nv_start_
         self._finish(kept["W"], covariance, floor, xp)
         self.n_iter_ = int(sum(sum(run["stage_iter_"]) for run in runs))
+        return self
+
+    def _continue_from(self, previous, covariance, schedule, floor, xp):
+        """Fit at ``self.alpha`` warm-started at a fitted CoLiDE's raw estimate.
+
+        Only the last stage runs (the last ``μ`` and ``s`` of ``previous``,
+        the last stage's budget, the score of ``self.variance``): along a
+        decreasing grid of alphas the previous estimate is already close.
+        """
+        mu = float(self.mu_init) * float(self.mu_factor) ** (len(schedule) - 1)
+        W, s, n_iter, capped = self._solve_stage(
+            previous.raw_adjacency_, covariance, mu, previous.s_[-1], self.variance, True,
+            floor, xp,
+        )
+        objective = stage_objective(
+            W, covariance, mu=mu, s=s, alpha=float(self.alpha), variance=self.variance,
+            floor=floor, xp=xp,
+        )
+        run = {
+            "s_": [s],
+            "stage_iter_": [n_iter],
+            "stage_objective_": [objective],
+            "stage_variance_": [self.variance],
+            "capped": [capped],
+        }
+        for name in ("s_", "stage_iter_", "stage_objective_", "stage_variance_"):
+            setattr(self, name, run[name])
+        self.stage_converged_ = [not capped]
+        if self.variance == "nv":
+            self.nv_start_ = "warm"
+        _warn_unconverged(run, self.alpha)
+        self._finish(W, covariance, floor, xp)
+        self.n_iter_ = int(n_iter)
         return self
 
     def _follow_path(self, covariance, schedule, floor, xp, start):
@@ -501,8 +555,28 @@ class CoLiDE(BaseEstimator):
         h_value = _acyclicity_parts(W, 1.0, xp)[0]
         self.h_ = h_value
         self.adjacency_ = to_dag(W, float(self.w_threshold))
+        if self.refit:
+            self._refit(covariance, floor, xp)
         self.causal_order_ = topological_order(self.adjacency_)
         return self
+
+    def _refit(self, covariance, floor, xp):
+        """Least squares of each node on its parents in ``adjacency_``; scales from them."""
+        dag = self.adjacency_
+        edges = np.asarray(to_numpy(dag)) != 0
+        covariance_np = np.asarray(to_numpy(covariance), dtype=np.float64)
+        weights = refit_dag(covariance_np, edges)
+        variances = noise_variances(
+            residual_variances(covariance_np, weights), self.variance, floor**2
+        )
+        scales = np.sqrt(variances)
+        if is_numpy_namespace(xp):
+            self.adjacency_ = weights.astype(covariance_np.dtype, copy=False)
+            sigma = scales
+        else:
+            self.adjacency_ = xp.asarray(weights, dtype=dag.dtype, device=array_device(dag))
+            sigma = xp.asarray(scales, dtype=dag.dtype, device=array_device(dag))
+        self.noise_scale_ = float(scales[0]) if self.variance == "ev" else sigma
 
     def fit_from_statistics(self, statistics):
         """Learn the DAG from sufficient statistics (the score needs only the covariance).

@@ -487,6 +487,34 @@ def test_sachs_is_close_to_the_published_range():
     assert metrics["is_dag"] and metrics["shd"] <= 15
 
 
+# -------------------------------------------------------------------- refit
+@pytest.mark.parametrize("variance", ["ev", "nv"])
+def test_refit_is_least_squares_on_the_learned_parents(variance):
+    _, _, X = _problem(d=8, n_edges=12, seed=3)
+    X = X + 3.0  # the refit centres the data too
+    penalized = CoLiDE(variance=variance).fit(X)
+    model = CoLiDE(variance=variance, refit=True).fit(X)
+    edges = model.adjacency_ != 0
+    np.testing.assert_array_equal(edges, penalized.adjacency_ != 0)
+    np.testing.assert_array_equal(model.raw_adjacency_, penalized.raw_adjacency_)
+    centred = X - X.mean(axis=0)
+    residual = np.empty(8)
+    for j in range(8):
+        parents = np.flatnonzero(edges[:, j])
+        if parents.size:
+            coef = np.linalg.lstsq(centred[:, parents], centred[:, j], rcond=None)[0]
+            np.testing.assert_allclose(model.adjacency_[parents, j], coef, rtol=1e-9, atol=1e-12)
+            residual[j] = np.mean((centred[:, j] - centred[:, parents] @ coef) ** 2)
+        else:
+            residual[j] = np.mean(centred[:, j] ** 2)
+    expected = np.sqrt(residual.mean()) if variance == "ev" else np.sqrt(residual)
+    np.testing.assert_allclose(model.noise_scale_, expected, rtol=1e-9)
+    # least squares undoes the l1 shrinkage: larger effects on average
+    assert np.abs(model.adjacency_[edges]).sum() > np.abs(penalized.adjacency_[edges]).sum()
+    with pytest.raises(TypeError, match="refit"):
+        CoLiDE(refit="yes").fit(X)
+
+
 # ------------------------------------------------------------- convergence
 def test_convergence_warning_when_the_last_stage_hits_max_iter():
     sachs = load_sachs()

@@ -4,6 +4,7 @@ from .acyclicity import is_dag, logdet_acyclicity, to_dag, topological_order
 from .colide import CoLiDE
 from .metrics import dag_metrics
 from .simulate import simulate_dag, simulate_linear_sem, simulate_parameters
+from .stability import edge_stability
 
 __all__ = [
     "CoLiDE",
@@ -15,4 +16,5 @@ __all__ = [
     "simulate_dag",
     "simulate_parameters",
     "simulate_linear_sem",
+    "edge_stability",
 ]

@@ -65,8 +65,8 @@ def gaussian_log_likelihood(covariance, n_samples, weights, variances):
     ``-n/2 Σ_j [log(2π σ_j²) + R_jj/σ_j²]``.
     """
     residual = residual_variances(covariance, weights)
-    return -0.5 * n_samples * float(
-        np.sum(np.log(2.0 * math.pi * variances) + residual / variances)
+    return (
+        -0.5 * n_samples * float(np.sum(np.log(2.0 * math.pi * variances) + residual / variances))
     )
 
 

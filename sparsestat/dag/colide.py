@@ -439,12 +439,24 @@ class CoLiDE(BaseEstimator):
         """
         mu = float(self.mu_init) * float(self.mu_factor) ** (len(schedule) - 1)
         W, s, n_iter, capped = self._solve_stage(
-            previous.raw_adjacency_, covariance, mu, previous.s_[-1], self.variance, True,
-            floor, xp,
+            previous.raw_adjacency_,
+            covariance,
+            mu,
+            previous.s_[-1],
+            self.variance,
+            True,
+            floor,
+            xp,
         )
         objective = stage_objective(
-            W, covariance, mu=mu, s=s, alpha=float(self.alpha), variance=self.variance,
-            floor=floor, xp=xp,
+            W,
+            covariance,
+            mu=mu,
+            s=s,
+            alpha=float(self.alpha),
+            variance=self.variance,
+            floor=floor,
+            xp=xp,
         )
         run = {
             "s_": [s],

@@ -6,11 +6,10 @@ import numbers
 import warnings
 
 import numpy as np
+from array_api_compat import device as array_device
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted, validate_data
-
-from array_api_compat import device as array_device
 
 from .._array_api import get_namespace, is_numpy_namespace, supports_float64, to_numpy
 from .._progress import progress

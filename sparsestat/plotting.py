@@ -14,6 +14,7 @@ __all__ = [
     "plot_receptive_fields",
     "plot_adjacency",
     "plot_edge_stability",
+    "plot_alpha_selection",
     "plot_regularization_path",
     "plot_cv_curve",
     "plot_stability_path",
@@ -371,6 +372,59 @@ def plot_edge_stability(stability, reference=None, labels=None, ax=None, title=N
     ax.set_xlabel("effect")
     ax.set_ylabel("cause")
     ax.set_title(title or f"edge frequency over {stability.n_bootstrap} resamples")
+    return ax
+
+
+def plot_alpha_selection(estimator, ax=None, title=None):
+    """Criterion and edge count along a fitted CoLiDECV path, with the selected alpha.
+
+    Parameters
+    ----------
+    estimator : CoLiDECV
+        A fitted :class:`sparsestat.dag.CoLiDECV`.
+    ax : matplotlib Axes, optional
+        Where to draw the criterion (a new figure otherwise); the edge count
+        goes on a twin axis on the right.
+    title : str, optional
+        Title of the axes.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The criterion's Axes (log scale in alpha); the dashed line marks
+        ``alpha_``.
+
+    Examples
+    --------
+    >>> from sparsestat.dag import CoLiDECV, simulate_dag, simulate_parameters
+    >>> from sparsestat.dag import simulate_linear_sem
+    >>> from sparsestat.plotting import plot_alpha_selection
+    >>> B = simulate_dag(5, 4, "ER", random_state=0)
+    >>> X = simulate_linear_sem(simulate_parameters(B, random_state=0), 500,
+    ...                         random_state=0)
+    >>> model = CoLiDECV(variance="ev", alphas=[0.2, 0.1, 0.05]).fit(X)
+    >>> ax = plot_alpha_selection(model)
+    >>> ax.get_ylabel()
+    'BIC'
+    """
+    from sklearn.utils.validation import check_is_fitted
+
+    plt = _pyplot()
+    check_is_fitted(estimator, "criterion_path_")
+    alphas = np.asarray(estimator.alphas_, dtype=float)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 4))
+    labels = {"bic": "BIC", "ebic": "extended BIC", "cv": "- held-out log-likelihood / sample"}
+    ax.plot(alphas, estimator.criterion_path_, "o-", color="tab:blue")
+    ax.set_ylabel(labels.get(estimator.criterion, "criterion"))
+    ax.axvline(estimator.alpha_, color="black", linestyle="--", linewidth=1.0)
+    edges = ax.twinx()
+    edges.plot(alphas, estimator.n_edges_path_, "s:", color="tab:orange")
+    edges.set_ylabel("edges", color="tab:orange")
+    _log_alpha_axis(ax, alphas)
+    ax.set_xlabel("alpha")
+    if title:
+        ax.set_title(title)
     return ax
 
 

@@ -3,11 +3,13 @@
 from .acyclicity import is_dag, logdet_acyclicity, to_dag, topological_order
 from .colide import CoLiDE
 from .metrics import dag_metrics
+from .selection import CoLiDECV
 from .simulate import simulate_dag, simulate_linear_sem, simulate_parameters
 from .stability import edge_stability
 
 __all__ = [
     "CoLiDE",
+    "CoLiDECV",
     "logdet_acyclicity",
     "is_dag",
     "topological_order",

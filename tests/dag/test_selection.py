@@ -1,5 +1,7 @@
 """Edge stability (bootstrap), alpha selection (CoLiDECV) and varsortability."""
 
+import math
+
 import joblib
 import numpy as np
 import pytest
@@ -7,11 +9,13 @@ from sklearn.metrics import roc_auc_score
 
 from sparsestat.dag import (
     CoLiDE,
+    CoLiDECV,
     edge_stability,
     is_dag,
     simulate_dag,
     simulate_linear_sem,
     simulate_parameters,
+    to_dag,
 )
 
 
@@ -95,3 +99,117 @@ def test_plot_edge_stability():
     ax = plot_edge_stability(result, labels=list("abcd"))
     assert len(ax.patches) == np.count_nonzero(result.consensus)
     assert [label.get_text() for label in ax.get_xticklabels()] == list("abcd")
+
+
+# ------------------------------------------------------------------ CoLiDECV
+def _log_likelihood_by_hand(train, test, edges, variance):
+    """Least squares per node on the training rows (numpy.linalg.lstsq), Gaussian
+    log-likelihood of the test rows centred at the training mean."""
+    mean = train.mean(axis=0)
+    train, test = train - mean, test - mean
+    d = train.shape[1]
+    weights = np.zeros((d, d))
+    for j in range(d):
+        parents = np.flatnonzero(edges[:, j])
+        if parents.size:
+            weights[parents, j] = np.linalg.lstsq(train[:, parents], train[:, j], rcond=None)[0]
+    train_residual = np.mean((train - train @ weights) ** 2, axis=0)
+    if variance == "ev":
+        train_residual = np.full(d, train_residual.mean())
+    test_residual = (test - test @ weights) ** 2  # (n_test, d)
+    return float(
+        np.sum(-0.5 * np.log(2 * math.pi * train_residual) - test_residual / (2 * train_residual))
+    )
+
+
+@pytest.mark.parametrize(("variance", "criterion"), [("nv", "bic"), ("ev", "ebic")])
+def test_criterion_path_matches_a_direct_computation(variance, criterion):
+    _, _, X = _problem(d=6, n_edges=7, n=400, seed=2)
+    alphas = [0.2, 0.1, 0.05, 0.02]
+    model = CoLiDECV(variance=variance, alphas=alphas, criterion=criterion, ebic_gamma=0.7)
+    model.fit(X)
+    np.testing.assert_array_equal(model.alphas_, alphas)
+    assert model.path_start_index_ == 1
+    d, n = 6, len(X)
+    for k in range(len(alphas)):
+        edges = to_dag(model.raw_adjacency_path_[k], 0.3) != 0
+        assert model.n_edges_path_[k] == edges.sum()
+        log_likelihood = _log_likelihood_by_hand(X, X, edges, variance)
+        n_params = edges.sum() + (1 if variance == "ev" else d)
+        expected = -2 * log_likelihood + n_params * math.log(n)
+        if criterion == "ebic":
+            expected += (
+                2 * 0.7 * sum(math.log(math.comb(d - 1, int(k_j))) for k_j in edges.sum(axis=0))
+            )
+        assert model.criterion_path_[k] == pytest.approx(expected, rel=1e-10)
+    best = int(np.argmin(model.criterion_path_))
+    assert model.alpha_ == alphas[best] and model.best_index_ == best
+    np.testing.assert_array_equal(model.raw_adjacency_, model.raw_adjacency_path_[best])
+    np.testing.assert_array_equal(model.adjacency_, to_dag(model.raw_adjacency_, 0.3))
+    assert model.estimator_.alpha == alphas[best]
+    # warm starts: only the start alpha runs the whole central path
+    start = model.path_start_index_
+    assert all(model.path_iter_[k] < model.path_iter_[start] for k in range(4) if k != start)
+    # the start alpha's estimate is a plain CoLiDE fit
+    plain = CoLiDE(variance=variance, alpha=0.1).fit(X)
+    np.testing.assert_array_equal(model.raw_adjacency_path_[start], plain.raw_adjacency_)
+    refitted = CoLiDECV(variance=variance, alphas=alphas, criterion=criterion, ebic_gamma=0.7)
+    refitted.set_params(refit=True).fit(X)
+    # refit=True: least squares on the selected graph, as CoLiDE(refit=True)
+    centred = X - X.mean(axis=0)
+    edges = refitted.adjacency_ != 0
+    for j in range(d):
+        parents = np.flatnonzero(edges[:, j])
+        if parents.size:
+            coef = np.linalg.lstsq(centred[:, parents], centred[:, j], rcond=None)[0]
+            np.testing.assert_allclose(refitted.adjacency_[parents, j], coef, rtol=1e-9)
+
+
+def test_cv_criterion_is_the_held_out_likelihood_and_independent_of_n_jobs():
+    from sklearn.model_selection import KFold
+
+    _, _, X = _problem(d=5, n_edges=5, n=300, seed=4)
+    alphas = [0.1, 0.05]
+    model = CoLiDECV(alphas=alphas, criterion="cv", cv=2).fit(X)
+    assert model.cv_log_likelihood_.shape == (2, 2)
+    for fold, (train, test) in enumerate(KFold(2).split(X)):
+        # the fold's path is the path fitted on the training rows
+        on_train = CoLiDECV(alphas=alphas).fit(X[train])
+        for k in range(2):
+            edges = to_dag(on_train.raw_adjacency_path_[k], 0.3) != 0
+            expected = _log_likelihood_by_hand(X[train], X[test], edges, "nv") / len(test)
+            assert model.cv_log_likelihood_[k, fold] == pytest.approx(expected, rel=1e-9)
+    np.testing.assert_allclose(model.criterion_path_, -model.cv_log_likelihood_.mean(axis=1))
+    parallel = CoLiDECV(alphas=alphas, criterion="cv", cv=2, n_jobs=2).fit(X)
+    np.testing.assert_array_equal(parallel.cv_log_likelihood_, model.cv_log_likelihood_)
+
+
+def test_colidecv_bad_input():
+    _, _, X = _problem(d=4, n_edges=3, n=50)
+    for alphas in ([0.1, 0.0], [-1.0], [], [0.1, np.nan]):
+        with pytest.raises(ValueError, match="alphas must be a non-empty sequence of positive"):
+            CoLiDECV(alphas=alphas).fit(X)
+    with pytest.raises(ValueError, match="criterion"):
+        CoLiDECV(criterion="aic").fit(X)
+    with pytest.raises(ValueError, match="cv=5 folds need at least 10 samples"):
+        CoLiDECV(criterion="cv", alphas=[0.1]).fit(X[:6])
+    with pytest.raises(ValueError, match="path_start"):
+        CoLiDECV(path_start=0.0, alphas=[0.1]).fit(X)
+    with pytest.raises(ValueError, match="ebic_gamma"):
+        CoLiDECV(ebic_gamma=-1.0, alphas=[0.1]).fit(X)
+    with pytest.raises(ValueError, match="variance"):
+        CoLiDECV(variance="hv", alphas=[0.1]).fit(X)
+
+
+def test_plot_alpha_selection():
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from sparsestat.plotting import plot_alpha_selection
+
+    _, _, X = _problem(d=4, n_edges=3)
+    model = CoLiDECV(variance="ev", alphas=[0.2, 0.05]).fit(X)
+    ax = plot_alpha_selection(model)
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), model.criterion_path_)
+    assert ax.get_xscale() == "log"

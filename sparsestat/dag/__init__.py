@@ -2,7 +2,7 @@
 
 from .acyclicity import is_dag, logdet_acyclicity, to_dag, topological_order
 from .colide import CoLiDE
-from .metrics import dag_metrics
+from .metrics import dag_metrics, varsortability
 from .selection import CoLiDECV
 from .simulate import simulate_dag, simulate_linear_sem, simulate_parameters
 from .stability import edge_stability
@@ -19,4 +19,5 @@ __all__ = [
     "simulate_parameters",
     "simulate_linear_sem",
     "edge_stability",
+    "varsortability",
 ]

@@ -213,3 +213,42 @@ def test_plot_alpha_selection():
     ax = plot_alpha_selection(model)
     np.testing.assert_allclose(ax.lines[0].get_ydata(), model.criterion_path_)
     assert ax.get_xscale() == "log"
+
+
+# ------------------------------------------------------------ varsortability
+def _reference_varsortability(X, W, tol=1e-9):
+    """Reisach et al.'s implementation (github.com/Scriddie/Varsortability), verbatim."""
+    E = W != 0
+    Ek = E.copy()
+    var = np.var(X, axis=0, keepdims=True)
+    n_paths = 0
+    n_correctly_ordered_paths = 0
+    for _ in range(E.shape[0] - 1):
+        n_paths += Ek.sum()
+        n_correctly_ordered_paths += (Ek * var / var.T > 1 + tol).sum()
+        n_correctly_ordered_paths += (
+            1 / 2 * ((Ek * var / var.T <= 1 + tol) * (Ek * var / var.T > 1 - tol)).sum()
+        )
+        Ek = Ek.dot(E)
+    return n_correctly_ordered_paths / n_paths
+
+
+def test_varsortability_matches_the_reference_and_standardizing_removes_it():
+    from sparsestat.dag import varsortability
+
+    for seed in range(3):
+        B, W, X = _problem(d=10, n_edges=20, n=500, seed=seed, heteroscedastic=seed == 2)
+        value = varsortability(X, B)
+        assert value == pytest.approx(_reference_varsortability(X, W), abs=1e-12)
+        assert value > 0.7  # unit-scale weights: variances grow down the graph
+        assert varsortability(X / X.std(axis=0), B) == pytest.approx(0.5)
+    # a chain whose variances shrink: 0
+    B = np.array([[0, 1], [0, 0]])
+    X = np.c_[np.arange(10.0), 0.1 * np.arange(10.0) % 3]
+    assert varsortability(X, B) == 0.0
+    with pytest.raises(ValueError, match="DAG"):
+        varsortability(X, np.array([[0, 1], [1, 0]]))
+    with pytest.raises(ValueError, match="no edge"):
+        varsortability(X, np.zeros((2, 2)))
+    with pytest.raises(ValueError, match="must be 2 x 2"):
+        varsortability(X, np.zeros((3, 3)))

@@ -28,6 +28,9 @@ calls one BLAS only and ran equally fast with 1 or 2 threads.
     python benchmarks/bench_dag.py --quick    # d = 20, 50; 3 seeds
     python benchmarks/bench_dag.py --sizes 100 --noise hetero --methods CoLiDE-NV DAGMA
     python benchmarks/bench_dag.py --optimizer-only --optimizer-sizes 20 50 --seeds 3
+    python benchmarks/bench_dag.py --selection --noise hetero --sizes 20 50 --seeds 5
+    python benchmarks/bench_dag.py --standardized --sizes 20 --seeds 5
+    python benchmarks/bench_dag.py --bootstrap 20 --sizes 20 --seeds 3
     python benchmarks/bench_dag.py --sizes 100 --seeds 10 --noise hetero --no-dagma \
         --methods CoLiDE-NV --alpha 0.1 --skip-extra --per-seed   # another alpha
 """
@@ -45,7 +48,11 @@ import numpy as np
 
 from sparsestat.dag import (
     CoLiDE,
+    CoLiDECV,
     dag_metrics,
+    edge_stability,
+    to_dag,
+    varsortability,
     simulate_dag,
     simulate_linear_sem,
     simulate_parameters,
@@ -149,6 +156,142 @@ def accuracy_table(
                         print(f"{'':<16}{'SHD per seed':<14}{shd}", flush=True)
 
 
+def _ebic_pick(model, X, gamma=0.5):
+    """Index the extended BIC picks on a fitted CoLiDECV's path (same fits, other score)."""
+    from sparsestat.dag._refit import information_criterion
+    from sparsestat.dag.selection import _refitted
+
+    centred = X - X.mean(axis=0)
+    covariance = centred.T @ centred / len(X)
+    values = []
+    for raw in model.raw_adjacency_path_:
+        edges = to_dag(raw, model.w_threshold) != 0
+        weights, variances = _refitted(covariance, edges, model.variance)
+        values.append(
+            information_criterion(
+                covariance, len(X), edges, weights, variances, model.variance, "ebic", gamma
+            )
+        )
+    return int(np.argmin(values))
+
+
+def selection_table(sizes, seeds, graphs=GRAPHS, heteroscedastic=True, variance="nv"):
+    """Alpha selection without the truth: CoLiDECV (BIC; EBIC read off the same path)
+    against fresh fits at the fixed alphas 0.05 (the default) and 0.1.
+
+    Per seed: the SHD of each, the alpha CoLiDECV selected, its cost as a multiple
+    of the default fit's time (same process, one after the other), and the
+    varsortability of the simulated data.
+    """
+    noise = "hetero" if heteroscedastic else "equal"
+    print(
+        f"\nAlpha selection, {noise} noise, CoLiDE-{variance.upper()}: fresh fits at 0.05 and"
+        " 0.1 against CoLiDECV (BIC; EBIC gamma=0.5 on the same path)"
+    )
+    print(
+        f"{'graph':<9}{'varsort':>8}{'SHD 0.05':>10}{'SHD 0.1':>9}{'SHD BIC':>9}"
+        f"{'SHD EBIC':>10}{'alpha BIC':>11}{'cost x':>8}{'t 0.05 s':>10}"
+    )
+    for d in sizes:
+        for graph_type, degree in graphs:
+            rows = []
+            for seed in seeds:
+                B, X = simulate(graph_type, d, degree, heteroscedastic, seed)
+                start = time.perf_counter()
+                default = CoLiDE(variance=variance).fit(X)
+                seconds = time.perf_counter() - start
+                other = CoLiDE(variance=variance, alpha=0.1).fit(X)
+                start = time.perf_counter()
+                selected = CoLiDECV(variance=variance).fit(X)
+                cost = (time.perf_counter() - start) / seconds
+                ebic = to_dag(selected.raw_adjacency_path_[_ebic_pick(selected, X)], 0.3)
+                row = (
+                    varsortability(X, B),
+                    dag_metrics(B, default.adjacency_)["shd"],
+                    dag_metrics(B, other.adjacency_)["shd"],
+                    dag_metrics(B, selected.adjacency_)["shd"],
+                    dag_metrics(B, ebic)["shd"],
+                    selected.alpha_,
+                    cost,
+                    seconds,
+                )
+                rows.append(row)
+                print(
+                    f"{graph_type}{degree}-{d:<5}{row[0]:>8.2f}{row[1]:>10d}{row[2]:>9d}"
+                    f"{row[3]:>9d}{row[4]:>10d}{row[5]:>11.3f}{row[6]:>8.2f}{row[7]:>10.2f}"
+                    f"   seed {seed}",
+                    flush=True,
+                )
+            mean = np.asarray(rows, dtype=float).mean(axis=0)
+            print(
+                f"{graph_type}{degree}-{d:<5}{mean[0]:>8.2f}{mean[1]:>10.1f}{mean[2]:>9.1f}"
+                f"{mean[3]:>9.1f}{mean[4]:>10.1f}{mean[5]:>11.3f}{mean[6]:>8.2f}"
+                f"{mean[7]:>10.2f}   mean of {len(seeds)} seeds",
+                flush=True,
+            )
+
+
+def standardized_table(sizes, seeds, graphs=GRAPHS, with_dagma=False):
+    """Raw against standardized data (heteroscedastic noise), default alpha.
+
+    Standardizing sets every marginal variance to 1 (varsortability 0.5): what
+    a method still finds then does not come from sorting by variance.
+    """
+    print("\nRaw vs standardized data, hetero noise, default settings (SHD)")
+    names = ["CoLiDE-NV", "CoLiDE-EV"] + (["DAGMA"] if with_dagma else [])
+    header = "".join(f"{name + ' raw':>15}{name + ' std':>15}" for name in names)
+    print(f"{'graph':<9}{'varsort':>8}{header}")
+    fits = methods(with_dagma, names)
+    for d in sizes:
+        for graph_type, degree in graphs:
+            rows = []
+            for seed in seeds:
+                B, X = simulate(graph_type, d, degree, True, seed)
+                standardized = (X - X.mean(axis=0)) / X.std(axis=0)
+                row = [varsortability(X, B)]
+                for name in names:
+                    row.append(dag_metrics(B, fits[name](X))["shd"])
+                    row.append(dag_metrics(B, fits[name](standardized))["shd"])
+                rows.append(row)
+            mean = np.asarray(rows, dtype=float).mean(axis=0)
+            cells = "".join(f"{value:>15.1f}" for value in mean[1:])
+            print(
+                f"{graph_type}{degree}-{d:<5}{mean[0]:>8.2f}{cells}   mean of {len(seeds)} seeds",
+                flush=True,
+            )
+
+
+def bootstrap_table(sizes, seeds, n_bootstrap, graphs=GRAPHS):
+    """AUROC of the bootstrap frequency of each directed edge against the truth."""
+    from sklearn.metrics import roc_auc_score
+
+    print(f"\nBootstrap edge frequencies (CoLiDE-NV, {n_bootstrap} resamples), hetero noise")
+    print(f"{'graph':<9}{'AUROC':>8}{'true freq':>11}{'false freq':>12}{'consensus SHD':>15}")
+    for d in sizes:
+        off_diagonal = ~np.eye(d, dtype=bool)
+        for graph_type, degree in graphs:
+            rows = []
+            for seed in seeds:
+                B, X = simulate(graph_type, d, degree, True, seed)
+                result = edge_stability(CoLiDE(), X, n_bootstrap=n_bootstrap, random_state=seed)
+                truth = B[off_diagonal] != 0
+                frequency = result.frequency[off_diagonal]
+                rows.append(
+                    (
+                        roc_auc_score(truth, frequency),
+                        frequency[truth].mean(),
+                        frequency[~truth].mean(),
+                        dag_metrics(B, result.consensus)["shd"],
+                    )
+                )
+            mean = np.asarray(rows).mean(axis=0)
+            print(
+                f"{graph_type}{degree}-{d:<5}{mean[0]:>8.3f}{mean[1]:>11.3f}{mean[2]:>12.4f}"
+                f"{mean[3]:>15.1f}   mean of {len(seeds)} seeds",
+                flush=True,
+            )
+
+
 def _reversed_rows(X):
     """The same data, rows in reverse order: the covariance changes at rounding level."""
     return np.ascontiguousarray(X[::-1])
@@ -244,6 +387,15 @@ def main():
         "--optimizer-sizes", type=int, nargs="*", default=[20], help="d of the optimizer table"
     )
     parser.add_argument("--optimizer-only", action="store_true", help="only the optimizer table")
+    parser.add_argument(
+        "--selection", action="store_true", help="only the alpha-selection table (CoLiDECV)"
+    )
+    parser.add_argument(
+        "--standardized", action="store_true", help="only the raw vs standardized table"
+    )
+    parser.add_argument(
+        "--bootstrap", type=int, default=0, help="only the bootstrap AUROC table (resamples)"
+    )
     parser.add_argument("--per-seed", action="store_true", help="print every seed's SHD")
     parser.add_argument("--skip-extra", action="store_true", help="no optimizer/Sachs tables")
     parser.add_argument(
@@ -276,6 +428,16 @@ def main():
         warm_up()
         if args.optimizer_only:
             optimizer_table(seeds, args.optimizer_sizes)
+            return
+        if args.selection:
+            for heteroscedastic in noises:
+                selection_table(sizes, seeds, graphs, heteroscedastic)
+            return
+        if args.standardized:
+            standardized_table(sizes, seeds, graphs, with_dagma=not args.no_dagma)
+            return
+        if args.bootstrap:
+            bootstrap_table(sizes, seeds, args.bootstrap, graphs)
             return
         accuracy_table(
             sizes, seeds, dagma_max_d, graphs, noises, args.methods, args.per_seed, args.alpha

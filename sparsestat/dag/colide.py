@@ -61,13 +61,13 @@ class CoLiDE(BaseEstimator):
     alpha : float, default=0.05
         ℓ1 weight λ (>= 0).  Scale-free in the noise level thanks to the
         concomitant scales; it still depends on the scale of the variables.
-        0.05 is the paper's value; in the user guide's simulations (n = 1000,
-        heteroscedastic noise) 0.1 gave lower SHDs on every graph with 50 or
-        100 variables, and 0.05 or less did better on dense graphs of 20; with
-        equal noise variances 0.1 was worse on every graph with 50 or 100.
+        0.05 is the paper's value.  The best value moves with the number of
+        variables, the density of the graph and the noise model (tables in
+        the user guide); :class:`CoLiDECV` chooses it from the data.
     w_threshold : float, default=0.3
         Edges with ``|w| <= w_threshold`` are dropped from ``adjacency_``.
     mu_init : float, default=1.0
+        Weight of the score at the first stage (> 0).
     mu_factor : float, default=0.1
         The score weight decreases geometrically along the path (in (0, 1]).
     s : float or sequence of float, default=(1.0, 0.9, 0.8, 0.7)
@@ -85,11 +85,7 @@ class CoLiDE(BaseEstimator):
         ``"best"``: both, keeping the estimate with the lower final NV
         objective (twice the time).  On dense graphs (degree 4) the NV path
         from zero often stalls at points whose NV objective is *higher* than
-        at the EV estimate, with up to three times the structural Hamming
-        distance; on others the zero start ends lower.  In the 10 benchmark
-        fits checked at d = 100 (ER4 and SF2 graphs), whenever the two starts'
-        SHDs differed the lower objective had the lower SHD (see the user
-        guide).
+        at the EV estimate; the user guide has the measurements.
     optimizer : {"auto", "adam", "lazy-adam", "owlqn"}, default="auto"
         ``"adam"``: the authors' schedule — Adam on the sign subgradient,
         learning rate ``learning_rate``, 20 000 iterations per warm stage and
@@ -103,11 +99,10 @@ class CoLiDE(BaseEstimator):
         after five checkpoints in a row without a new best objective and
         returns the best point it checked: with a fixed learning rate Adam
         ends in a noise ball where the reference's stopping test is a coin
-        flip (see the user guide).  Its stage objectives differ
-        from ``"adam"``'s by as much as ``"adam"``'s own differ when the
-        covariance is perturbed at rounding level, with the same graphs in
-        38 of the benchmark's 40 fits (rounding alone changes Adam's in 4),
-        and it is 2.6–3.9× faster (see the user guide).  On numpy
+        flip.  Its stage objectives differ from ``"adam"``'s by about as
+        much as ``"adam"``'s own differ when the covariance is perturbed at
+        rounding level, and it is several times faster (measurements in the
+        user guide).  On numpy
         data both run as one compiled (numba) loop per stage; CuPy and other
         libraries run the array-API loop, the same iteration.
         ``"owlqn"``: orthant-wise L-BFGS on the score with the scales profiled
@@ -189,6 +184,8 @@ class CoLiDE(BaseEstimator):
 
     See Also
     --------
+    sparsestat.dag.CoLiDECV : ``alpha`` chosen from the data.
+    sparsestat.dag.edge_stability : Bootstrap frequencies of the edges.
     sparsestat.dag.simulate_linear_sem, sparsestat.dag.dag_metrics,
     sparsestat.datasets.load_sachs
 

@@ -391,7 +391,8 @@ def plot_alpha_selection(estimator, ax=None, title=None):
     Returns
     -------
     matplotlib.axes.Axes
-        The criterion's Axes (log scale in alpha); the dashed line marks
+        The criterion's Axes (log scale in alpha), one solid line per path
+        (the edge counts dotted, on the right axis); the dashed line marks
         ``alpha_``.
 
     Examples
@@ -415,12 +416,19 @@ def plot_alpha_selection(estimator, ax=None, title=None):
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 4))
     labels = {"bic": "BIC", "ebic": "extended BIC", "cv": "- held-out log-likelihood / sample"}
-    ax.plot(alphas, estimator.criterion_path_, "o-", color="tab:blue")
+    criterion = np.atleast_2d(np.asarray(estimator.criterion_path_, dtype=float))
+    n_edges = np.atleast_2d(np.asarray(estimator.n_edges_path_))
+    starts = getattr(estimator, "path_start_alphas_", [None] * len(criterion))
+    edges = ax.twinx()
+    for row, start in enumerate(starts):
+        label = None if start is None else f"path from {start:.3g}"
+        ax.plot(alphas, criterion[row], "o-", color=f"C{row}", label=label)
+        edges.plot(alphas, n_edges[row], "s:", color=f"C{row}", alpha=0.6)
     ax.set_ylabel(labels.get(estimator.criterion, "criterion"))
     ax.axvline(estimator.alpha_, color="black", linestyle="--", linewidth=1.0)
-    edges = ax.twinx()
-    edges.plot(alphas, estimator.n_edges_path_, "s:", color="tab:orange")
-    edges.set_ylabel("edges", color="tab:orange")
+    edges.set_ylabel("edges (dotted)")
+    if len(criterion) > 1:
+        ax.legend(fontsize=8)
     _log_alpha_axis(ax, alphas)
     ax.set_xlabel("alpha")
     if title:

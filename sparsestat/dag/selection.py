@@ -103,41 +103,56 @@ def _centred_covariance(X, mean):
     return centred.T @ centred / X.shape[0]
 
 
-def _fold_log_likelihoods(parameters, alphas, start, X, train, test):
-    """Mean held-out Gaussian log-likelihood per sample at each alpha, for one fold.
+def _fold_log_likelihoods(parameters, alphas, starts, X, train, test):
+    """Mean held-out Gaussian log-likelihood per sample, shape (n_starts, n_alphas), one fold.
 
-    The path is fitted on the training rows; at each alpha the thresholded DAG
-    is refitted by least squares on them, and the test rows, centred at the
-    training mean, are scored.  One BLAS thread, so the result does not
+    The paths are fitted on the training rows; at each alpha the thresholded
+    DAG is refitted by least squares on them, and the test rows, centred at
+    the training mean, are scored.  One BLAS thread, so the result does not
     depend on where the fold runs.
     """
     with threadpool_limits(limits=1, user_api="blas"):
         mean = X[train].mean(axis=0)
         covariance = _centred_covariance(X[train], mean)
         test_covariance = _centred_covariance(X[test], mean)
-        models = _path(parameters, alphas, covariance, len(train), start)
-        values = []
-        for model in models:
-            weights, variances = _refitted(
-                covariance, np.asarray(model.adjacency_) != 0, parameters["variance"]
-            )
-            log_likelihood = gaussian_log_likelihood(
-                test_covariance, len(test), weights, variances
-            )
-            values.append(log_likelihood / len(test))
-    return np.asarray(values)
+        values = np.empty((len(starts), len(alphas)))
+        for row, start in enumerate(starts):
+            models = _path(parameters, alphas, covariance, len(train), start)
+            for k, model in enumerate(models):
+                weights, variances = _refitted(
+                    covariance, np.asarray(model.adjacency_) != 0, parameters["variance"]
+                )
+                log_likelihood = gaussian_log_likelihood(
+                    test_covariance, len(test), weights, variances
+                )
+                values[row, k] = log_likelihood / len(test)
+    return values
+
+
+def _check_path_start(path_start, alphas):
+    """Grid indices (distinct, in the given order) of the values closest to ``path_start``."""
+    values = [path_start] if isinstance(path_start, numbers.Number) else list(path_start)
+    if not values:
+        raise ValueError("path_start must be a positive number or a non-empty sequence of them.")
+    starts = []
+    for value in values:
+        value = check_real(value, "path_start", low=0.0, low_inclusive=False)
+        index = _start_index(alphas, value)
+        if index not in starts:
+            starts.append(index)
+    return starts
 
 
 class CoLiDECV(BaseEstimator):
     r"""CoLiDE with ``alpha`` chosen from the data: (extended) BIC or held-out likelihood.
 
-    Fits CoLiDE along a grid of ``alphas``: the grid value closest to
-    ``path_start`` runs CoLiDE's whole central path from ``W = 0``; from its
-    estimate the path goes down the smaller alphas and up the larger ones,
-    each alpha warm-started at its neighbour's estimate and running only the
-    last stage.  Each estimate is thresholded at
-    ``w_threshold``, refits the DAG by least squares (:class:`CoLiDE`'s
-    ``refit``) and scores it by a criterion computed from the data alone:
+    Fits CoLiDE along a grid of ``alphas`` from each value of ``path_start``:
+    the grid value closest to it runs CoLiDE's whole central path from
+    ``W = 0``; from its estimate a path goes down the smaller alphas and up
+    the larger ones, each alpha warm-started at its neighbour's estimate and
+    running only the last stage.  Every estimate of every path is
+    thresholded at ``w_threshold``, refitted by least squares (:class:`CoLiDE`'s
+    ``refit``) and scored by a criterion computed from the data alone:
 
     - ``"bic"``: :math:`-2\log L + k\log n` of the Gaussian linear SEM on the
       refitted DAG, ``k`` = edges + noise variances, with one variance per
@@ -150,8 +165,8 @@ class CoLiDECV(BaseEstimator):
       over ``cv`` folds (the path refitted on each training part, the
       folds run through joblib).
 
-    The alpha with the lowest criterion is kept, and the estimate of the
-    path at that alpha becomes the model.
+    The estimate with the lowest criterion, over all paths and alphas, becomes
+    the model.
 
     Why a separate estimator and not ``CoLiDE(alpha="auto")``: the selection
     has its own parameters (grid, criterion, folds, ``n_jobs``) and its own
@@ -166,15 +181,14 @@ class CoLiDECV(BaseEstimator):
     alphas : array-like of float, default=None
         Grid of ℓ1 weights (> 0), stored in decreasing order.  None: seven
         values from 0.2 to 0.025 in steps of √2 (0.1 and 0.05 included).
-    path_start : float, default=0.1
-        The grid value closest to it (log scale) runs the whole central path;
-        the others are warm-started outward from it.  The central path fixes
-        the causal order, the warm stages mostly move the sparsity.  Starting
-        at the largest alpha and going down (the usual direction of a lasso
-        path) kept the orders of the sparse, large-alpha graphs: in the user
-        guide's simulations it ended up to 2× further from the truth at 0.05
-        than a fresh fit there; started at 0.1 the path was no worse than
-        the fresh fits on most graphs (see the user guide).
+    path_start : float or sequence of float, default=(0.1, 0.05)
+        Where the central paths run (the grid values closest to these, log
+        scale); one path over the whole grid from each.  The central path
+        sets the causal order and the warm stages mostly move the sparsity,
+        so the starts are what explores different orders, and the criterion
+        then chooses between them too.  Each start costs about one CoLiDE fit
+        plus one last stage per other alpha.  Why these two and not the
+        largest alpha, the usual start of a lasso path: see the user guide.
     criterion : {"bic", "ebic", "cv"}, default="bic"
         How the thresholded, refitted DAG at each alpha is scored (lower is
         better).
@@ -198,24 +212,26 @@ class CoLiDECV(BaseEstimator):
     ----------
     alpha_ : float
         The selected ``alpha``.
-    best_index_ : int
-        Its position in ``alphas_``.
+    best_index_ : tuple of int
+        ``(path, alpha)`` position of the selected estimate in the path
+        attributes.
     alphas_ : ndarray of shape (n_alphas,)
         The grid, decreasing.
-    criterion_path_ : ndarray of shape (n_alphas,)
-        The criterion at each alpha (lower is better): BIC, extended BIC or
-        minus the mean held-out log-likelihood per sample.
-    n_edges_path_ : ndarray of int of shape (n_alphas,)
-        Edges of the thresholded DAG at each alpha.
-    cv_log_likelihood_ : ndarray of shape (n_alphas, n_folds)
+    path_start_alphas_ : ndarray of shape (n_paths,)
+        The grid values where the central paths ran (one row of the path
+        attributes each).
+    criterion_path_ : ndarray of shape (n_paths, n_alphas)
+        The criterion at each alpha of each path (lower is better): BIC,
+        extended BIC or minus the mean held-out log-likelihood per sample.
+    n_edges_path_ : ndarray of int of shape (n_paths, n_alphas)
+        Edges of the thresholded DAG.
+    cv_log_likelihood_ : ndarray of shape (n_paths, n_alphas, n_folds)
         ``criterion="cv"`` only: held-out log-likelihood per sample, per fold.
-    raw_adjacency_path_ : ndarray of shape (n_alphas, n_features, n_features)
-        CoLiDE's raw estimate at each alpha.
-    path_iter_ : ndarray of int of shape (n_alphas,)
-        Iterations spent at each alpha (the whole central path at
-        ``alphas_[path_start_index_]``, one warm stage elsewhere).
-    path_start_index_ : int
-        Where the central path ran.
+    raw_adjacency_path_ : ndarray of shape (n_paths, n_alphas, n_features, n_features)
+        CoLiDE's raw estimates.
+    path_iter_ : ndarray of int of shape (n_paths, n_alphas)
+        Iterations spent at each alpha (the whole central path at the start,
+        one warm stage elsewhere).
     estimator_ : CoLiDE
         The path's fitted model at ``alpha_`` (for ``stage_objective_`` and
         the other stage attributes).  It is warm-started, so it can differ
@@ -265,6 +281,8 @@ class CoLiDECV(BaseEstimator):
     >>> X = simulate_linear_sem(simulate_parameters(B, random_state=0), 1000,
     ...                         random_state=0)
     >>> model = CoLiDECV(variance="ev", alphas=[0.2, 0.1, 0.05]).fit(X)
+    >>> model.criterion_path_.shape   # (paths started at 0.1 and 0.05, alphas)
+    (2, 3)
     >>> model.alphas_.tolist()
     [0.2, 0.1, 0.05]
     >>> dag_metrics(B, model.adjacency_)["shd"]
@@ -275,7 +293,7 @@ class CoLiDECV(BaseEstimator):
         self,
         variance="nv",
         alphas=None,
-        path_start=0.1,
+        path_start=(0.1, 0.05),
         criterion="bic",
         ebic_gamma=0.5,
         cv=5,
@@ -362,59 +380,71 @@ class CoLiDECV(BaseEstimator):
             ):
                 raise ValueError("every fold needs at least 2 training and 1 test sample.")
 
-        path_start = check_real(self.path_start, "path_start", low=0.0, low_inclusive=False)
-        start = _start_index(alphas, path_start)
-        models = _path(
-            parameters, alphas, covariance, n_samples, start, self.verbose, "CoLiDE path"
-        )
+        starts = _check_path_start(self.path_start, alphas)
+        paths = [
+            _path(parameters, alphas, covariance, n_samples, start, self.verbose, "CoLiDE path")
+            for start in starts
+        ]
         refitted = [
-            _refitted(covariance, np.asarray(model.adjacency_) != 0, self.variance)
-            for model in models
+            [
+                _refitted(covariance, np.asarray(model.adjacency_) != 0, self.variance)
+                for model in models
+            ]
+            for models in paths
         ]
         if splits is None:
-            path = [
-                information_criterion(
-                    covariance,
-                    n_samples,
-                    np.asarray(model.adjacency_) != 0,
-                    weights,
-                    variances,
-                    self.variance,
-                    self.criterion,
-                    gamma,
-                )
-                for model, (weights, variances) in zip(models, refitted, strict=True)
+            criterion = [
+                [
+                    information_criterion(
+                        covariance,
+                        n_samples,
+                        np.asarray(model.adjacency_) != 0,
+                        weights,
+                        variances,
+                        self.variance,
+                        self.criterion,
+                        gamma,
+                    )
+                    for model, (weights, variances) in zip(models, fits, strict=True)
+                ]
+                for models, fits in zip(paths, refitted, strict=True)
             ]
             if hasattr(self, "cv_log_likelihood_"):
                 del self.cv_log_likelihood_
         else:
             jobs = (
-                delayed(_fold_log_likelihoods)(parameters, alphas, start, X, train, test)
+                delayed(_fold_log_likelihoods)(parameters, alphas, starts, X, train, test)
                 for train, test in splits
             )
             with threadpool_limits(limits=1, user_api="blas"):
                 folds = run_parallel(jobs, self.n_jobs, self.verbose, len(splits), "folds")
-            self.cv_log_likelihood_ = np.stack(folds, axis=1)
-            path = -self.cv_log_likelihood_.mean(axis=1)
+            self.cv_log_likelihood_ = np.stack(folds, axis=-1)
+            criterion = -self.cv_log_likelihood_.mean(axis=-1)
 
         self.alphas_ = alphas
-        self.criterion_path_ = np.asarray(path, dtype=float)
+        self.path_start_alphas_ = alphas[starts]
+        self.criterion_path_ = np.asarray(criterion, dtype=float)
         self.n_edges_path_ = np.asarray(
-            [int(np.count_nonzero(model.adjacency_)) for model in models], dtype=np.int64
+            [[int(np.count_nonzero(m.adjacency_)) for m in models] for models in paths],
+            dtype=np.int64,
         )
-        self.raw_adjacency_path_ = np.stack([np.asarray(m.raw_adjacency_) for m in models])
-        self.path_start_index_ = start
-        self.path_iter_ = np.asarray([model.n_iter_ for model in models], dtype=np.int64)
+        self.raw_adjacency_path_ = np.asarray(
+            [[np.asarray(m.raw_adjacency_) for m in models] for models in paths]
+        )
+        self.path_iter_ = np.asarray([[m.n_iter_ for m in models] for models in paths])
         self.n_iter_ = int(self.path_iter_.sum())
-        best = int(np.argmin(self.criterion_path_))
-        self.best_index_ = best
+        row, best = np.unravel_index(
+            int(np.argmin(self.criterion_path_)), self.criterion_path_.shape
+        )
+        row, best = int(row), int(best)
+        self.best_index_ = (row, best)
         self.alpha_ = float(alphas[best])
-        estimator = models[best]
+        estimator = paths[row][best]
         self.estimator_ = estimator
         self.raw_adjacency_ = estimator.raw_adjacency_
         self.h_ = estimator.h_
         if self.refit:
-            weights, variances = refitted[best]
+            weights, variances = refitted[row][best]
             self.adjacency_ = weights
             scales = np.sqrt(variances)
             self.noise_scale_ = float(scales[0]) if self.variance == "ev" else scales

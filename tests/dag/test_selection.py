@@ -129,30 +129,38 @@ def test_criterion_path_matches_a_direct_computation(variance, criterion):
     model = CoLiDECV(variance=variance, alphas=alphas, criterion=criterion, ebic_gamma=0.7)
     model.fit(X)
     np.testing.assert_array_equal(model.alphas_, alphas)
-    assert model.path_start_index_ == 1
+    np.testing.assert_array_equal(model.path_start_alphas_, [0.1, 0.05])
+    assert model.criterion_path_.shape == model.n_edges_path_.shape == (2, 4)
     d, n = 6, len(X)
-    for k in range(len(alphas)):
-        edges = to_dag(model.raw_adjacency_path_[k], 0.3) != 0
-        assert model.n_edges_path_[k] == edges.sum()
-        log_likelihood = _log_likelihood_by_hand(X, X, edges, variance)
-        n_params = edges.sum() + (1 if variance == "ev" else d)
-        expected = -2 * log_likelihood + n_params * math.log(n)
-        if criterion == "ebic":
-            expected += (
-                2 * 0.7 * sum(math.log(math.comb(d - 1, int(k_j))) for k_j in edges.sum(axis=0))
-            )
-        assert model.criterion_path_[k] == pytest.approx(expected, rel=1e-10)
-    best = int(np.argmin(model.criterion_path_))
-    assert model.alpha_ == alphas[best] and model.best_index_ == best
-    np.testing.assert_array_equal(model.raw_adjacency_, model.raw_adjacency_path_[best])
+    for row in range(2):
+        for k in range(len(alphas)):
+            edges = to_dag(model.raw_adjacency_path_[row, k], 0.3) != 0
+            assert model.n_edges_path_[row, k] == edges.sum()
+            log_likelihood = _log_likelihood_by_hand(X, X, edges, variance)
+            n_params = edges.sum() + (1 if variance == "ev" else d)
+            expected = -2 * log_likelihood + n_params * math.log(n)
+            if criterion == "ebic":
+                expected += (
+                    2
+                    * 0.7
+                    * sum(math.log(math.comb(d - 1, int(k_j))) for k_j in edges.sum(axis=0))
+                )
+            assert model.criterion_path_[row, k] == pytest.approx(expected, rel=1e-10)
+    row, best = np.unravel_index(np.argmin(model.criterion_path_), (2, 4))
+    assert model.best_index_ == (row, best) and model.alpha_ == alphas[best]
+    np.testing.assert_array_equal(model.raw_adjacency_, model.raw_adjacency_path_[row, best])
     np.testing.assert_array_equal(model.adjacency_, to_dag(model.raw_adjacency_, 0.3))
     assert model.estimator_.alpha == alphas[best]
-    # warm starts: only the start alpha runs the whole central path
-    start = model.path_start_index_
-    assert all(model.path_iter_[k] < model.path_iter_[start] for k in range(4) if k != start)
-    # the start alpha's estimate is a plain CoLiDE fit
-    plain = CoLiDE(variance=variance, alpha=0.1).fit(X)
-    np.testing.assert_array_equal(model.raw_adjacency_path_[start], plain.raw_adjacency_)
+    # warm starts: only the start alpha of each path runs the whole central path,
+    # and its estimate is a plain CoLiDE fit
+    for row, start in enumerate((1, 2)):
+        assert all(model.path_iter_[row, k] < model.path_iter_[row, start] for k in (0, 3))
+        plain = CoLiDE(variance=variance, alpha=alphas[start]).fit(X)
+        np.testing.assert_array_equal(model.raw_adjacency_path_[row, start], plain.raw_adjacency_)
+    # one start only
+    single = CoLiDECV(variance=variance, alphas=alphas, criterion=criterion, ebic_gamma=0.7)
+    single.set_params(path_start=0.09).fit(X)
+    np.testing.assert_array_equal(single.criterion_path_, model.criterion_path_[:1])
     refitted = CoLiDECV(variance=variance, alphas=alphas, criterion=criterion, ebic_gamma=0.7)
     refitted.set_params(refit=True).fit(X)
     # refit=True: least squares on the selected graph, as CoLiDE(refit=True)
@@ -171,15 +179,16 @@ def test_cv_criterion_is_the_held_out_likelihood_and_independent_of_n_jobs():
     _, _, X = _problem(d=5, n_edges=5, n=300, seed=4)
     alphas = [0.1, 0.05]
     model = CoLiDECV(alphas=alphas, criterion="cv", cv=2).fit(X)
-    assert model.cv_log_likelihood_.shape == (2, 2)
+    assert model.cv_log_likelihood_.shape == (2, 2, 2)
     for fold, (train, test) in enumerate(KFold(2).split(X)):
-        # the fold's path is the path fitted on the training rows
+        # the fold's paths are the paths fitted on the training rows
         on_train = CoLiDECV(alphas=alphas).fit(X[train])
-        for k in range(2):
-            edges = to_dag(on_train.raw_adjacency_path_[k], 0.3) != 0
-            expected = _log_likelihood_by_hand(X[train], X[test], edges, "nv") / len(test)
-            assert model.cv_log_likelihood_[k, fold] == pytest.approx(expected, rel=1e-9)
-    np.testing.assert_allclose(model.criterion_path_, -model.cv_log_likelihood_.mean(axis=1))
+        for row in range(2):
+            for k in range(2):
+                edges = to_dag(on_train.raw_adjacency_path_[row, k], 0.3) != 0
+                expected = _log_likelihood_by_hand(X[train], X[test], edges, "nv") / len(test)
+                assert model.cv_log_likelihood_[row, k, fold] == pytest.approx(expected, rel=1e-9)
+    np.testing.assert_allclose(model.criterion_path_, -model.cv_log_likelihood_.mean(axis=-1))
     parallel = CoLiDECV(alphas=alphas, criterion="cv", cv=2, n_jobs=2).fit(X)
     np.testing.assert_array_equal(parallel.cv_log_likelihood_, model.cv_log_likelihood_)
 
@@ -195,6 +204,8 @@ def test_colidecv_bad_input():
         CoLiDECV(criterion="cv", alphas=[0.1]).fit(X[:6])
     with pytest.raises(ValueError, match="path_start"):
         CoLiDECV(path_start=0.0, alphas=[0.1]).fit(X)
+    with pytest.raises(ValueError, match="path_start"):
+        CoLiDECV(path_start=[], alphas=[0.1]).fit(X)
     with pytest.raises(ValueError, match="ebic_gamma"):
         CoLiDECV(ebic_gamma=-1.0, alphas=[0.1]).fit(X)
     with pytest.raises(ValueError, match="variance"):
@@ -211,7 +222,8 @@ def test_plot_alpha_selection():
     _, _, X = _problem(d=4, n_edges=3)
     model = CoLiDECV(variance="ev", alphas=[0.2, 0.05]).fit(X)
     ax = plot_alpha_selection(model)
-    np.testing.assert_allclose(ax.lines[0].get_ydata(), model.criterion_path_)
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), model.criterion_path_[0])
+    np.testing.assert_allclose(ax.lines[1].get_ydata(), model.criterion_path_[1])
     assert ax.get_xscale() == "log"
 
 

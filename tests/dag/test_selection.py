@@ -264,3 +264,18 @@ def test_varsortability_matches_the_reference_and_standardizing_removes_it():
         varsortability(X, np.zeros((2, 2)))
     with pytest.raises(ValueError, match="must be 2 x 2"):
         varsortability(X, np.zeros((3, 3)))
+
+
+def test_colidecv_on_a_dataframe_keeps_names_and_gives_a_dag():
+    pytest.importorskip("pandas")
+    nx = pytest.importorskip("networkx")
+    from sparsestat.datasets import load_sachs
+
+    sachs = load_sachs(as_frame=True)
+    model = CoLiDECV(variance="ev", alphas=[0.1]).fit(sachs.frame)
+    assert model.path_start_alphas_.tolist() == [0.1]  # both starts map to 0.1
+    assert list(model.feature_names_in_) == sachs.feature_names
+    assert is_dag(model.adjacency_)
+    graph = model.graph_
+    assert nx.is_directed_acyclic_graph(graph)
+    assert set(graph.nodes) == set(sachs.feature_names)

@@ -28,6 +28,9 @@ calls one BLAS only and ran equally fast with 1 or 2 threads.
     python benchmarks/bench_dag.py --quick    # d = 20, 50; 3 seeds
     python benchmarks/bench_dag.py --sizes 100 --noise hetero --methods CoLiDE-NV DAGMA
     python benchmarks/bench_dag.py --optimizer-only --optimizer-sizes 20 50 --seeds 3
+    python benchmarks/bench_dag.py --selection --noise hetero --sizes 20 50 --seeds 5
+    python benchmarks/bench_dag.py --standardized --sizes 20 --seeds 5
+    python benchmarks/bench_dag.py --bootstrap 20 --sizes 20 --seeds 3
     python benchmarks/bench_dag.py --sizes 100 --seeds 10 --noise hetero --no-dagma \
         --methods CoLiDE-NV --alpha 0.1 --skip-extra --per-seed   # another alpha
 """
@@ -45,10 +48,14 @@ import numpy as np
 
 from sparsestat.dag import (
     CoLiDE,
+    CoLiDECV,
     dag_metrics,
+    edge_stability,
     simulate_dag,
     simulate_linear_sem,
     simulate_parameters,
+    to_dag,
+    varsortability,
 )
 from sparsestat.datasets import load_sachs
 
@@ -149,6 +156,150 @@ def accuracy_table(
                         print(f"{'':<16}{'SHD per seed':<14}{shd}", flush=True)
 
 
+def _ebic_pick(model, X, gamma=0.5):
+    """(path, alpha) the extended BIC picks on a fitted CoLiDECV (same fits, other score)."""
+    from sparsestat.dag._refit import information_criterion
+    from sparsestat.dag.selection import _refitted
+
+    centred = X - X.mean(axis=0)
+    covariance = centred.T @ centred / len(X)
+    values = np.empty(model.criterion_path_.shape)
+    for index in np.ndindex(values.shape):
+        edges = to_dag(model.raw_adjacency_path_[index], model.w_threshold) != 0
+        weights, variances = _refitted(covariance, edges, model.variance)
+        values[index] = information_criterion(
+            covariance, len(X), edges, weights, variances, model.variance, "ebic", gamma
+        )
+    return np.unravel_index(int(np.argmin(values)), values.shape)
+
+
+def selection_table(sizes, seeds, graphs=GRAPHS, heteroscedastic=True, variance="nv"):
+    """Alpha selection without the truth: CoLiDECV (BIC; EBIC read off the same paths)
+    against the fixed alphas 0.05 (the default) and 0.1.
+
+    CoLiDECV's paths start with plain CoLiDE fits at 0.1 and 0.05 (tested to be
+    identical to fresh fits), so the fixed-alpha SHDs are read off its paths; the
+    default fit is also run alone, for the cost ratio (same process, one after the
+    other).  "1 path" is CoLiDECV(path_start=0.1), read off the same fits.
+    Per seed: the SHDs, the selected alpha, the cost and the data's varsortability.
+    """
+    noise = "hetero" if heteroscedastic else "equal"
+    print(
+        f"\nAlpha selection, {noise} noise, CoLiDE-{variance.upper()}: fixed 0.05 and 0.1"
+        " against CoLiDECV (BIC; EBIC gamma=0.5 on the same paths; BIC with 1 path from 0.1)"
+    )
+    print(
+        f"{'graph':<9}{'varsort':>8}{'SHD 0.05':>10}{'SHD 0.1':>9}{'SHD BIC':>9}"
+        f"{'SHD EBIC':>10}{'1 path':>8}{'alpha BIC':>11}{'cost x':>8}{'t 0.05 s':>10}"
+    )
+    for d in sizes:
+        for graph_type, degree in graphs:
+            rows = []
+            for seed in seeds:
+                B, X = simulate(graph_type, d, degree, heteroscedastic, seed)
+                start = time.perf_counter()
+                CoLiDE(variance=variance).fit(X)
+                seconds = time.perf_counter() - start
+                start = time.perf_counter()
+                selected = CoLiDECV(variance=variance).fit(X)
+                cost = (time.perf_counter() - start) / seconds
+                alphas = list(np.round(selected.alphas_, 6))
+                starts = list(np.round(selected.path_start_alphas_, 6))
+
+                def shd(row, index, selected=selected, B=B):
+                    return dag_metrics(B, to_dag(selected.raw_adjacency_path_[row, index], 0.3))[
+                        "shd"
+                    ]
+
+                one_path = int(np.argmin(selected.criterion_path_[starts.index(0.1)]))
+                row = (
+                    varsortability(X, B),
+                    shd(starts.index(0.05), alphas.index(0.05)),
+                    shd(starts.index(0.1), alphas.index(0.1)),
+                    dag_metrics(B, selected.adjacency_)["shd"],
+                    shd(*_ebic_pick(selected, X)),
+                    shd(starts.index(0.1), one_path),
+                    selected.alpha_,
+                    cost,
+                    seconds,
+                )
+                rows.append(row)
+                print(
+                    f"{graph_type}{degree}-{d:<5}{row[0]:>8.2f}{row[1]:>10d}{row[2]:>9d}"
+                    f"{row[3]:>9d}{row[4]:>10d}{row[5]:>8d}{row[6]:>11.3f}{row[7]:>8.2f}"
+                    f"{row[8]:>10.2f}   seed {seed}",
+                    flush=True,
+                )
+            mean = np.asarray(rows, dtype=float).mean(axis=0)
+            print(
+                f"{graph_type}{degree}-{d:<5}{mean[0]:>8.2f}{mean[1]:>10.1f}{mean[2]:>9.1f}"
+                f"{mean[3]:>9.1f}{mean[4]:>10.1f}{mean[5]:>8.1f}{mean[6]:>11.3f}{mean[7]:>8.2f}"
+                f"{mean[8]:>10.2f}   mean of {len(seeds)} seeds",
+                flush=True,
+            )
+
+
+def standardized_table(sizes, seeds, graphs=GRAPHS, with_dagma=False):
+    """Raw against standardized data (heteroscedastic noise), default alpha.
+
+    Standardizing sets every marginal variance to 1 (varsortability 0.5): what
+    a method still finds then does not come from sorting by variance.
+    """
+    print("\nRaw vs standardized data, hetero noise, default settings (SHD)")
+    names = ["CoLiDE-NV", "CoLiDE-EV"] + (["DAGMA"] if with_dagma else [])
+    header = "".join(f"{name + ' raw':>15}{name + ' std':>15}" for name in names)
+    print(f"{'graph':<9}{'varsort':>8}{header}")
+    fits = methods(with_dagma, names)
+    for d in sizes:
+        for graph_type, degree in graphs:
+            rows = []
+            for seed in seeds:
+                B, X = simulate(graph_type, d, degree, True, seed)
+                standardized = (X - X.mean(axis=0)) / X.std(axis=0)
+                row = [varsortability(X, B)]
+                for name in names:
+                    row.append(dag_metrics(B, fits[name](X))["shd"])
+                    row.append(dag_metrics(B, fits[name](standardized))["shd"])
+                rows.append(row)
+            mean = np.asarray(rows, dtype=float).mean(axis=0)
+            cells = "".join(f"{value:>15.1f}" for value in mean[1:])
+            print(
+                f"{graph_type}{degree}-{d:<5}{mean[0]:>8.2f}{cells}   mean of {len(seeds)} seeds",
+                flush=True,
+            )
+
+
+def bootstrap_table(sizes, seeds, n_bootstrap, graphs=GRAPHS):
+    """AUROC of the bootstrap frequency of each directed edge against the truth."""
+    from sklearn.metrics import roc_auc_score
+
+    print(f"\nBootstrap edge frequencies (CoLiDE-NV, {n_bootstrap} resamples), hetero noise")
+    print(f"{'graph':<9}{'AUROC':>8}{'true freq':>11}{'false freq':>12}{'consensus SHD':>15}")
+    for d in sizes:
+        off_diagonal = ~np.eye(d, dtype=bool)
+        for graph_type, degree in graphs:
+            rows = []
+            for seed in seeds:
+                B, X = simulate(graph_type, d, degree, True, seed)
+                result = edge_stability(CoLiDE(), X, n_bootstrap=n_bootstrap, random_state=seed)
+                truth = B[off_diagonal] != 0
+                frequency = result.frequency[off_diagonal]
+                rows.append(
+                    (
+                        roc_auc_score(truth, frequency),
+                        frequency[truth].mean(),
+                        frequency[~truth].mean(),
+                        dag_metrics(B, result.consensus)["shd"],
+                    )
+                )
+            mean = np.asarray(rows).mean(axis=0)
+            print(
+                f"{graph_type}{degree}-{d:<5}{mean[0]:>8.3f}{mean[1]:>11.3f}{mean[2]:>12.4f}"
+                f"{mean[3]:>15.1f}   mean of {len(seeds)} seeds",
+                flush=True,
+            )
+
+
 def _reversed_rows(X):
     """The same data, rows in reverse order: the covariance changes at rounding level."""
     return np.ascontiguousarray(X[::-1])
@@ -244,6 +395,15 @@ def main():
         "--optimizer-sizes", type=int, nargs="*", default=[20], help="d of the optimizer table"
     )
     parser.add_argument("--optimizer-only", action="store_true", help="only the optimizer table")
+    parser.add_argument(
+        "--selection", action="store_true", help="only the alpha-selection table (CoLiDECV)"
+    )
+    parser.add_argument(
+        "--standardized", action="store_true", help="only the raw vs standardized table"
+    )
+    parser.add_argument(
+        "--bootstrap", type=int, default=0, help="only the bootstrap AUROC table (resamples)"
+    )
     parser.add_argument("--per-seed", action="store_true", help="print every seed's SHD")
     parser.add_argument("--skip-extra", action="store_true", help="no optimizer/Sachs tables")
     parser.add_argument(
@@ -276,6 +436,16 @@ def main():
         warm_up()
         if args.optimizer_only:
             optimizer_table(seeds, args.optimizer_sizes)
+            return
+        if args.selection:
+            for heteroscedastic in noises:
+                selection_table(sizes, seeds, graphs, heteroscedastic)
+            return
+        if args.standardized:
+            standardized_table(sizes, seeds, graphs, with_dagma=not args.no_dagma)
+            return
+        if args.bootstrap:
+            bootstrap_table(sizes, seeds, args.bootstrap, graphs)
             return
         accuracy_table(
             sizes, seeds, dagma_max_d, graphs, noises, args.methods, args.per_seed, args.alpha

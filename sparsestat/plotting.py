@@ -14,6 +14,8 @@ __all__ = [
     "plot_sparsity_error",
     "plot_receptive_fields",
     "plot_adjacency",
+    "plot_edge_stability",
+    "plot_alpha_selection",
     "plot_regularization_path",
     "plot_cv_curve",
     "plot_stability_path",
@@ -371,6 +373,125 @@ def plot_adjacency(adjacency, reference=None, labels=None, ax=None, title=None):
         ax.set_yticks(range(d), labels, fontsize=7)
     ax.set_xlabel("effect")
     ax.set_ylabel("cause")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_edge_stability(stability, reference=None, labels=None, ax=None, title=None):
+    """Draw bootstrap edge frequencies; outline the consensus (or a reference) graph.
+
+    Parameters
+    ----------
+    stability : Bunch
+        The result of :func:`sparsestat.dag.edge_stability`.
+    reference : array of shape (d, d), optional
+        Graph whose edges are outlined; default: the consensus DAG.
+    labels : list of str, optional
+        Node names for the ticks (default: the data's column names, if any).
+    ax : matplotlib Axes, optional
+        Where to draw (a new figure otherwise).
+    title : str, optional
+        Title of the axes.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on; cell ``(i, j)`` is the frequency of ``i → j``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.utils import Bunch
+    >>> from sparsestat.plotting import plot_edge_stability
+    >>> frequency = np.array([[0, 0.9, 0.1], [0.1, 0, 0.6], [0, 0.3, 0]])
+    >>> result = Bunch(frequency=frequency, consensus=frequency * (frequency > 0.5),
+    ...                threshold=0.5, n_bootstrap=10, feature_names=None)
+    >>> ax = plot_edge_stability(result, labels=["a", "b", "c"])
+    >>> ax.get_title()
+    'edge frequency over 10 resamples'
+    """
+    plt = _pyplot()
+    from matplotlib.patches import Rectangle
+
+    frequency = np.asarray(stability.frequency, dtype=float)
+    outlined = stability.consensus if reference is None else reference
+    if labels is None:
+        labels = stability.get("feature_names")
+    if ax is None:
+        figure, ax = plt.subplots(figsize=(4.5, 4))
+    else:
+        figure = ax.figure
+    image = ax.imshow(frequency, cmap="Greys", vmin=0.0, vmax=1.0)
+    figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
+    for i, j in zip(*np.nonzero(np.asarray(to_numpy(outlined))), strict=True):
+        ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, lw=1.4, ec="tab:red"))
+    d = frequency.shape[0]
+    if labels is not None:
+        ax.set_xticks(range(d), labels, rotation=90, fontsize=7)
+        ax.set_yticks(range(d), labels, fontsize=7)
+    ax.set_xlabel("effect")
+    ax.set_ylabel("cause")
+    ax.set_title(title or f"edge frequency over {stability.n_bootstrap} resamples")
+    return ax
+
+
+def plot_alpha_selection(estimator, ax=None, title=None):
+    """Criterion and edge count along a fitted CoLiDECV path, with the selected alpha.
+
+    Parameters
+    ----------
+    estimator : CoLiDECV
+        A fitted :class:`sparsestat.dag.CoLiDECV`.
+    ax : matplotlib Axes, optional
+        Where to draw the criterion (a new figure otherwise); the edge count
+        goes on a twin axis on the right.
+    title : str, optional
+        Title of the axes.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The criterion's Axes (log scale in alpha), one solid line per path
+        (the edge counts dotted, on the right axis); the dashed line marks
+        ``alpha_``.
+
+    Examples
+    --------
+    >>> from sparsestat.dag import CoLiDECV, simulate_dag, simulate_parameters
+    >>> from sparsestat.dag import simulate_linear_sem
+    >>> from sparsestat.plotting import plot_alpha_selection
+    >>> B = simulate_dag(5, 4, "ER", random_state=0)
+    >>> X = simulate_linear_sem(simulate_parameters(B, random_state=0), 500,
+    ...                         random_state=0)
+    >>> model = CoLiDECV(variance="ev", alphas=[0.2, 0.1, 0.05]).fit(X)
+    >>> ax = plot_alpha_selection(model)
+    >>> ax.get_ylabel()
+    'BIC'
+    """
+    from sklearn.utils.validation import check_is_fitted
+
+    plt = _pyplot()
+    check_is_fitted(estimator, "criterion_path_")
+    alphas = np.asarray(estimator.alphas_, dtype=float)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 4))
+    labels = {"bic": "BIC", "ebic": "extended BIC", "cv": "- held-out log-likelihood / sample"}
+    criterion = np.atleast_2d(np.asarray(estimator.criterion_path_, dtype=float))
+    n_edges = np.atleast_2d(np.asarray(estimator.n_edges_path_))
+    starts = getattr(estimator, "path_start_alphas_", [None] * len(criterion))
+    edges = ax.twinx()
+    for row, start in enumerate(starts):
+        label = None if start is None else f"path from {start:.3g}"
+        ax.plot(alphas, criterion[row], "o-", color=f"C{row}", label=label)
+        edges.plot(alphas, n_edges[row], "s:", color=f"C{row}", alpha=0.6)
+    ax.set_ylabel(labels.get(estimator.criterion, "criterion"))
+    ax.axvline(estimator.alpha_, color="black", linestyle="--", linewidth=1.0)
+    edges.set_ylabel("edges (dotted)")
+    if len(criterion) > 1:
+        ax.legend(fontsize=8)
+    _log_alpha_axis(ax, alphas)
+    ax.set_xlabel("alpha")
     if title:
         ax.set_title(title)
     return ax

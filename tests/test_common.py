@@ -16,7 +16,7 @@ from sklearn.linear_model import Lasso as SkLasso
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import sparsestat
-from sparsestat.dag import CoLiDE
+from sparsestat.dag import CoLiDE, CoLiDECV
 from sparsestat.decomposition import DictionaryLearning, SparseCoder
 from sparsestat.linear_model import (
     ElasticNet,
@@ -75,6 +75,7 @@ ESTIMATORS = [
     _coder(3),
     DictionaryLearning(n_components=3, alpha=0.1, n_epochs=2),
     CoLiDE(max_iter=50),
+    CoLiDECV(alphas=[0.1, 0.05], max_iter=50),
 ]
 
 #: public estimators deliberately not in ESTIMATORS, with the reason

@@ -30,15 +30,8 @@ SUBPACKAGES = (
 )
 TOP_LEVEL = ("get_namespace", "to_numpy", "sufficient_statistics", "SufficientStatistics")
 
-_OTHER_BRANCH = "docstring in sparsestat/{}, edited on the {} branch (not this one)"
 #: public objects whose docstrings are known to be incomplete, with the reason
-KNOWN_GAPS = {
-    "dag.CoLiDE": _OTHER_BRANCH.format("dag", "CoLiDE"),
-    "dag.topological_order": _OTHER_BRANCH.format("dag", "CoLiDE"),
-    "dag.simulate_dag": _OTHER_BRANCH.format("dag", "CoLiDE"),
-    "dag.simulate_parameters": _OTHER_BRANCH.format("dag", "CoLiDE"),
-    "dag.simulate_linear_sem": _OTHER_BRANCH.format("dag", "CoLiDE"),
-}
+KNOWN_GAPS = {}
 
 
 def public_objects():

@@ -157,6 +157,15 @@ def topological_order(B):
         Nodes such that every edge goes from an earlier to a later node (ties
         broken by the smaller index first); ``None`` when ``B`` has a cycle
         (self-loops included).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparsestat.dag import topological_order
+    >>> topological_order(np.array([[0, 0, 0], [1, 0, 0], [1, 1, 0]])).tolist()
+    [2, 1, 0]
+    >>> topological_order(np.array([[0, 1], [1, 0]])) is None
+    True
     """
     edges = _edge_mask(B)
     d = edges.shape[0]

@@ -3,9 +3,12 @@ r"""CoLiDE: concomitant linear DAG estimation (equal and non-equal noise varianc
 from __future__ import annotations
 
 import numbers
+import warnings
 
 import numpy as np
+from array_api_compat import device as array_device
 from sklearn.base import BaseEstimator
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._array_api import get_namespace, is_numpy_namespace, supports_float64, to_numpy
@@ -14,6 +17,7 @@ from .._validation import check_finite_array, check_integer, check_real
 from ..datafits.statistics import SufficientStatistics, is_dask_collection, sufficient_statistics
 from ._colide_kernels import adam_stage_kernel
 from ._optimizers import adam_stage, owlqn_stage, stage_objective
+from ._refit import noise_variances, refit_dag, residual_variances
 from ._score import noise_scales
 from .acyclicity import _acyclicity_parts, to_dag, topological_order
 
@@ -58,14 +62,14 @@ class CoLiDE(BaseEstimator):
         ℓ1 weight λ (>= 0).  The concomitant scales balance the nodes'
         noise levels against each other, but not the overall scale of the
         data: multiplying every variable by the same factor changes the
-        best ``alpha``.
-        0.05 is the paper's value; in the user guide's simulations (n = 1000,
-        heteroscedastic noise) 0.1 gave lower SHDs on every graph with 50 or
-        100 variables, and 0.05 or less did better on dense graphs of 20; with
-        equal noise variances 0.1 was worse on every graph with 50 or 100.
+        best ``alpha``.  0.05 is the paper's value.  The best value moves
+        with the number of variables, the density of the graph and the noise
+        model (tables in the user guide); :class:`CoLiDECV` chooses it from
+        the data.
     w_threshold : float, default=0.3
         Edges with ``|w| <= w_threshold`` are dropped from ``adjacency_``.
     mu_init : float, default=1.0
+        Weight of the score at the first stage (> 0).
     mu_factor : float, default=0.1
         The score weight decreases geometrically along the path (in (0, 1]).
     s : float or sequence of float, default=(1.0, 0.9, 0.8, 0.7)
@@ -83,11 +87,7 @@ class CoLiDE(BaseEstimator):
         ``"best"``: both, keeping the estimate with the lower final NV
         objective (twice the time).  On dense graphs (degree 4) the NV path
         from zero often stalls at points whose NV objective is *higher* than
-        at the EV estimate, with up to three times the structural Hamming
-        distance; on others the zero start ends lower.  In the 10 benchmark
-        fits checked at d = 100 (ER4 and SF2 graphs), whenever the two starts'
-        SHDs differed the lower objective had the lower SHD (see the user
-        guide).
+        at the EV estimate; the user guide has the measurements.
     optimizer : {"auto", "adam", "lazy-adam", "owlqn"}, default="auto"
         ``"adam"``: the authors' schedule — Adam on the sign subgradient,
         learning rate ``learning_rate``, 20 000 iterations per warm stage and
@@ -101,11 +101,10 @@ class CoLiDE(BaseEstimator):
         after five checkpoints in a row without a new best objective and
         returns the best point it checked: with a fixed learning rate Adam
         ends in a noise ball where the reference's stopping test is a coin
-        flip (see the user guide).  Its stage objectives differ
-        from ``"adam"``'s by as much as ``"adam"``'s own differ when the
-        covariance is perturbed at rounding level, with the same graphs in
-        38 of the benchmark's 40 fits (rounding alone changes Adam's in 4),
-        and it is 2.6–3.9× faster (see the user guide).  On numpy
+        flip.  Its stage objectives differ from ``"adam"``'s by about as
+        much as ``"adam"``'s own differ when the covariance is perturbed at
+        rounding level, and it is several times faster (measurements in the
+        user guide).  On numpy
         data both run as one compiled (numba) loop per stage; CuPy and other
         libraries run the array-API loop, the same iteration.
         ``"owlqn"``: orthant-wise L-BFGS on the score with the scales profiled
@@ -127,6 +126,13 @@ class CoLiDE(BaseEstimator):
         reference value).
     learning_rate : float, default=3e-4
         Adam only.
+    refit : bool, default=False
+        Replace the penalized weights of ``adjacency_`` by the least-squares
+        regression of each node on its learned parents (the Gaussian maximum-
+        likelihood weights on that graph, not shrunk by the ℓ1 term) and
+        re-estimate ``noise_scale_`` from those residuals: one scale per node
+        for NV, one shared scale for EV (the variances divide by ``n``).  The
+        graph itself is unchanged.  Read these weights as effect sizes.
     verbose : int, default=0
         Progress bar over the stages (tqdm, when installed).
 
@@ -134,15 +140,17 @@ class CoLiDE(BaseEstimator):
     ----------
     adjacency_ : array of shape (n_features, n_features)
         Thresholded weighted adjacency, always a DAG; ``adjacency_[i, j]`` is
-        the effect of variable ``i`` on variable ``j``.  Same array namespace
-        as the data.
+        the effect of variable ``i`` on variable ``j`` (penalized, or the
+        least-squares effect with ``refit=True``).  Same array namespace as
+        the data.
     raw_adjacency_ : array of shape (n_features, n_features)
         The last stage's ``W`` before thresholding.  Like the reference, the
         diagonal is not constrained: it may carry small self-loops, which the
         thresholding removes.
     noise_scale_ : float or array of shape (n_features,)
         Estimated noise standard deviation(s) at ``raw_adjacency_`` (one for
-        EV, one per node for NV).
+        EV, one per node for NV); with ``refit=True``, at the refitted
+        ``adjacency_``.
     h_ : float
         ``h_1(raw_adjacency_)``: how far the raw estimate is from a DAG.
     n_iter_ : int
@@ -158,6 +166,12 @@ class CoLiDE(BaseEstimator):
         ``"nv"`` for the extra last stage.
     s_ : list of float
         ``s`` used at each stage.
+    stage_converged_ : list of bool
+        Whether each stage ended on its stopping rule (False: on its iteration
+        budget).  A :class:`~sklearn.exceptions.ConvergenceWarning` is issued
+        when the last stage, the one that gives the estimate, did not; warm
+        stages are capped on purpose by the reference budgets and only move
+        the next stage's starting point.
     nv_start_ : str
         CoLiDE-NV only: the start whose estimate was kept, ``"ev"`` or
         ``"zero"`` (the stage attributes describe that run).
@@ -172,6 +186,8 @@ class CoLiDE(BaseEstimator):
 
     See Also
     --------
+    sparsestat.dag.CoLiDECV : ``alpha`` chosen from the data.
+    sparsestat.dag.edge_stability : Bootstrap frequencies of the edges.
     sparsestat.dag.simulate_linear_sem, sparsestat.dag.dag_metrics,
     sparsestat.datasets.load_sachs
 
@@ -227,6 +243,7 @@ class CoLiDE(BaseEstimator):
         max_iter=None,
         tol=None,
         learning_rate=3e-4,
+        refit=False,
         verbose=0,
     ):
         self.variance = variance
@@ -241,6 +258,7 @@ class CoLiDE(BaseEstimator):
         self.max_iter = max_iter
         self.tol = tol
         self.learning_rate = learning_rate
+        self.refit = refit
         self.verbose = verbose
 
     # ------------------------------------------------------------------ checks
@@ -259,6 +277,8 @@ class CoLiDE(BaseEstimator):
         if self.tol is not None:
             check_real(self.tol, "tol", low=0.0)
         check_real(self.learning_rate, "learning_rate", low=0.0, low_inclusive=False)
+        if not isinstance(self.refit, (bool, np.bool_)):
+            raise TypeError(f"refit must be True or False, got {self.refit!r}.")
         if self.max_iter is not None:
             check_integer(self.max_iter, "max_iter", low=1)
         schedule = [self.s] if isinstance(self.s, numbers.Real) else list(self.s)
@@ -350,6 +370,12 @@ class CoLiDE(BaseEstimator):
             if covariance is not None:
                 raise ValueError("pass exactly one of X and covariance.")
             return self.fit_from_statistics(sufficient_statistics(X))
+        covariance, n_samples, xp, floor, schedule = self._prepare(X, covariance, n_samples)
+        self._solve(covariance, schedule, floor, xp)
+        return self
+
+    def _prepare(self, X, covariance, n_samples):
+        """Checked parameters and data: ``(covariance, n_samples, xp, floor, schedule)``."""
         schedule = self._check_params()
         if (X is None) == (covariance is None):
             raise ValueError("pass exactly one of X and covariance.")
@@ -367,8 +393,7 @@ class CoLiDE(BaseEstimator):
             )
         floor = _RELATIVE_SCALE_FLOOR * float(xp.max(marginal))
         self.n_samples_ = n_samples
-        self._solve(covariance, schedule, floor, xp)
-        return self
+        return covariance, n_samples, xp, floor, schedule
 
     def _solve(self, covariance, schedule, floor, xp):
         if self.variance == "ev":
@@ -399,12 +424,59 @@ class CoLiDE(BaseEstimator):
             kept = runs[0] if final[0] <= final[1] else runs[1]
         for name in ("s_", "stage_iter_", "stage_objective_", "stage_variance_"):
             setattr(self, name, kept[name])
+        self.stage_converged_ = [not capped for capped in kept["capped"]]
+        _warn_unconverged(kept, self.alpha)
         if self.variance == "nv":
             self.nv_start_ = kept["start"]
         elif hasattr(self, "nv_start_"):
             del self.nv_start_
         self._finish(kept["W"], covariance, floor, xp)
         self.n_iter_ = int(sum(sum(run["stage_iter_"]) for run in runs))
+        return self
+
+    def _continue_from(self, previous, covariance, schedule, floor, xp):
+        """Fit at ``self.alpha`` warm-started at a fitted CoLiDE's raw estimate.
+
+        Only the last stage runs (the last ``μ`` and ``s`` of ``previous``,
+        the last stage's budget, the score of ``self.variance``): along a
+        decreasing grid of alphas the previous estimate is already close.
+        """
+        mu = float(self.mu_init) * float(self.mu_factor) ** (len(schedule) - 1)
+        W, s, n_iter, capped = self._solve_stage(
+            previous.raw_adjacency_,
+            covariance,
+            mu,
+            previous.s_[-1],
+            self.variance,
+            True,
+            floor,
+            xp,
+        )
+        objective = stage_objective(
+            W,
+            covariance,
+            mu=mu,
+            s=s,
+            alpha=float(self.alpha),
+            variance=self.variance,
+            floor=floor,
+            xp=xp,
+        )
+        run = {
+            "s_": [s],
+            "stage_iter_": [n_iter],
+            "stage_objective_": [objective],
+            "stage_variance_": [self.variance],
+            "capped": [capped],
+        }
+        for name in ("s_", "stage_iter_", "stage_objective_", "stage_variance_"):
+            setattr(self, name, run[name])
+        self.stage_converged_ = [not capped]
+        if self.variance == "nv":
+            self.nv_start_ = "warm"
+        _warn_unconverged(run, self.alpha)
+        self._finish(W, covariance, floor, xp)
+        self.n_iter_ = int(n_iter)
         return self
 
     def _follow_path(self, covariance, schedule, floor, xp, start):
@@ -422,11 +494,14 @@ class CoLiDE(BaseEstimator):
         if path_variance != self.variance:
             stages.append((None, stages[-1][1], self.variance, True))
         run = {"start": start, "s_": [], "stage_iter_": [], "stage_objective_": []}
-        run["stage_variance_"] = []
+        run["stage_variance_"], run["capped"] = [], []
         description = f"CoLiDE stages ({start} start)"
         for s, mu, variance, last in progress(stages, self.verbose, len(stages), description):
             s = run["s_"][-1] if s is None else s  # the extra stage keeps the last s used
-            W, s, n_iter = self._solve_stage(W, covariance, mu, s, variance, last, floor, xp)
+            W, s, n_iter, capped = self._solve_stage(
+                W, covariance, mu, s, variance, last, floor, xp
+            )
+            run["capped"].append(capped)
             run["s_"].append(s)
             run["stage_iter_"].append(n_iter)
             run["stage_variance_"].append(variance)
@@ -446,7 +521,11 @@ class CoLiDE(BaseEstimator):
         return run
 
     def _solve_stage(self, W, covariance, mu, s, variance, last, floor, xp):
-        """One stage of the path from ``W``; returns ``(W, s used, iterations)``."""
+        """One stage of the path from ``W``; returns ``(W, s used, iterations, capped)``.
+
+        ``capped`` is True when the stage ended on its iteration budget rather
+        than on its stopping rule.
+        """
         problem = {"alpha": float(self.alpha), "variance": variance, "floor": floor, "xp": xp}
         if self.optimizer in ("auto", "adam", "lazy-adam"):
             reference = self.optimizer == "adam"
@@ -468,21 +547,22 @@ class CoLiDE(BaseEstimator):
                     **problem,
                 )
                 if success:
-                    return W_stage, s, n_iter
+                    return W_stage, s, n_iter, n_iter >= max_iter
                 learning_rate *= 0.5
                 s += 0.1
         while not _acyclicity_parts(W, s, xp)[2]:
             s += 0.1
+        max_iter = self.max_iter or 5000
         W_stage, n_iter, _ = owlqn_stage(
             W,
             covariance,
             mu=mu,
             s=s,
-            max_iter=self.max_iter or 5000,
+            max_iter=max_iter,
             tol=1e-8 if self.tol is None else float(self.tol),
             **problem,
         )
-        return W_stage, s, n_iter
+        return W_stage, s, n_iter, n_iter >= max_iter
 
     def _finish(self, W, covariance, floor, xp):
         sigma, _, _ = noise_scales(W, covariance, self.variance, floor, xp)
@@ -491,8 +571,28 @@ class CoLiDE(BaseEstimator):
         h_value = _acyclicity_parts(W, 1.0, xp)[0]
         self.h_ = h_value
         self.adjacency_ = to_dag(W, float(self.w_threshold))
+        if self.refit:
+            self._refit(covariance, floor, xp)
         self.causal_order_ = topological_order(self.adjacency_)
         return self
+
+    def _refit(self, covariance, floor, xp):
+        """Least squares of each node on its parents in ``adjacency_``; scales from them."""
+        dag = self.adjacency_
+        edges = np.asarray(to_numpy(dag)) != 0
+        covariance_np = np.asarray(to_numpy(covariance), dtype=np.float64)
+        weights = refit_dag(covariance_np, edges)
+        variances = noise_variances(
+            residual_variances(covariance_np, weights), self.variance, floor**2
+        )
+        scales = np.sqrt(variances)
+        if is_numpy_namespace(xp):
+            self.adjacency_ = weights.astype(covariance_np.dtype, copy=False)
+            sigma = scales
+        else:
+            self.adjacency_ = xp.asarray(weights, dtype=dag.dtype, device=array_device(dag))
+            sigma = xp.asarray(scales, dtype=dag.dtype, device=array_device(dag))
+        self.noise_scale_ = float(scales[0]) if self.variance == "ev" else sigma
 
     def fit_from_statistics(self, statistics):
         """Learn the DAG from sufficient statistics (the score needs only the covariance).
@@ -571,6 +671,26 @@ def _adam_stage(W, covariance, *, mu, s, alpha, variance, floor, xp, **schedule)
     return adam_stage(
         W, covariance, mu=mu, s=s, alpha=alpha, variance=variance, floor=floor, xp=xp, **settings
     )
+
+
+def _warn_unconverged(run, alpha):
+    """ConvergenceWarning when the last stage of ``run`` (the estimate) ended on its budget.
+
+    Warm stages that end on their budget only hand a different starting
+    point to the next stage (the reference budgets cap them on purpose: on
+    Sachs a warm stage of the default fit runs to 20 000 iterations), so they
+    are recorded in ``stage_converged_`` without a warning.
+    """
+    if run["capped"][-1]:
+        warnings.warn(
+            f"CoLiDE (alpha={float(alpha):g}): the last stage ended on its iteration budget "
+            f"({run['stage_iter_'][-1]} iterations, objective "
+            f"{run['stage_objective_'][-1]:.6g}) before its stopping rule; the graph may be "
+            "worse than a converged fit's. Increase max_iter (None: the reference budgets) "
+            "or tol.",
+            ConvergenceWarning,
+            stacklevel=4,
+        )
 
 
 def _is_host_array(X):

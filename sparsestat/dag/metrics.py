@@ -6,7 +6,7 @@ import numpy as np
 
 from .acyclicity import _edge_mask, topological_order
 
-__all__ = ["dag_metrics"]
+__all__ = ["dag_metrics", "varsortability"]
 
 
 def dag_metrics(B_true, B_est):
@@ -86,3 +86,76 @@ def dag_metrics(B_true, B_est):
         "missing": missing,
         "is_dag": topological_order(est_edges) is not None,
     }
+
+
+def varsortability(X, B, tol=1e-9):
+    """Fraction of directed paths along which the marginal variance increases.
+
+    The measure of Reisach, Seiler and Weichwald (2021): over every ordered
+    pair ``(i, j)`` joined by a directed path of length ``k`` in ``B``, for
+    ``k = 1, ..., d - 1`` (a pair counts once per length at which a path
+    joins it), the fraction with ``var(X_j) > var(X_i)``, ties (within
+    ``tol`` relative) counting one half — their reference implementation.
+    1 means that sorting the variables by variance gives a causal order, so
+    a method can score well by exploiting the simulation's scale rather
+    than learning structure; about 0.5 means the variances carry no order
+    (standardized data have varsortability 0.5).
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, d)
+        Observations.
+    B : array-like of shape (d, d)
+        The (true) graph, ``B[i, j] != 0`` an edge ``i → j``; must be a DAG
+        with at least one edge.
+    tol : float, default=1e-9
+        Relative tolerance under which two variances tie.
+
+    Returns
+    -------
+    float
+        Varsortability in [0, 1].
+
+    References
+    ----------
+    .. [1] A. G. Reisach, C. Seiler and S. Weichwald, "Beware of the simulated
+       DAG! Causal discovery benchmarks may be easy to game", NeurIPS 2021.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparsestat.dag import simulate_linear_sem, varsortability
+    >>> B = np.array([[0, 1, 0], [0, 0, 1], [0, 0, 0]])
+    >>> X = simulate_linear_sem(1.5 * B, 2000, random_state=0)
+    >>> float(varsortability(X, B))   # variances grow along the chain
+    1.0
+    >>> float(varsortability(X / X.std(axis=0), B))   # all variances equal
+    0.5
+    """
+    from sklearn.utils.validation import check_array
+
+    X = check_array(X, dtype=np.float64, ensure_min_features=2)
+    edges = _edge_mask(B)
+    if edges.shape[0] != X.shape[1]:
+        raise ValueError(
+            f"B must be {X.shape[1]} x {X.shape[1]} for X with {X.shape[1]} columns, "
+            f"got {edges.shape}."
+        )
+    if topological_order(edges) is None:
+        raise ValueError("B must be a DAG.")
+    if not edges.any():
+        raise ValueError("B has no edge: varsortability is undefined.")
+    variance = np.var(X, axis=0)
+    ratio = variance[None, :] / variance[:, None]  # var(effect) / var(cause)
+    increasing = ratio > 1 + tol
+    tie = (ratio <= 1 + tol) & (ratio > 1 - tol)
+    reach = edges.copy()
+    n_paths = 0
+    n_sorted = 0.0
+    for _ in range(edges.shape[0] - 1):
+        n_paths += int(reach.sum())
+        n_sorted += int((reach & increasing).sum()) + 0.5 * int((reach & tie).sum())
+        reach = (reach.astype(np.int64) @ edges.astype(np.int64)) > 0
+        if not reach.any():
+            break
+    return n_sorted / n_paths

@@ -49,7 +49,14 @@ def simulate_dag(d, n_edges, graph_type="ER", random_state=None):
         (as in NOTEARS, DAGMA and CoLiDE).  In the literature, "ER2" / "SF4"
         mean ``n_edges = 2d`` / ``4d``.
     graph_type : {"ER", "SF"}, default="ER"
+        Erdős–Rényi or scale-free (Barabási–Albert), as described above.
     random_state : int, RandomState instance or None
+        Seed of the draw (graph and node order).  A seed fixes the data, not the result
+        of a DAG learner on them: CoLiDE's path is sensitive to rounding, and
+        the number of BLAS threads changes the rounding, so the per-seed SHD
+        of a fit can differ between thread counts (fit inside
+        ``threadpoolctl.threadpool_limits(limits=1)`` to reproduce it; see
+        :class:`CoLiDE`).
 
     Returns
     -------
@@ -107,11 +114,26 @@ def simulate_parameters(B, w_ranges=((-2.0, -0.5), (0.5, 2.0)), random_state=Non
         Each edge picks one interval (with equal probability), then a uniform
         value in it.
     random_state : int, RandomState instance or None
+        Seed of the draw (weights).  A seed fixes the data, not the result
+        of a DAG learner on them: CoLiDE's path is sensitive to rounding, and
+        the number of BLAS threads changes the rounding, so the per-seed SHD
+        of a fit can differ between thread counts (fit inside
+        ``threadpoolctl.threadpool_limits(limits=1)`` to reproduce it; see
+        :class:`CoLiDE`).
 
     Returns
     -------
     W : ndarray of shape (d, d)
         Weighted adjacency with the support of ``B``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparsestat.dag import simulate_parameters
+    >>> B = np.array([[0, 1], [0, 0]])
+    >>> W = simulate_parameters(B, random_state=0)
+    >>> bool(0.5 <= abs(W[0, 1]) <= 2.0), float(W[1, 0])
+    (True, 0.0)
     """
     edges = _edge_mask(B)
     ranges = np.asarray(w_ranges, dtype=np.float64)
@@ -133,6 +155,7 @@ def simulate_linear_sem(W, n_samples, noise="gaussian", noise_scale=1.0, random_
     W : array of shape (d, d)
         Weighted adjacency of a DAG (``W[i, j]``: effect of node i on node j).
     n_samples : int
+        Number of rows (>= 1).
     noise : {"gaussian", "exponential", "gumbel", "laplace", "uniform"}
         Distribution of the exogenous noise ``Z``: normal with standard
         deviation ``σ``; exponential, Gumbel or Laplace with scale ``σ``;
@@ -142,6 +165,12 @@ def simulate_linear_sem(W, n_samples, noise="gaussian", noise_scale=1.0, random_
         ``σ``, one for all nodes (equal variances) or one per node
         (heteroscedastic).  Must be positive.
     random_state : int, RandomState instance or None
+        Seed of the draw (noise).  A seed fixes the data, not the result
+        of a DAG learner on them: CoLiDE's path is sensitive to rounding, and
+        the number of BLAS threads changes the rounding, so the per-seed SHD
+        of a fit can differ between thread counts (fit inside
+        ``threadpoolctl.threadpool_limits(limits=1)`` to reproduce it; see
+        :class:`CoLiDE`).
 
     Returns
     -------

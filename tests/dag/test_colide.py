@@ -1,8 +1,11 @@
 """CoLiDE: scores, noise scales, recovery, optimizers, equivalences and input checks."""
 
+import warnings
+
 import numpy as np
 import pytest
 from scipy.optimize import check_grad, minimize, minimize_scalar
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import sparsestat.dag._score as score_module
@@ -482,6 +485,54 @@ def test_sachs_is_close_to_the_published_range():
     model = CoLiDE().fit(sachs.data)
     metrics = dag_metrics(sachs.adjacency, model.adjacency_)
     assert metrics["is_dag"] and metrics["shd"] <= 15
+
+
+# -------------------------------------------------------------------- refit
+@pytest.mark.parametrize("variance", ["ev", "nv"])
+def test_refit_is_least_squares_on_the_learned_parents(variance):
+    _, _, X = _problem(d=8, n_edges=12, seed=3)
+    X = X + 3.0  # the refit centres the data too
+    penalized = CoLiDE(variance=variance).fit(X)
+    model = CoLiDE(variance=variance, refit=True).fit(X)
+    edges = model.adjacency_ != 0
+    np.testing.assert_array_equal(edges, penalized.adjacency_ != 0)
+    np.testing.assert_array_equal(model.raw_adjacency_, penalized.raw_adjacency_)
+    centred = X - X.mean(axis=0)
+    residual = np.empty(8)
+    for j in range(8):
+        parents = np.flatnonzero(edges[:, j])
+        if parents.size:
+            coef = np.linalg.lstsq(centred[:, parents], centred[:, j], rcond=None)[0]
+            np.testing.assert_allclose(model.adjacency_[parents, j], coef, rtol=1e-9, atol=1e-12)
+            residual[j] = np.mean((centred[:, j] - centred[:, parents] @ coef) ** 2)
+        else:
+            residual[j] = np.mean(centred[:, j] ** 2)
+    expected = np.sqrt(residual.mean()) if variance == "ev" else np.sqrt(residual)
+    np.testing.assert_allclose(model.noise_scale_, expected, rtol=1e-9)
+    # least squares undoes the l1 shrinkage: larger effects on average
+    assert np.abs(model.adjacency_[edges]).sum() > np.abs(penalized.adjacency_[edges]).sum()
+    with pytest.raises(TypeError, match="refit"):
+        CoLiDE(refit="yes").fit(X)
+
+
+# ------------------------------------------------------------- convergence
+def test_convergence_warning_when_the_last_stage_hits_max_iter():
+    sachs = load_sachs()
+    with pytest.warns(ConvergenceWarning, match="last stage ended on its iteration budget"):
+        capped = CoLiDE(max_iter=50).fit(sachs.data)
+    assert capped.stage_converged_ == [False] * 5
+    assert capped.stage_iter_ == [50] * 5
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        model = CoLiDE().fit(sachs.data)
+    # warm stages may run to their (reference) budget without a warning
+    assert model.stage_converged_[-1]
+    assert len(model.stage_converged_) == len(model.stage_iter_)
+    # the capped fit is the worse one (the silent failure the warning reports)
+    assert (
+        dag_metrics(sachs.adjacency, capped.adjacency_)["shd"]
+        > dag_metrics(sachs.adjacency, model.adjacency_)["shd"]
+    )
 
 
 # --------------------------------------------------------------- bad inputs

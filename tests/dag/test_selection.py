@@ -1,0 +1,281 @@
+"""Edge stability (bootstrap), alpha selection (CoLiDECV) and varsortability."""
+
+import math
+
+import joblib
+import numpy as np
+import pytest
+from sklearn.metrics import roc_auc_score
+
+from sparsestat.dag import (
+    CoLiDE,
+    CoLiDECV,
+    edge_stability,
+    is_dag,
+    simulate_dag,
+    simulate_linear_sem,
+    simulate_parameters,
+    to_dag,
+)
+
+
+def _problem(d=8, n_edges=10, n=300, seed=1, heteroscedastic=True):
+    B = simulate_dag(d, n_edges, "ER", random_state=seed)
+    W = simulate_parameters(B, random_state=seed)
+    scale = np.sqrt(np.random.default_rng(seed).uniform(0.5, 10.0, d)) if heteroscedastic else 1.0
+    return B, W, simulate_linear_sem(W, n, noise_scale=scale, random_state=seed)
+
+
+# ------------------------------------------------------------ edge stability
+def test_edge_stability_is_independent_of_n_jobs_and_backend():
+    B, _, X = _problem()
+    estimator = CoLiDE(variance="ev")
+    serial = edge_stability(estimator, X, n_bootstrap=6, random_state=0)
+    # the serial run is the definition: resample by resample, by hand
+    rng = np.random.RandomState(0)
+    seeds = rng.randint(np.iinfo(np.int32).max, size=6)
+    np.testing.assert_array_equal(serial.seeds, seeds)
+    by_hand = []
+    for seed in seeds:
+        rows = np.random.RandomState(seed).randint(0, len(X), len(X))
+        by_hand.append(CoLiDE(variance="ev").fit(X[rows]).adjacency_ != 0)
+    np.testing.assert_array_equal(serial.frequency, np.mean(by_hand, axis=0))
+    processes = edge_stability(estimator, X, n_bootstrap=6, random_state=0, n_jobs=2)
+    with joblib.parallel_backend("threading", n_jobs=2):
+        threads = edge_stability(estimator, X, n_bootstrap=6, random_state=0)
+    for other in (processes, threads):
+        np.testing.assert_array_equal(other.frequency, serial.frequency)
+        np.testing.assert_array_equal(other.consensus, serial.consensus)
+    # undirected: i -> j or j -> i (the fits are DAGs, so the two add up)
+    np.testing.assert_allclose(
+        serial.undirected_frequency, serial.frequency + serial.frequency.T, atol=1e-12
+    )
+    assert is_dag(serial.consensus)
+    assert np.all((serial.consensus != 0) <= (serial.frequency > 0.5))
+    # true edges are more frequent than absent ones
+    off_diagonal = ~np.eye(8, dtype=bool)
+    auroc = roc_auc_score(B[off_diagonal] != 0, serial.frequency[off_diagonal])
+    assert auroc > 0.9
+    assert serial.frequency[B != 0].mean() > 3 * serial.frequency[(B == 0) & off_diagonal].mean()
+
+
+def test_consensus_breaks_cycles_at_the_least_frequent_edge(monkeypatch):
+    # a 3-cycle of frequencies above the threshold (each fit a DAG, the
+    # frequencies not): the consensus drops the weakest of the three
+    import sparsestat.dag.stability as stability
+
+    graphs = [
+        np.array([[0, 1, 0], [0, 0, 1], [0, 0, 0]]),
+        np.array([[0, 0, 0], [0, 0, 1], [1, 0, 0]]),
+    ]
+    graphs.append(np.array([[0, 1, 0], [0, 0, 0], [1, 0, 0]]))
+    calls = iter(graphs * 2)
+    monkeypatch.setattr(stability, "_bootstrap_edges", lambda *args: next(calls) != 0)
+    X = np.random.default_rng(0).normal(size=(20, 3))
+    result = edge_stability(CoLiDE(), X, n_bootstrap=3, threshold=0.5)
+    assert np.all(result.frequency[[0, 1, 2], [1, 2, 0]] == pytest.approx(2 / 3))
+    assert is_dag(result.consensus) and np.count_nonzero(result.consensus) == 2
+
+
+def test_edge_stability_bad_input():
+    _, _, X = _problem(d=4, n_edges=3)
+    with pytest.raises(ValueError, match="n_bootstrap"):
+        edge_stability(CoLiDE(), X, n_bootstrap=0)
+    with pytest.raises(ValueError, match="threshold"):
+        edge_stability(CoLiDE(), X, threshold=1.0)
+    with pytest.raises(TypeError, match="estimator"):
+        edge_stability("colide", X)
+
+
+def test_plot_edge_stability():
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from sparsestat.plotting import plot_edge_stability
+
+    _, _, X = _problem(d=4, n_edges=3)
+    result = edge_stability(CoLiDE(variance="ev"), X, n_bootstrap=2, random_state=0)
+    ax = plot_edge_stability(result, labels=list("abcd"))
+    assert len(ax.patches) == np.count_nonzero(result.consensus)
+    assert [label.get_text() for label in ax.get_xticklabels()] == list("abcd")
+
+
+# ------------------------------------------------------------------ CoLiDECV
+def _log_likelihood_by_hand(train, test, edges, variance):
+    """Least squares per node on the training rows (numpy.linalg.lstsq), Gaussian
+    log-likelihood of the test rows centred at the training mean."""
+    mean = train.mean(axis=0)
+    train, test = train - mean, test - mean
+    d = train.shape[1]
+    weights = np.zeros((d, d))
+    for j in range(d):
+        parents = np.flatnonzero(edges[:, j])
+        if parents.size:
+            weights[parents, j] = np.linalg.lstsq(train[:, parents], train[:, j], rcond=None)[0]
+    train_residual = np.mean((train - train @ weights) ** 2, axis=0)
+    if variance == "ev":
+        train_residual = np.full(d, train_residual.mean())
+    test_residual = (test - test @ weights) ** 2  # (n_test, d)
+    return float(
+        np.sum(-0.5 * np.log(2 * math.pi * train_residual) - test_residual / (2 * train_residual))
+    )
+
+
+@pytest.mark.parametrize(("variance", "criterion"), [("nv", "bic"), ("ev", "ebic")])
+def test_criterion_path_matches_a_direct_computation(variance, criterion):
+    _, _, X = _problem(d=6, n_edges=7, n=400, seed=2)
+    alphas = [0.2, 0.1, 0.05, 0.02]
+    model = CoLiDECV(variance=variance, alphas=alphas, criterion=criterion, ebic_gamma=0.7)
+    model.fit(X)
+    np.testing.assert_array_equal(model.alphas_, alphas)
+    np.testing.assert_array_equal(model.path_start_alphas_, [0.1, 0.05])
+    assert model.criterion_path_.shape == model.n_edges_path_.shape == (2, 4)
+    d, n = 6, len(X)
+    for row in range(2):
+        for k in range(len(alphas)):
+            edges = to_dag(model.raw_adjacency_path_[row, k], 0.3) != 0
+            assert model.n_edges_path_[row, k] == edges.sum()
+            log_likelihood = _log_likelihood_by_hand(X, X, edges, variance)
+            n_params = edges.sum() + (1 if variance == "ev" else d)
+            expected = -2 * log_likelihood + n_params * math.log(n)
+            if criterion == "ebic":
+                expected += (
+                    2
+                    * 0.7
+                    * sum(math.log(math.comb(d - 1, int(k_j))) for k_j in edges.sum(axis=0))
+                )
+            assert model.criterion_path_[row, k] == pytest.approx(expected, rel=1e-10)
+    row, best = np.unravel_index(np.argmin(model.criterion_path_), (2, 4))
+    assert model.best_index_ == (row, best) and model.alpha_ == alphas[best]
+    np.testing.assert_array_equal(model.raw_adjacency_, model.raw_adjacency_path_[row, best])
+    np.testing.assert_array_equal(model.adjacency_, to_dag(model.raw_adjacency_, 0.3))
+    assert model.estimator_.alpha == alphas[best]
+    # warm starts: only the start alpha of each path runs the whole central path,
+    # and its estimate is a plain CoLiDE fit
+    for row, start in enumerate((1, 2)):
+        assert all(model.path_iter_[row, k] < model.path_iter_[row, start] for k in (0, 3))
+        plain = CoLiDE(variance=variance, alpha=alphas[start]).fit(X)
+        np.testing.assert_array_equal(model.raw_adjacency_path_[row, start], plain.raw_adjacency_)
+    # one start only
+    single = CoLiDECV(variance=variance, alphas=alphas, criterion=criterion, ebic_gamma=0.7)
+    single.set_params(path_start=0.09).fit(X)
+    np.testing.assert_array_equal(single.criterion_path_, model.criterion_path_[:1])
+    refitted = CoLiDECV(variance=variance, alphas=alphas, criterion=criterion, ebic_gamma=0.7)
+    refitted.set_params(refit=True).fit(X)
+    # refit=True: least squares on the selected graph, as CoLiDE(refit=True)
+    centred = X - X.mean(axis=0)
+    edges = refitted.adjacency_ != 0
+    for j in range(d):
+        parents = np.flatnonzero(edges[:, j])
+        if parents.size:
+            coef = np.linalg.lstsq(centred[:, parents], centred[:, j], rcond=None)[0]
+            np.testing.assert_allclose(refitted.adjacency_[parents, j], coef, rtol=1e-9)
+
+
+def test_cv_criterion_is_the_held_out_likelihood_and_independent_of_n_jobs():
+    from sklearn.model_selection import KFold
+
+    _, _, X = _problem(d=5, n_edges=5, n=300, seed=4)
+    alphas = [0.1, 0.05]
+    model = CoLiDECV(alphas=alphas, criterion="cv", cv=2).fit(X)
+    assert model.cv_log_likelihood_.shape == (2, 2, 2)
+    for fold, (train, test) in enumerate(KFold(2).split(X)):
+        # the fold's paths are the paths fitted on the training rows
+        on_train = CoLiDECV(alphas=alphas).fit(X[train])
+        for row in range(2):
+            for k in range(2):
+                edges = to_dag(on_train.raw_adjacency_path_[row, k], 0.3) != 0
+                expected = _log_likelihood_by_hand(X[train], X[test], edges, "nv") / len(test)
+                assert model.cv_log_likelihood_[row, k, fold] == pytest.approx(expected, rel=1e-9)
+    np.testing.assert_allclose(model.criterion_path_, -model.cv_log_likelihood_.mean(axis=-1))
+    parallel = CoLiDECV(alphas=alphas, criterion="cv", cv=2, n_jobs=2).fit(X)
+    np.testing.assert_array_equal(parallel.cv_log_likelihood_, model.cv_log_likelihood_)
+
+
+def test_colidecv_bad_input():
+    _, _, X = _problem(d=4, n_edges=3, n=50)
+    for alphas in ([0.1, 0.0], [-1.0], [], [0.1, np.nan]):
+        with pytest.raises(ValueError, match="alphas must be a non-empty sequence of positive"):
+            CoLiDECV(alphas=alphas).fit(X)
+    with pytest.raises(ValueError, match="criterion"):
+        CoLiDECV(criterion="aic").fit(X)
+    with pytest.raises(ValueError, match="cv=5 folds need at least 10 samples"):
+        CoLiDECV(criterion="cv", alphas=[0.1]).fit(X[:6])
+    with pytest.raises(ValueError, match="path_start"):
+        CoLiDECV(path_start=0.0, alphas=[0.1]).fit(X)
+    with pytest.raises(ValueError, match="path_start"):
+        CoLiDECV(path_start=[], alphas=[0.1]).fit(X)
+    with pytest.raises(ValueError, match="ebic_gamma"):
+        CoLiDECV(ebic_gamma=-1.0, alphas=[0.1]).fit(X)
+    with pytest.raises(ValueError, match="variance"):
+        CoLiDECV(variance="hv", alphas=[0.1]).fit(X)
+
+
+def test_plot_alpha_selection():
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from sparsestat.plotting import plot_alpha_selection
+
+    _, _, X = _problem(d=4, n_edges=3)
+    model = CoLiDECV(variance="ev", alphas=[0.2, 0.05]).fit(X)
+    ax = plot_alpha_selection(model)
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), model.criterion_path_[0])
+    np.testing.assert_allclose(ax.lines[1].get_ydata(), model.criterion_path_[1])
+    assert ax.get_xscale() == "log"
+
+
+# ------------------------------------------------------------ varsortability
+def _reference_varsortability(X, W, tol=1e-9):
+    """Reisach et al.'s implementation (github.com/Scriddie/Varsortability), verbatim."""
+    E = W != 0
+    Ek = E.copy()
+    var = np.var(X, axis=0, keepdims=True)
+    n_paths = 0
+    n_correctly_ordered_paths = 0
+    for _ in range(E.shape[0] - 1):
+        n_paths += Ek.sum()
+        n_correctly_ordered_paths += (Ek * var / var.T > 1 + tol).sum()
+        n_correctly_ordered_paths += (
+            1 / 2 * ((Ek * var / var.T <= 1 + tol) * (Ek * var / var.T > 1 - tol)).sum()
+        )
+        Ek = Ek.dot(E)
+    return n_correctly_ordered_paths / n_paths
+
+
+def test_varsortability_matches_the_reference_and_standardizing_removes_it():
+    from sparsestat.dag import varsortability
+
+    for seed in range(3):
+        B, W, X = _problem(d=10, n_edges=20, n=500, seed=seed, heteroscedastic=seed == 2)
+        value = varsortability(X, B)
+        assert value == pytest.approx(_reference_varsortability(X, W), abs=1e-12)
+        assert value > 0.7  # unit-scale weights: variances grow down the graph
+        assert varsortability(X / X.std(axis=0), B) == pytest.approx(0.5)
+    # a chain whose variances shrink: 0
+    B = np.array([[0, 1], [0, 0]])
+    X = np.c_[np.arange(10.0), 0.1 * np.arange(10.0) % 3]
+    assert varsortability(X, B) == 0.0
+    with pytest.raises(ValueError, match="DAG"):
+        varsortability(X, np.array([[0, 1], [1, 0]]))
+    with pytest.raises(ValueError, match="no edge"):
+        varsortability(X, np.zeros((2, 2)))
+    with pytest.raises(ValueError, match="must be 2 x 2"):
+        varsortability(X, np.zeros((3, 3)))
+
+
+def test_colidecv_on_a_dataframe_keeps_names_and_gives_a_dag():
+    pytest.importorskip("pandas")
+    nx = pytest.importorskip("networkx")
+    from sparsestat.datasets import load_sachs
+
+    sachs = load_sachs(as_frame=True)
+    model = CoLiDECV(variance="ev", alphas=[0.1]).fit(sachs.frame)
+    assert model.path_start_alphas_.tolist() == [0.1]  # both starts map to 0.1
+    assert list(model.feature_names_in_) == sachs.feature_names
+    assert is_dag(model.adjacency_)
+    graph = model.graph_
+    assert nx.is_directed_acyclic_graph(graph)
+    assert set(graph.nodes) == set(sachs.feature_names)

@@ -139,11 +139,9 @@ def build_penalty(estimator, problem):
         return CEL0(alpha, column_norms=norms, positive=positive)
     gamma = estimator.gamma
     gamma = _DEFAULT_GAMMA[spec] if gamma is None else gamma
-    if spec == "mcp":
-        check_real(gamma, "gamma", low=1.0, low_inclusive=False)
-        return MCP(alpha, gamma=gamma, positive=positive)
-    check_real(gamma, "gamma", low=2.0, low_inclusive=False)
-    return SCAD(alpha, gamma=gamma, positive=positive)
+    cls = MCP if spec == "mcp" else SCAD
+    check_real(gamma, "gamma", low=cls.estimator_gamma_low, low_inclusive=False)
+    return cls(alpha, gamma=gamma, positive=positive)
 
 
 def _check_cel0_norms(penalty, problem):

@@ -20,6 +20,7 @@ from sklearn.utils.validation import validate_data
 
 from .._progress import run_parallel
 from .._validation import Anything, ArrayLike, Boolean, Integer, Options, Real
+from ..penalties import MCP
 from ._base import (
     NOT_CONVERGED,
     PENALTY_NAMES,
@@ -242,7 +243,11 @@ class SparseRegressionCV(CVRoutingMixin, SparseLinearModel):
         "n_alphas": [Integer(low=1)],
         "eps": [Real(0.0, 1.0, low_inclusive=False)],
         "l1_ratio": [Real(0.0, 1.0), ArrayLike(ndim=1, low=0.0)],
-        "gamma": [None, Real(low=1.0, low_inclusive=False), ArrayLike(ndim=1, low=1.0)],
+        "gamma": [
+            None,
+            Real(low=MCP.estimator_gamma_low, low_inclusive=False),
+            ArrayLike(ndim=1, low=MCP.estimator_gamma_low),  # each value: build_penalty
+        ],
         "q": [Real(0.0, 1.0, low_inclusive=False, high_inclusive=False), ArrayLike(ndim=1)],
         "cv": [Anything()],
         "n_jobs": [None, Integer()],

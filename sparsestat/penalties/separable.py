@@ -449,8 +449,10 @@ class MCP(SeparablePenalty):
     alpha : float, >= 0
         Regularization strength.
     gamma : float, > 0, default=3.0
-        Concavity: larger is closer to the ℓ1 norm.  Coordinate descent on a
-        design with unit-variance columns needs ``gamma > 1``.
+        Concavity: larger is closer to the ℓ1 norm.  The bounds live on the
+        class: ``gamma > MCP.gamma_low`` (0) here, ``gamma >
+        MCP.estimator_gamma_low`` (1) where an estimator builds the penalty from
+        ``penalty="mcp"`` (see :attr:`estimator_gamma_low`).
     positive : bool, default=False
         Constrain the coefficients to be non-negative.
 
@@ -471,10 +473,21 @@ class MCP(SeparablePenalty):
 
     kernel_code = _kernels.CODE_MCP
     is_convex = False
+    #: ``gamma`` must exceed this: the prox exists for every ``gamma > 0`` (firm
+    #: thresholding when ``gamma > step``, hard thresholding otherwise).
+    gamma_low = 0.0
+    #: ``gamma`` must exceed this where an estimator builds MCP from the string
+    #: ``penalty="mcp"`` (the one copy of that rule; the estimators' parameter
+    #: tables and builders read it from here).  On unit-variance columns the
+    #: coordinate step is 1, so ``gamma > 1`` keeps every coordinate update in the
+    #: firm-thresholding regime, where its dead zone is ``step·alpha`` and
+    #: ``alpha_max = max_j |g_j|`` zeroes the model (Breheny and Huang 2011).  An
+    #: ``MCP`` object passed as ``penalty`` is used as given.
+    estimator_gamma_low = 1.0
 
     def __init__(self, alpha=1.0, gamma=3.0, positive=False):
         self._alpha = _check_alpha(alpha)
-        self._gamma = check_real(gamma, "gamma", low=0.0, low_inclusive=False)
+        self._gamma = check_real(gamma, "gamma", low=self.gamma_low, low_inclusive=False)
         self._positive = _check_positive_flag(positive)
         self.alpha = alpha
         self.gamma = gamma
@@ -541,10 +554,14 @@ class SCAD(SeparablePenalty):
 
     kernel_code = _kernels.CODE_SCAD
     is_convex = False
+    #: ``gamma`` must exceed this (the penalty is defined for ``gamma > 2``).
+    gamma_low = 2.0
+    #: The same bound where an estimator builds SCAD from ``penalty="scad"``.
+    estimator_gamma_low = 2.0
 
     def __init__(self, alpha=1.0, gamma=3.7, positive=False):
         self._alpha = _check_alpha(alpha)
-        self._gamma = check_real(gamma, "gamma", low=2.0, low_inclusive=False)
+        self._gamma = check_real(gamma, "gamma", low=self.gamma_low, low_inclusive=False)
         self._positive = _check_positive_flag(positive)
         self.alpha = alpha
         self.gamma = gamma

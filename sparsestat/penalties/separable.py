@@ -214,6 +214,14 @@ class L0(SeparablePenalty):
     def _value_array(self, x, xp):
         return self._alpha * xp.sum(xp.astype(x != 0, x.dtype))
 
+    def coordinate_alpha_max(self, gradient_at_zero, lipschitz):
+        """``max_j g_j²/(2 L_j)``: hard thresholding at step ``1/L_j`` keeps 0 up to there."""
+        active = lipschitz > 0
+        grad = np.asarray(gradient_at_zero)
+        drive = np.clip(-grad, 0.0, None) if self._positive else np.abs(grad)
+        values = drive[active] ** 2 / (2.0 * lipschitz[active])
+        return float(values.max()) if values.size else 0.0
+
 
 class Lq(SeparablePenalty):
     r"""ℓq quasi-norm to the power q, ``pen(x) = alpha · sum_j |x_j|^q``, 0 < q < 1.
@@ -270,6 +278,20 @@ class Lq(SeparablePenalty):
 
     def _extra_param(self):
         return self._q
+
+    def coordinate_alpha_max(self, gradient_at_zero, lipschitz):
+        """``max_j L_j (|g_j|/(L_j·tau_1))^(2−q)``, ``tau_1`` the threshold at unit strength.
+
+        The ℓq threshold at step ``1/L_j`` scales as ``alpha^(1/(2−q))``.
+        """
+        active = lipschitz > 0
+        grad = np.asarray(gradient_at_zero)
+        drive = np.clip(-grad, 0.0, None) if self._positive else np.abs(grad)
+        q = self.q
+        tau_unit = Lq(alpha=1.0, q=q).threshold(1.0)
+        z = drive[active] / lipschitz[active]
+        values = lipschitz[active] * (z / tau_unit) ** (2.0 - q)
+        return float(values.max()) if values.size else 0.0
 
     def jump(self, step):
         """``beta = (2·mu·(1 − q))^(1/(2−q))``: the prox jumps from 0 to ``beta`` at tau."""

@@ -19,14 +19,13 @@ from sklearn.model_selection import check_cv
 from sklearn.utils.validation import validate_data
 
 from .._progress import run_parallel
-from .._validation import Anything, ArrayLike, Boolean, Integer, Options, Real
+from .._validation import Anything, ArrayLike, Boolean, Integer, Options, Real, check_sample_weight
 from ..penalties import MCP
 from ._base import (
     NOT_CONVERGED,
     PENALTY_NAMES,
     CVRoutingMixin,
     SparseLinearModel,
-    check_sample_weight,
     make_problem,
 )
 from ._path import alpha_grid, problem_alpha_max, sparse_path

@@ -12,14 +12,13 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_array, check_consistent_length
 
 from .._progress import progress, run_parallel
-from .._validation import check_integer, check_real
+from .._validation import check_integer, check_real, check_sample_weight
 from ..penalties import SeparablePenalty
 from ._base import (
     NOT_CONVERGED,
     PENALTY_NAMES,
     build_penalty,
     check_finite_result,
-    check_sample_weight,
     make_problem,
     report_solve,
     run_solver,

@@ -7,14 +7,21 @@ import numbers
 import numpy as np
 from sklearn.utils.validation import validate_data
 
-from .._validation import Anything, Boolean, Integer, Options, RandomState, Real
+from .._validation import (
+    Anything,
+    Boolean,
+    Integer,
+    Options,
+    RandomState,
+    Real,
+    check_sample_weight,
+)
 from ..datafits.statistics import is_dask_collection
 from ..penalties import L21, MCP, SCAD
 from ._base import (
     CVRoutingMixin,
     SparseLinearModel,
     check_finite_result,
-    check_sample_weight,
     fit_dask,
     make_problem,
     statistics_problem,

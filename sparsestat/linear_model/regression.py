@@ -16,6 +16,7 @@ from .._validation import (
     Options,
     RandomState,
     Real,
+    check_sample_weight,
 )
 from ..datafits.statistics import is_dask_collection
 from ..penalties import L1, MCP, SCAD, SeparablePenalty
@@ -26,7 +27,6 @@ from ._base import (
     XYInput,
     build_penalty,
     check_finite_result,
-    check_sample_weight,
     choose_solver,
     fit_dask,
     host,

@@ -1,13 +1,11 @@
 """Array copies for numba kernels, written as loops.
 
 ``destination[:] = source`` inside an ``@njit`` function makes numba compile
-the error message for mismatched shapes (string formatting and joining), about
-5 s of the first compile in a fresh process; a loop copies the same values
-without it.  The same holds for a row, ``history[k] = w``.  Measured
-2026-12-01 with an empty numba cache (with the loops in ``_objective`` and
-``_in_domain`` of CoLiDE's kernel): CoLiDE's first fit on the Sachs data fell
-from about 10.5 s to 5.2 s, ``SparseRegression``'s on the diabetes data from
-about 11.5 s to 9 s.
+the error message for mismatched shapes (string formatting and joining), a
+large part of the first compile in a fresh process; a loop copies the same
+values without it.  The same holds for a row, ``history[k] = w``.  Use these
+helpers in kernels instead of slice assignment.  The cold-start times before
+and after are on the speed page (``docs/speed.rst``).
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ __all__ = [
     "check_finite_array",
     "check_step",
     "check_weights",
+    "check_sample_weight",
     "Real",
     "Integer",
     "Boolean",
@@ -182,6 +183,31 @@ def check_coef_init(coef_init, n_features, name="coef_init"):
     if not np.all(np.isfinite(array)):
         raise ValueError(f"{name} contains NaN or infinite values.")
     return array
+
+
+def check_sample_weight(sample_weight, n_samples, dtype=np.float64):
+    """Validate sample weights: 1-D, one per sample, finite, >= 0, positive sum.
+
+    Returns None for None (unit weights) and a float64 copy otherwise (the
+    caller's array is never modified).
+    """
+    if sample_weight is None:
+        return None
+    if np.isscalar(sample_weight):
+        sample_weight = np.full(n_samples, float(sample_weight))
+    weights = np.array(sample_weight, dtype=np.float64)
+    if weights.ndim != 1 or weights.shape[0] != n_samples:
+        raise ValueError(
+            f"sample_weight must have shape ({n_samples},) (one weight per sample), got "
+            f"{weights.shape}."
+        )
+    if not np.all(np.isfinite(weights)):
+        raise ValueError("sample_weight contains NaN or infinite values.")
+    if np.any(weights < 0):
+        raise ValueError("sample_weight must be non-negative; negative weights were given.")
+    if weights.sum() <= 0:
+        raise ValueError("sample_weight sums to zero: at least one sample needs a weight > 0.")
+    return weights
 
 
 def check_bool(value, name):

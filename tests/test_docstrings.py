@@ -144,3 +144,16 @@ def test_every_public_name_has_an_api_page():
     listed = {id(obj) for obj in _api_entries()}
     missing = [key for key, obj in public_objects().items() if id(obj) not in listed]
     assert not missing, f"public names without an API page in docs/api.rst: {missing}"
+
+
+def test_no_dated_measurements_in_the_package():
+    # measured results live on the speed page and in the user guide (DESIGN.md);
+    # a docstring says what the code does and why
+    dated = re.compile(r"\b20\d\d-[01]\d-[0-3]\d\b")
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "sparsestat").rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if dated.search(line)
+    ]
+    assert found == [], "dated results belong in docs/speed.rst: " + ", ".join(found)

@@ -48,3 +48,49 @@ def test_all_names_every_public_subpackage():
 def test_unknown_attribute_is_an_attribute_error():
     with pytest.raises(AttributeError, match="has no attribute 'nope'"):
         sparsestat.nope  # noqa: B018
+
+
+# Each subpackage (and the modules that once sat on an import cycle) imports
+# first in a fresh interpreter; the ground layers load nothing above them.
+_LAYERS = {
+    "sparsestat._validation": (),
+    "sparsestat.penalties": ("penalties",),
+    "sparsestat.datafits": ("datafits",),
+    "sparsestat.datafits.statistics": ("datafits",),
+    "sparsestat.solvers": ("datafits", "penalties", "solvers"),
+    "sparsestat.linear_model": None,
+    "sparsestat.linear_model._path": None,
+    "sparsestat.linear_model.group": None,
+    "sparsestat.linear_model.multitask": None,
+    "sparsestat.decomposition": None,
+    "sparsestat.dag": None,
+    "sparsestat.datasets": None,
+    "sparsestat.multitask": None,
+}
+
+
+@pytest.mark.parametrize("module", sorted(_LAYERS))
+def test_each_subpackage_imports_alone(module):
+    out = _run(
+        "import importlib, sys\n"
+        f"importlib.import_module({module!r})\n"
+        "print(sorted({name.split('.')[1] for name in sys.modules\n"
+        "    if name.startswith('sparsestat.') and not name.split('.')[1].startswith('_')}))"
+    )
+    allowed = _LAYERS[module]
+    if allowed is not None:
+        assert out == str(sorted(allowed))
+
+
+def test_datafits_use_loads_no_estimator_layer():
+    # sufficient_statistics validates sample weights with the shared check of
+    # sparsestat._validation, not through sparsestat.linear_model (an old cycle)
+    out = _run(
+        "import sys\n"
+        "import numpy as np\n"
+        "from sparsestat.datafits import sufficient_statistics\n"
+        "sufficient_statistics(np.ones((4, 2)), np.arange(4.0), np.ones(4))\n"
+        "print(sorted({name.split('.')[1] for name in sys.modules\n"
+        "    if name.startswith('sparsestat.') and not name.split('.')[1].startswith('_')}))"
+    )
+    assert out == "['datafits']"

@@ -34,6 +34,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from .._validation import check_sample_weight
+
 __all__ = ["SufficientStatistics", "sufficient_statistics", "is_dask_collection", "GramProblem"]
 
 #: rows per chunk when an in-memory X is reduced (bounded extra memory)
@@ -343,8 +345,6 @@ def check_finite_statistics(statistics):
 
 def _check_in_memory(X, y, sample_weight):
     from sklearn.utils.validation import check_array
-
-    from ..linear_model._base import check_sample_weight
 
     X = check_array(
         X, accept_sparse=("csr", "csc"), dtype=[np.float64, np.float32], ensure_min_samples=1

@@ -20,7 +20,12 @@ from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, proces
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._array_api import get_namespace, is_numpy_namespace, to_numpy
-from .._validation import check_finite_array, check_integer, check_real, validate_params
+from .._validation import (
+    check_finite_array,
+    check_integer,
+    check_real,
+    validate_params,
+)
 from ..datafits import QuadraticProblem
 from ..datafits.statistics import (
     GramProblem,
@@ -35,7 +40,6 @@ __all__ = [
     "SOLVERS",
     "SparseLinearModel",
     "build_penalty",
-    "check_sample_weight",
     "choose_solver",
     "run_solver",
     "statistics_problem",
@@ -55,31 +59,6 @@ NON_FINITE_MESSAGE = (
     "Coordinate descent iterations resulted in non-finite parameter values: {detail}. "
     "The input data may contain large values and need to be preprocessed (scaled)."
 )
-
-
-def check_sample_weight(sample_weight, n_samples, dtype=np.float64):
-    """Validate sample weights: 1-D, one per sample, finite, >= 0, positive sum.
-
-    Returns None for None (unit weights) and a float64 copy otherwise (the
-    caller's array is never modified).
-    """
-    if sample_weight is None:
-        return None
-    if np.isscalar(sample_weight):
-        sample_weight = np.full(n_samples, float(sample_weight))
-    weights = np.array(sample_weight, dtype=np.float64)
-    if weights.ndim != 1 or weights.shape[0] != n_samples:
-        raise ValueError(
-            f"sample_weight must have shape ({n_samples},) (one weight per sample), got "
-            f"{weights.shape}."
-        )
-    if not np.all(np.isfinite(weights)):
-        raise ValueError("sample_weight contains NaN or infinite values.")
-    if np.any(weights < 0):
-        raise ValueError("sample_weight must be non-negative; negative weights were given.")
-    if weights.sum() <= 0:
-        raise ValueError("sample_weight sums to zero: at least one sample needs a weight > 0.")
-    return weights
 
 
 def host(array):
@@ -139,11 +118,9 @@ def build_penalty(estimator, problem):
         return CEL0(alpha, column_norms=norms, positive=positive)
     gamma = estimator.gamma
     gamma = _DEFAULT_GAMMA[spec] if gamma is None else gamma
-    if spec == "mcp":
-        check_real(gamma, "gamma", low=1.0, low_inclusive=False)
-        return MCP(alpha, gamma=gamma, positive=positive)
-    check_real(gamma, "gamma", low=2.0, low_inclusive=False)
-    return SCAD(alpha, gamma=gamma, positive=positive)
+    cls = MCP if spec == "mcp" else SCAD
+    check_real(gamma, "gamma", low=cls.estimator_gamma_low, low_inclusive=False)
+    return cls(alpha, gamma=gamma, positive=positive)
 
 
 def _check_cel0_norms(penalty, problem):

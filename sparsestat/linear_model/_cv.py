@@ -19,13 +19,13 @@ from sklearn.model_selection import check_cv
 from sklearn.utils.validation import validate_data
 
 from .._progress import run_parallel
-from .._validation import Anything, ArrayLike, Boolean, Integer, Options, Real
+from .._validation import Anything, ArrayLike, Boolean, Integer, Options, Real, check_sample_weight
+from ..penalties import MCP
 from ._base import (
     NOT_CONVERGED,
     PENALTY_NAMES,
     CVRoutingMixin,
     SparseLinearModel,
-    check_sample_weight,
     make_problem,
 )
 from ._path import alpha_grid, problem_alpha_max, sparse_path
@@ -242,7 +242,11 @@ class SparseRegressionCV(CVRoutingMixin, SparseLinearModel):
         "n_alphas": [Integer(low=1)],
         "eps": [Real(0.0, 1.0, low_inclusive=False)],
         "l1_ratio": [Real(0.0, 1.0), ArrayLike(ndim=1, low=0.0)],
-        "gamma": [None, Real(low=1.0, low_inclusive=False), ArrayLike(ndim=1, low=1.0)],
+        "gamma": [
+            None,
+            Real(low=MCP.estimator_gamma_low, low_inclusive=False),
+            ArrayLike(ndim=1, low=MCP.estimator_gamma_low),  # each value: build_penalty
+        ],
         "q": [Real(0.0, 1.0, low_inclusive=False, high_inclusive=False), ArrayLike(ndim=1)],
         "cv": [Anything()],
         "n_jobs": [None, Integer()],

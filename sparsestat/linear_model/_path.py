@@ -12,14 +12,13 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_array, check_consistent_length
 
 from .._progress import progress, run_parallel
-from .._validation import check_coef_init, check_integer, check_real
-from ..penalties import Lq, SeparablePenalty
+from .._validation import check_coef_init, check_integer, check_real, check_sample_weight
+from ..penalties import SeparablePenalty
 from ._base import (
     NOT_CONVERGED,
     PENALTY_NAMES,
     build_penalty,
     check_finite_result,
-    check_sample_weight,
     make_problem,
     report_solve,
     run_solver,
@@ -118,26 +117,11 @@ def alpha_max(
 def problem_alpha_max(problem, penalty="l1", *, l1_ratio=0.5, gamma=None, q=0.5, positive=False):
     """:func:`alpha_max` of a datafit problem (``QuadraticProblem`` or ``GramProblem``)."""
     grad = problem.gradient(np.zeros(problem.n_features))
-    lipschitz = problem.lipschitz
-    if isinstance(penalty, SeparablePenalty):
-        name = {"L0": "l0", "Lq": "lq"}.get(type(penalty).__name__)
-        if name is None:
-            return penalty.replace(alpha=1.0).alpha_max(grad)
-        positive = penalty.positive
-        q = getattr(penalty, "q", q)
-        penalty = name
-    active = lipschitz > 0
-    drive = np.clip(-grad, 0.0, None) if positive else np.abs(grad)
-    if penalty == "l0":
-        values = drive[active] ** 2 / (2.0 * lipschitz[active])
-        return float(values.max()) if values.size else 0.0
-    if penalty == "lq":
-        tau_unit = Lq(alpha=1.0, q=q).threshold(1.0)
-        z = drive[active] / lipschitz[active]
-        values = lipschitz[active] * (z / tau_unit) ** (2.0 - q)
-        return float(values.max()) if values.size else 0.0
-    settings = _Settings(penalty, 1.0, l1_ratio, gamma, q, positive)
-    return build_penalty(settings, problem).alpha_max(grad)
+    if not isinstance(penalty, SeparablePenalty):
+        settings = _Settings(penalty, 1.0, l1_ratio, gamma, q, positive)
+        penalty = build_penalty(settings, problem)
+    # each penalty class owns its rule (L0 and Lq: the step-dependent one)
+    return penalty.coordinate_alpha_max(grad, problem.lipschitz)
 
 
 def alpha_grid(alphas, n_alphas, eps, top):

@@ -9,14 +9,22 @@ import numpy as np
 from sklearn.utils.validation import validate_data
 
 from .._array_api import get_namespace, to_numpy
-from .._validation import Anything, ArrayLike, Boolean, Integer, Options, Real, check_integer
+from .._validation import (
+    Anything,
+    ArrayLike,
+    Boolean,
+    Integer,
+    Options,
+    Real,
+    check_integer,
+    check_sample_weight,
+)
 from ..penalties import WGSEF, GroupL2, GroupPartition, NonconvexWGSEF
 from ._base import (
     CVRoutingMixin,
     SparseLinearModel,
     XYInput,
     check_finite_result,
-    check_sample_weight,
     is_foreign_array,
     make_problem,
     report_solve,

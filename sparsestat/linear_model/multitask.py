@@ -7,14 +7,21 @@ import numbers
 import numpy as np
 from sklearn.utils.validation import validate_data
 
-from .._validation import Anything, Boolean, Integer, Options, RandomState, Real
+from .._validation import (
+    Anything,
+    Boolean,
+    Integer,
+    Options,
+    RandomState,
+    Real,
+    check_sample_weight,
+)
 from ..datafits.statistics import is_dask_collection
-from ..penalties import L1, MCP, SCAD
+from ..penalties import L21, MCP, SCAD
 from ._base import (
     CVRoutingMixin,
     SparseLinearModel,
     check_finite_result,
-    check_sample_weight,
     fit_dask,
     make_problem,
     statistics_problem,
@@ -122,8 +129,9 @@ class MultiTaskSparseRegression(SparseLinearModel):
         The duality gap (l21 only).
     active_features_ : ndarray of int
         Features with a non-zero row.
-    penalty_ : Penalty
-        The penalty of one row norm that was minimised.
+    penalty_ : SeparablePenalty
+        The scalar penalty of one row norm that was minimised: ``L1(alpha)``
+        for ``"l21"`` (``L21(alpha).row_penalty()``), ``MCP`` or ``SCAD``.
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of str
@@ -151,7 +159,8 @@ class MultiTaskSparseRegression(SparseLinearModel):
 
     _parameter_constraints = {
         "penalty": [Options(*_ROW_PENALTIES)],
-        "gamma": [None, Real(low=1.0, low_inclusive=False)],
+        # the looser of the two string bounds; SCAD(...) applies its own
+        "gamma": [None, Real(low=MCP.estimator_gamma_low, low_inclusive=False)],
         **_MULTITASK_CONSTRAINTS,
     }
     _targets = "multi"
@@ -178,9 +187,16 @@ class MultiTaskSparseRegression(SparseLinearModel):
         self.verbose = verbose
 
     def _row_penalty(self):
+        """The scalar penalty of one row norm, which is what the row-wise solvers take.
+
+        Block coordinate descent minimises ``sum_j pen(||W_:,j||)`` for a scalar
+        ``pen`` (the same form serves block MCP and block SCAD), so ``"l21"``
+        is :class:`~sparsestat.penalties.L21`'s row penalty, ``L1(alpha)``:
+        ``alpha·||W_:,j||`` summed over the features is the ℓ2,1 norm.
+        """
         alpha = float(self.alpha)
         if self.penalty == "l21":
-            return L1(alpha)
+            return L21(alpha).row_penalty()
         gamma = _DEFAULT_GAMMA[self.penalty] if self.gamma is None else float(self.gamma)
         if self.penalty == "mcp":
             return MCP(alpha, gamma=gamma)

@@ -16,9 +16,10 @@ from .._validation import (
     Options,
     RandomState,
     Real,
+    check_sample_weight,
 )
 from ..datafits.statistics import is_dask_collection
-from ..penalties import L1, SeparablePenalty
+from ..penalties import L1, MCP, SCAD, SeparablePenalty
 from ._base import (
     PENALTY_NAMES,
     SOLVERS,
@@ -26,7 +27,6 @@ from ._base import (
     XYInput,
     build_penalty,
     check_finite_result,
-    check_sample_weight,
     choose_solver,
     fit_dask,
     host,
@@ -286,7 +286,8 @@ class SparseRegression(SparseLinearModel):
     _parameter_constraints = {
         "penalty": [Options(*PENALTY_NAMES), _PENALTY_OBJECT],
         "l1_ratio": [Real(0.0, 1.0)],
-        "gamma": [None, Real(low=1.0, low_inclusive=False)],
+        # the looser of the two string bounds; build_penalty applies SCAD's
+        "gamma": [None, Real(low=MCP.estimator_gamma_low, low_inclusive=False)],
         "q": [Real(0.0, 1.0, low_inclusive=False, high_inclusive=False)],
         **_COMMON_CONSTRAINTS,
         **_INIT,
@@ -942,7 +943,7 @@ class MCPRegression(SparseRegression):
     )
 
     _parameter_constraints = {
-        "gamma": [Real(low=1.0, low_inclusive=False)],
+        "gamma": [Real(low=MCP.estimator_gamma_low, low_inclusive=False)],
         **_NONCONVEX_CONSTRAINTS,
     }
 
@@ -1004,7 +1005,7 @@ class SCADRegression(SparseRegression):
     )
 
     _parameter_constraints = {
-        "gamma": [Real(low=2.0, low_inclusive=False)],
+        "gamma": [Real(low=SCAD.estimator_gamma_low, low_inclusive=False)],
         **_NONCONVEX_CONSTRAINTS,
     }
 

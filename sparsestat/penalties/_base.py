@@ -397,6 +397,26 @@ class SeparablePenalty(Penalty):
         result = out.reshape(shape)
         return xp.asarray(result, dtype=x_arr.dtype, device=array_device(x_arr))
 
+    def coordinate_alpha_max(self, gradient_at_zero, lipschitz):
+        """Smallest ``alpha`` at which coordinate descent started at 0 stays at 0.
+
+        With a bounded subdifferential at 0 this is :meth:`alpha_max` (0 is then
+        a fixed point exactly when it is stationary), whatever the other
+        parameters; the penalties whose subdifferential at 0 is the whole line
+        (:class:`~sparsestat.penalties.L0`, :class:`~sparsestat.penalties.Lq`)
+        override it with the step-dependent rule of their exact coordinate
+        minimisation.  This penalty's own ``alpha`` is ignored.
+
+        Parameters
+        ----------
+        gradient_at_zero : ndarray of shape (n_features,)
+            Gradient of the datafit at 0.
+        lipschitz : ndarray of shape (n_features,)
+            Coordinate-wise Lipschitz constants (the inverse coordinate steps);
+            coordinates with 0 never move.
+        """
+        return self.replace(alpha=1.0).alpha_max(gradient_at_zero)
+
     def _alpha_max_from_slope(self, gradient_at_zero, slope_per_alpha):
         """``max_j |g_j| / slope_j`` (or ``max(-g_j)/slope_j`` under positivity).
 

@@ -8,6 +8,7 @@ from .._array_api import get_namespace, scaled_vector_norm, to_numpy
 from .._validation import check_real, check_step
 from . import _kernels
 from ._base import Penalty, as_float_array
+from .separable import L1
 
 __all__ = ["L21"]
 
@@ -72,6 +73,18 @@ class L21(Penalty):
         safe = xp.where(norms > tau, norms, xp.ones_like(norms))
         factor = xp.where(norms > tau, 1.0 - tau / safe, xp.zeros_like(norms))
         return x * factor
+
+    def row_penalty(self):
+        """The scalar penalty of one row norm: ``L1(alpha)``.
+
+        ``pen(W) = sum_j L1(alpha)(||W_j,:||)``, and the prox of this penalty is
+        the scalar prox applied to each row norm, ``W_j ← prox(||W_j||)/||W_j||·W_j``.
+        Row-wise block coordinate descent
+        (:func:`~sparsestat.solvers.multitask.solve_multitask`) takes a penalty
+        in this form, so that block MCP and block SCAD share its kernels;
+        ``MultiTaskSparseRegression(penalty="l21")`` hands it this object.
+        """
+        return L1(float(self._alpha))
 
     def prox_numba(self, x, step):
         """Same as :meth:`prox` through the numba kernel (numpy arrays)."""

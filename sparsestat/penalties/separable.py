@@ -214,6 +214,14 @@ class L0(SeparablePenalty):
     def _value_array(self, x, xp):
         return self._alpha * xp.sum(xp.astype(x != 0, x.dtype))
 
+    def coordinate_alpha_max(self, gradient_at_zero, lipschitz):
+        """``max_j g_j²/(2 L_j)``: hard thresholding at step ``1/L_j`` keeps 0 up to there."""
+        active = lipschitz > 0
+        grad = np.asarray(gradient_at_zero)
+        drive = np.clip(-grad, 0.0, None) if self._positive else np.abs(grad)
+        values = drive[active] ** 2 / (2.0 * lipschitz[active])
+        return float(values.max()) if values.size else 0.0
+
 
 class Lq(SeparablePenalty):
     r"""ℓq quasi-norm to the power q, ``pen(x) = alpha · sum_j |x_j|^q``, 0 < q < 1.
@@ -270,6 +278,20 @@ class Lq(SeparablePenalty):
 
     def _extra_param(self):
         return self._q
+
+    def coordinate_alpha_max(self, gradient_at_zero, lipschitz):
+        """``max_j L_j (|g_j|/(L_j·tau_1))^(2−q)``, ``tau_1`` the threshold at unit strength.
+
+        The ℓq threshold at step ``1/L_j`` scales as ``alpha^(1/(2−q))``.
+        """
+        active = lipschitz > 0
+        grad = np.asarray(gradient_at_zero)
+        drive = np.clip(-grad, 0.0, None) if self._positive else np.abs(grad)
+        q = self.q
+        tau_unit = Lq(alpha=1.0, q=q).threshold(1.0)
+        z = drive[active] / lipschitz[active]
+        values = lipschitz[active] * (z / tau_unit) ** (2.0 - q)
+        return float(values.max()) if values.size else 0.0
 
     def jump(self, step):
         """``beta = (2·mu·(1 − q))^(1/(2−q))``: the prox jumps from 0 to ``beta`` at tau."""
@@ -449,8 +471,10 @@ class MCP(SeparablePenalty):
     alpha : float, >= 0
         Regularization strength.
     gamma : float, > 0, default=3.0
-        Concavity: larger is closer to the ℓ1 norm.  Coordinate descent on a
-        design with unit-variance columns needs ``gamma > 1``.
+        Concavity: larger is closer to the ℓ1 norm.  The bounds live on the
+        class: ``gamma > MCP.gamma_low`` (0) here, ``gamma >
+        MCP.estimator_gamma_low`` (1) where an estimator builds the penalty from
+        ``penalty="mcp"`` (see :attr:`estimator_gamma_low`).
     positive : bool, default=False
         Constrain the coefficients to be non-negative.
 
@@ -471,10 +495,21 @@ class MCP(SeparablePenalty):
 
     kernel_code = _kernels.CODE_MCP
     is_convex = False
+    #: ``gamma`` must exceed this: the prox exists for every ``gamma > 0`` (firm
+    #: thresholding when ``gamma > step``, hard thresholding otherwise).
+    gamma_low = 0.0
+    #: ``gamma`` must exceed this where an estimator builds MCP from the string
+    #: ``penalty="mcp"`` (the one copy of that rule; the estimators' parameter
+    #: tables and builders read it from here).  On unit-variance columns the
+    #: coordinate step is 1, so ``gamma > 1`` keeps every coordinate update in the
+    #: firm-thresholding regime, where its dead zone is ``step·alpha`` and
+    #: ``alpha_max = max_j |g_j|`` zeroes the model (Breheny and Huang 2011).  An
+    #: ``MCP`` object passed as ``penalty`` is used as given.
+    estimator_gamma_low = 1.0
 
     def __init__(self, alpha=1.0, gamma=3.0, positive=False):
         self._alpha = _check_alpha(alpha)
-        self._gamma = check_real(gamma, "gamma", low=0.0, low_inclusive=False)
+        self._gamma = check_real(gamma, "gamma", low=self.gamma_low, low_inclusive=False)
         self._positive = _check_positive_flag(positive)
         self.alpha = alpha
         self.gamma = gamma
@@ -541,10 +576,14 @@ class SCAD(SeparablePenalty):
 
     kernel_code = _kernels.CODE_SCAD
     is_convex = False
+    #: ``gamma`` must exceed this (the penalty is defined for ``gamma > 2``).
+    gamma_low = 2.0
+    #: The same bound where an estimator builds SCAD from ``penalty="scad"``.
+    estimator_gamma_low = 2.0
 
     def __init__(self, alpha=1.0, gamma=3.7, positive=False):
         self._alpha = _check_alpha(alpha)
-        self._gamma = check_real(gamma, "gamma", low=2.0, low_inclusive=False)
+        self._gamma = check_real(gamma, "gamma", low=self.gamma_low, low_inclusive=False)
         self._positive = _check_positive_flag(positive)
         self.alpha = alpha
         self.gamma = gamma

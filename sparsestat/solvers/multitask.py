@@ -28,7 +28,8 @@ def solve_multitask(problem, penalty, coef_init=None, max_iter=1000, tol=1e-4, a
     The outer loop (a few iterations) runs in Python with BLAS for the full
     gradient ``X̂ᵀR``; the inner epochs on the working set's gathered columns
     run in numba.  The ℓ2,1 norm (``penalty`` an :class:`~sparsestat.penalties.L1`
-    applied to row norms, i.e. ``alpha·sum_j ||W_j||``) stops on the duality gap
+    applied to row norms, i.e. ``alpha·sum_j ||W_j||``:
+    :meth:`L21.row_penalty <sparsestat.penalties.L21.row_penalty>`) stops on the duality gap
     relative to the centred ``||Y||_F²``; nonconvex row penalties on the largest
     row violation.
 

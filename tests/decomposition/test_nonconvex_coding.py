@@ -15,8 +15,7 @@ import numpy as np
 import pytest
 
 from sparsestat.decomposition import sparse_encode
-from sparsestat.penalties import CEL0, L0, L1, MCP, SCAD, ElasticNet, Lq
-from sparsestat.penalties import _kernels
+from sparsestat.penalties import CEL0, L0, L1, MCP, SCAD, ElasticNet, Lq, _kernels
 
 
 def cel0_prox(z, gamma, lam, a):

@@ -124,6 +124,18 @@ def test_bad_input(tasks):
         MultiTaskLasso(alpha=-1).fit(X, Y)
 
 
+def test_l21_solves_with_the_row_penalty_of_l21(tasks):
+    from sparsestat.penalties import L21
+
+    X, Y, _ = tasks
+    model = MultiTaskLasso(alpha=0.3).fit(X, Y)
+    expected = L21(0.3).row_penalty()
+    assert type(model.penalty_) is type(expected) and repr(model.penalty_) == repr(expected)
+    # the objective the solver reports a gap for is L21's value on W = coef_.T
+    norms = np.linalg.norm(model.coef_, axis=0)
+    assert L21(0.3).value(model.coef_.T) == pytest.approx(model.penalty_.value(norms))
+
+
 def test_single_column_target_is_a_one_task_problem(tasks):
     X, Y, _ = tasks
     one = MultiTaskLasso(alpha=0.1, tol=1e-12).fit(X, Y[:, :1])

@@ -269,6 +269,27 @@ def test_alpha_max_zeroes_the_solution(problem, name):
     assert np.any(below.coef_ != 0)
 
 
+def test_alpha_max_rule_is_owned_by_the_penalty_class(problem):
+    # the path asks the penalty (coordinate_alpha_max), not its class name: a
+    # subclass of L0 or Lq keeps the step-dependent rule of its parent
+    from sparsestat.penalties import L0, Lq
+
+    class MyL0(L0):
+        pass
+
+    class MyLq(Lq):
+        pass
+
+    X, y, _ = problem
+    assert alpha_max(X, y, MyL0(3.0)) == alpha_max(X, y, "l0")
+    assert alpha_max(X, y, MyLq(3.0, q=0.6)) == alpha_max(X, y, "lq", q=0.6)
+    assert alpha_max(X, y, L0(2.0, positive=True)) == alpha_max(X, y, "l0", positive=True)
+    assert alpha_max(X, y, "l0") != alpha_max(X, y, "l1")
+    top = alpha_max(X, y, MyLq(1.0, q=0.6))
+    assert np.all(SparseRegression(penalty=Lq(top * 1.0001, q=0.6)).fit(X, y).coef_ == 0)
+    assert np.any(SparseRegression(penalty=Lq(top * 0.9, q=0.6)).fit(X, y).coef_ != 0)
+
+
 def test_gram_path_equals_cd_path(problem):
     X, y, _ = problem
     options = dict(n_alphas=10, tol=1e-12, max_iter=100_000)

@@ -68,3 +68,19 @@ def test_l21_bad_input():
         L21(1.0).prox(np.array([[1.0, np.nan]]), 1.0)
     with pytest.raises(ValueError, match="same shape"):
         L21(1.0).subdiff_distance(np.ones((2, 2)), np.ones((2, 3)))
+
+
+def test_l21_is_l1_of_the_row_norms():
+    # MultiTaskSparseRegression(penalty="l21") solves with L21(alpha).row_penalty()
+    # on row norms: check that this is the ℓ2,1 norm, value and prox alike.
+    rng = np.random.default_rng(4)
+    W = rng.standard_normal((12, 3))
+    W[::3] *= 0.1
+    pen = L21(alpha=0.8)
+    row = pen.row_penalty()
+    assert type(row).__name__ == "L1" and row.alpha == 0.8
+    norms = np.linalg.norm(W, axis=1)
+    assert pen.value(W) == pytest.approx(sum(row.value(np.array([n])) for n in norms))
+    shrunk = row.prox(norms, 0.6)
+    expected = W * np.where(norms > 0, shrunk / norms, 0.0)[:, None]
+    np.testing.assert_allclose(pen.prox(W, 0.6), expected, rtol=1e-14, atol=1e-15)

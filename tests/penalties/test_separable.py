@@ -394,6 +394,28 @@ def test_invalid_parameters(factory, match):
         factory()
 
 
+def test_gamma_bounds_have_one_owner():
+    # MCP's prox exists for every gamma > 0 (hard thresholding when gamma <= step);
+    # estimators building it from penalty="mcp" ask gamma > 1.  Both bounds live on
+    # the class and the estimators read them from there.
+    from sparsestat.linear_model import MCPRegression, SCADRegression, SparseRegression
+    from sparsestat.linear_model._cv import SparseRegressionCV
+    from sparsestat.linear_model.multitask import MultiTaskSparseRegression
+
+    assert MCP.gamma_low == 0.0 and MCP.estimator_gamma_low == 1.0
+    assert SCAD.gamma_low == SCAD.estimator_gamma_low == 2.0
+    np.testing.assert_array_equal(MCP(1.0, gamma=0.5).prox(np.array([0.6, 0.8]), 1.0), [0, 0.8])
+    for cls, owner in [
+        (MCPRegression, MCP),
+        (SCADRegression, SCAD),
+        (SparseRegression, MCP),
+        (SparseRegressionCV, MCP),
+        (MultiTaskSparseRegression, MCP),
+    ]:
+        lows = [getattr(c, "low", None) for c in cls._parameter_constraints["gamma"] if c]
+        assert owner.estimator_gamma_low in lows, cls
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_invalid_inputs(name):
     rng = np.random.default_rng(0)

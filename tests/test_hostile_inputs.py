@@ -298,3 +298,17 @@ def test_messages_name_the_input(regression):
     # an overflowing X under WGSEF's FISTA: the rescale message, not an internal "x"
     with pytest.raises(ValueError, match="squared norms of X are not finite"):
         GroupSparseRegression(groups=2, k=1).fit(X * 1e200, y)
+
+
+def test_more_messages_name_the_input():
+    from sparsestat.datafits import sufficient_statistics
+    from sparsestat.linear_model import MultiTaskLasso, SparseRegressionCV
+
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        sufficient_statistics(np.array([[np.nan, 1.0]]))
+    with pytest.raises(ValueError, match="Input y contains NaN"):
+        sufficient_statistics(np.ones((2, 2)), [np.nan, 1.0])
+    with pytest.raises(TypeError, match="needs X"):
+        MultiTaskLasso().fit(None, np.ones((3, 2)))
+    with pytest.raises(TypeError, match="needs X"):
+        SparseRegressionCV().fit(None, np.ones(3))

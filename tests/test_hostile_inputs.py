@@ -268,3 +268,47 @@ def test_task_selector_ridge_zero_on_rank_deficient_tasks():
     selector = TaskSelector(ridge=0.0, random_state=0).fit(sources, model.sample(-1, 4))
     assert np.all(np.isfinite(selector.relevance_))
     assert np.all(np.isfinite(selector.target_coef_))
+
+
+# --------------------------------------------------------------------------- #
+# messages that name the input
+# --------------------------------------------------------------------------- #
+def test_messages_name_the_input(regression):
+    import scipy.sparse as sp
+
+    from sparsestat.linear_model import Lasso, alpha_max
+
+    X, y = regression
+    bad = X.copy()
+    bad[0, 0] = np.nan
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        sparse_path(bad, y, n_alphas=3)
+    with pytest.raises(ValueError, match="Input y contains NaN"):
+        alpha_max(X, np.r_[np.nan, y[1:]])
+    with pytest.raises(TypeError, match="needs X"):
+        Lasso().fit(None, y)
+    with pytest.raises(ValueError, match="requires y to be passed"):
+        Lasso().fit(X, None)
+    D = np.random.default_rng(0).standard_normal((5, 6))
+    with pytest.raises(TypeError, match="scipy.sparse input is not supported"):
+        sparse_encode(sp.csr_matrix(X), D)
+    # float16 signals are coded (in float64), not refused by the linear algebra
+    codes = sparse_encode(X.astype(np.float16), D, algorithm="fista", alpha=0.5)
+    assert np.all(np.isfinite(codes))
+    # an overflowing X under WGSEF's FISTA: the rescale message, not an internal "x"
+    with pytest.raises(ValueError, match="squared norms of X are not finite"):
+        GroupSparseRegression(groups=2, k=1).fit(X * 1e200, y)
+
+
+def test_more_messages_name_the_input():
+    from sparsestat.datafits import sufficient_statistics
+    from sparsestat.linear_model import MultiTaskLasso, SparseRegressionCV
+
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        sufficient_statistics(np.array([[np.nan, 1.0]]))
+    with pytest.raises(ValueError, match="Input y contains NaN"):
+        sufficient_statistics(np.ones((2, 2)), [np.nan, 1.0])
+    with pytest.raises(TypeError, match="needs X"):
+        MultiTaskLasso().fit(None, np.ones((3, 2)))
+    with pytest.raises(TypeError, match="needs X"):
+        SparseRegressionCV().fit(None, np.ones(3))

@@ -347,13 +347,17 @@ def _check_in_memory(X, y, sample_weight):
     from sklearn.utils.validation import check_array
 
     X = check_array(
-        X, accept_sparse=("csr", "csc"), dtype=[np.float64, np.float32], ensure_min_samples=1
+        X,
+        accept_sparse=("csr", "csc"),
+        dtype=[np.float64, np.float32],
+        ensure_min_samples=1,
+        input_name="X",
     )
     if sp.issparse(X):
         X = X.tocsr()
     y_ndim = 0
     if y is not None:
-        y = check_array(y, ensure_2d=False, dtype=np.float64, ensure_min_samples=1)
+        y = check_array(y, ensure_2d=False, dtype=np.float64, ensure_min_samples=1, input_name="y")
         if y.ndim not in (1, 2):
             raise ValueError(f"y must be 1-D or 2-D, got shape {y.shape}.")
         if y.shape[0] != X.shape[0]:

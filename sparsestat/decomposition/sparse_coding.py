@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import scipy.sparse as sp
 from array_api_compat import device as array_device
 from joblib import Parallel, delayed, effective_n_jobs
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
@@ -58,6 +59,11 @@ def make_coding_penalty(penalty, alpha, atom_norms, q=None, positive=False):
 
 def _as_array(value, name):
     """Array-API arrays pass through; lists, DataFrames and the like become numpy arrays."""
+    if sp.issparse(value):
+        raise TypeError(
+            f"{name} must be a dense array; scipy.sparse input is not supported here (use "
+            f"{name}.toarray())."
+        )
     if hasattr(value, "__array_namespace__"):
         if get_namespace(value).isdtype(value.dtype, "complex floating"):
             raise TypeError(f"{name} must be real, got complex values.")
@@ -191,8 +197,8 @@ def sparse_encode(
     X = _as_array(X, "X")
     dictionary = _as_array(dictionary, "dictionary")
     xp = get_namespace(X, dictionary)
-    if not xp.isdtype(X.dtype, "real floating"):
-        X = xp.astype(X, xp.float64)
+    if not xp.isdtype(X.dtype, "real floating") or X.dtype == getattr(xp, "float16", None):
+        X = xp.astype(X, xp.float64)  # (float16: no linear algebra in that precision)
     dictionary = xp.astype(dictionary, X.dtype)
     _check_dictionary(X, dictionary, xp)
     max_iter = check_integer(max_iter, "max_iter", low=1)

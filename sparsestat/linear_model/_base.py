@@ -354,6 +354,8 @@ class XYInput:
     """
 
     def __init__(self, estimator, X, y, reset, multi_output=False):
+        if X is None:  # (y=None gets scikit-learn's "requires y to be passed" message)
+            raise TypeError(f"{type(estimator).__name__}.fit needs X (an array-like), got None.")
         if not is_foreign_array(X):
             X, y = validate_data(
                 estimator,

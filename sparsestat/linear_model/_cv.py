@@ -331,6 +331,8 @@ class SparseRegressionCV(CVRoutingMixin, SparseLinearModel):
         """
         self._validate_params()
         split_params = self._split_params(params)
+        if X is None:
+            raise TypeError(f"{type(self).__name__}.fit needs X (an array-like), got None.")
         X, y = validate_data(
             self,
             X,

@@ -102,8 +102,10 @@ def alpha_max(
     >>> bool(np.any(Lasso(alpha=0.9 * top).fit(X, y).coef_ != 0))
     True
     """
-    X = check_array(X, accept_sparse=("csr", "csc"), dtype=[np.float64, np.float32])
-    y = check_array(y, ensure_2d=False, dtype=X.dtype)
+    X = check_array(
+        X, accept_sparse=("csr", "csc"), dtype=[np.float64, np.float32], input_name="X"
+    )
+    y = check_array(y, ensure_2d=False, dtype=X.dtype, input_name="y")
     check_consistent_length(X, y)
     if y.ndim != 1:
         raise ValueError(f"y must be 1-D, got shape {y.shape}.")
@@ -248,8 +250,10 @@ def sparse_path(
         for name, value in locals().items()
         if name not in ("X", "y", "penalty", "verbose", "n_jobs")
     }
-    X = check_array(X, accept_sparse=("csr", "csc"), dtype=[np.float64, np.float32])
-    y = check_array(y, ensure_2d=False, dtype=X.dtype)
+    X = check_array(
+        X, accept_sparse=("csr", "csc"), dtype=[np.float64, np.float32], input_name="X"
+    )
+    y = check_array(y, ensure_2d=False, dtype=X.dtype, input_name="y")
     check_consistent_length(X, y)
     if y.ndim != 1:
         raise ValueError(f"y must be 1-D, got shape {y.shape}.")

@@ -281,6 +281,8 @@ class GroupSparseRegression(SparseLinearModel):
             problem = make_problem(X, y, sample_weight, self.fit_intercept)
             result = solve_group_bcd(problem, penalty, coef_init, max_iter=max_iter, tol=tol)
         else:
+            if data.on_numpy:  # the same refusal of overflowing data as every other solver
+                make_problem(X, y, sample_weight, self.fit_intercept)
             result = solve_fista(
                 X,
                 y,

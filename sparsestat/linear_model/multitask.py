@@ -38,6 +38,8 @@ _DEFAULT_GAMMA = {"mcp": 3.0, "scad": 3.7}
 
 
 def _validate_multitask(estimator, X, Y, reset=True):
+    if X is None:
+        raise TypeError(f"{type(estimator).__name__}.fit needs X (an array-like), got None.")
     X, Y = validate_data(
         estimator,
         X,

@@ -4,7 +4,7 @@ Subpackages
 -----------
 penalties
     Convex and nonconvex penalties with their proximal operators (numba kernels
-    for the CPU solvers, array-API code for numpy / CuPy / array-api-strict).
+    for the CPU solvers, array-API code, tested with numpy and array-api-strict).
 linear_model
     Sparse regression estimators, regularization paths and cross-validation.
 decomposition

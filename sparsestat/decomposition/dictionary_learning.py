@@ -61,8 +61,9 @@ class DictionaryLearning(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
     of the batch.  It lowers the objective faster per batch but, on natural
     images, its atoms stay far less V1-like (user guide).
 
-    Runs on numpy (numba kernels) and on CuPy / other array-API libraries
-    (array-API ISTA/FISTA codes, matrix-product updates).
+    Runs on numpy (numba kernels) and on other array-API libraries
+    (array-API ISTA/FISTA codes, matrix-product updates; tested with
+    array-api-strict, not yet run on a GPU).
 
     Parameters
     ----------

@@ -150,7 +150,7 @@ def sparse_encode(
         ``"ista"`` / ``"fista"``: proximal gradient with ``step`` (on numpy a
         numba kernel that updates the gradient through the changed
         coordinates; elsewhere one matrix product per iteration, array-API
-        generic, e.g. cuBLAS on CuPy); there ``step·||d_j||² < 1`` and CEL0 is
+        generic); there ``step·||d_j||² < 1`` and CEL0 is
         the continuous relaxation of ℓ0, with its own path and stationary
         points.  ``"auto"``: cd on numpy, fista otherwise.
     max_iter : int, default=1000

@@ -3,7 +3,7 @@
 Every class here has the same four ingredients:
 
 * the vectorized formula (``_prox_array``, ``_value_array``) written against
-  the array API, so it runs on numpy, CuPy and array-api-strict;
+  the array API (tested on numpy and array-api-strict; not yet run on a GPU);
 * a numba scalar kernel in :mod:`sparsestat.penalties._kernels` with the same
   formula, selected by ``kernel_code`` (the CPU coordinate-descent solvers call
   it inside their loops);

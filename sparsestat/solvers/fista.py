@@ -1,7 +1,7 @@
-"""FISTA with adaptive restart, written against the array API (numpy, CuPy).
+"""FISTA with adaptive restart, written against the array API.
 
-The same lines run on numpy arrays on the CPU and on CuPy arrays on a GPU:
-every operation is a matrix-vector product, an elementwise expression or a
+The same lines run on numpy and array-api-strict arrays (tested) and are meant
+for CuPy arrays on a GPU (not yet run there): every operation is a matrix-vector product, an elementwise expression or a
 reduction of the standard, and the penalty's vectorized ``prox``.
 
 References

@@ -1,8 +1,9 @@
 """Penalties and their proximal operators.
 
 Every penalty has ``value``, a vectorized ``prox`` written against the array API
-(tested on numpy and array-api-strict arrays; not yet run on a GPU), a numba kernel (``prox_numba``; the CPU solvers call
-the same kernels), ``subdiff_distance`` and, where defined, ``alpha_max``.
+(tested on numpy and array-api-strict arrays; not yet run on a GPU), a numba
+kernel (``prox_numba``; the CPU solvers call the same kernels),
+``subdiff_distance`` and, where defined, ``alpha_max``.
 """
 
 from ._base import Penalty, SeparablePenalty

@@ -1,8 +1,9 @@
 """FISTA with adaptive restart, written against the array API.
 
 The same lines run on numpy and array-api-strict arrays (tested) and are meant
-for CuPy arrays on a GPU (not yet run there): every operation is a matrix-vector product, an elementwise expression or a
-reduction of the standard, and the penalty's vectorized ``prox``.
+for CuPy arrays on a GPU (not yet run there): every operation is a
+matrix-vector product, an elementwise expression or a reduction of the
+standard, and the penalty's vectorized ``prox``.
 
 References
 ----------

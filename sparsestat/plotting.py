@@ -336,38 +336,59 @@ def plot_adjacency(adjacency, reference=None, labels=None, ax=None, title=None):
     >>> [label.get_text() for label in ax.get_xticklabels()]
     ['a', 'b', 'c']
     """
+    adjacency = _square_matrix(adjacency, "adjacency")
+    limit = max(float(np.max(np.abs(adjacency))), 1e-12)
+    return _draw_edge_matrix(
+        adjacency,
+        reference,
+        labels,
+        ax,
+        title,
+        image_kwargs={"cmap": "RdBu_r", "vmin": -limit, "vmax": limit},
+        outline={"lw": 1.2, "ec": "black"},
+    )
+
+
+def _square_matrix(matrix, name):
+    """``matrix`` as a float numpy array, checked to be non-empty, square and 2-D."""
+    from ._array_api import to_numpy
+
+    matrix = np.asarray(to_numpy(matrix), dtype=float)
+    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or matrix.size == 0:
+        raise ValueError(
+            f"{name} must be a non-empty square 2-D array (d, d), got shape {matrix.shape}."
+        )
+    return matrix
+
+
+def _draw_edge_matrix(matrix, outlined, labels, ax, title, *, image_kwargs, outline):
+    """Draw a (d, d) edge matrix (row = cause, column = effect), outline the edges
+    of ``outlined`` and name the nodes; the body of the DAG matrix plots."""
     plt = _pyplot()
     from matplotlib.patches import Rectangle
 
     from ._array_api import to_numpy
 
-    adjacency = np.asarray(to_numpy(adjacency), dtype=float)
-    if adjacency.ndim != 2 or adjacency.shape[0] != adjacency.shape[1] or adjacency.size == 0:
-        raise ValueError(
-            f"adjacency must be a non-empty square 2-D array (d, d), got shape {adjacency.shape}."
-        )
-    if reference is not None:
-        reference = np.asarray(to_numpy(reference))
-        if reference.shape != adjacency.shape:
+    matrix = _square_matrix(matrix, "adjacency")
+    if outlined is not None:
+        outlined = np.asarray(to_numpy(outlined))
+        if outlined.shape != matrix.shape:
             raise ValueError(
-                f"reference must have the shape of adjacency {adjacency.shape}, got shape "
-                f"{reference.shape}."
+                f"reference must have the shape of adjacency {matrix.shape}, got shape "
+                f"{outlined.shape}."
             )
-    if labels is not None and len(labels) != adjacency.shape[0]:
-        raise ValueError(
-            f"labels must name the {adjacency.shape[0]} nodes, got {len(labels)} labels."
-        )
+    d = matrix.shape[0]
+    if labels is not None and len(labels) != d:
+        raise ValueError(f"labels must name the {d} nodes, got {len(labels)} labels.")
     if ax is None:
         figure, ax = plt.subplots(figsize=(4.5, 4))
     else:
         figure = ax.figure
-    limit = max(float(np.max(np.abs(adjacency))), 1e-12)
-    image = ax.imshow(adjacency, cmap="RdBu_r", vmin=-limit, vmax=limit)
+    image = ax.imshow(matrix, **image_kwargs)
     figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
-    if reference is not None:
-        for i, j in zip(*np.nonzero(reference), strict=True):
-            ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, lw=1.2, ec="black"))
-    d = adjacency.shape[0]
+    if outlined is not None:
+        for i, j in zip(*np.nonzero(outlined), strict=True):
+            ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, **outline))
     if labels is not None:
         ax.set_xticks(range(d), labels, rotation=90, fontsize=7)
         ax.set_yticks(range(d), labels, fontsize=7)
@@ -411,29 +432,17 @@ def plot_edge_stability(stability, reference=None, labels=None, ax=None, title=N
     >>> ax.get_title()
     'edge frequency over 10 resamples'
     """
-    plt = _pyplot()
-    from matplotlib.patches import Rectangle
-
-    frequency = np.asarray(stability.frequency, dtype=float)
-    outlined = stability.consensus if reference is None else reference
     if labels is None:
         labels = stability.get("feature_names")
-    if ax is None:
-        figure, ax = plt.subplots(figsize=(4.5, 4))
-    else:
-        figure = ax.figure
-    image = ax.imshow(frequency, cmap="Greys", vmin=0.0, vmax=1.0)
-    figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
-    for i, j in zip(*np.nonzero(np.asarray(to_numpy(outlined))), strict=True):
-        ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, lw=1.4, ec="tab:red"))
-    d = frequency.shape[0]
-    if labels is not None:
-        ax.set_xticks(range(d), labels, rotation=90, fontsize=7)
-        ax.set_yticks(range(d), labels, fontsize=7)
-    ax.set_xlabel("effect")
-    ax.set_ylabel("cause")
-    ax.set_title(title or f"edge frequency over {stability.n_bootstrap} resamples")
-    return ax
+    return _draw_edge_matrix(
+        stability.frequency,
+        stability.consensus if reference is None else reference,
+        labels,
+        ax,
+        title or f"edge frequency over {stability.n_bootstrap} resamples",
+        image_kwargs={"cmap": "Greys", "vmin": 0.0, "vmax": 1.0},
+        outline={"lw": 1.4, "ec": "tab:red"},
+    )
 
 
 def plot_alpha_selection(estimator, ax=None, title=None):

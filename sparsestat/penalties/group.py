@@ -455,7 +455,31 @@ class SparseEnvelope(_EnvelopeMixin, _FlatVectorPenalty):
         return _top_k_sum(flat * flat, self._k, xp) / (2.0 * self._alpha)
 
 
-class WGSEF(_EnvelopeMixin, _GroupPenalty):
+class _GroupEnvelope(_EnvelopeMixin, _GroupPenalty):
+    """Parameters, validation and per-group residual shared by the WGSEF penalties."""
+
+    def __init__(self, k=1, alpha=1.0, groups=None, weights=None):
+        self._alpha = check_real(alpha, "alpha", low=0.0)
+        self.partition = GroupPartition(groups)
+        self._k = check_integer(k, "k", low=1)
+        if self._k > self.partition.n_groups:
+            raise ValueError(
+                f"k={self._k} is larger than the number of groups ({self.partition.n_groups})."
+            )
+        self._weights = self.partition.group_weights(weights, allow_zero=False)
+        self._sqrt_weights = np.sqrt(self._weights)
+        self.k = k
+        self.alpha = alpha
+        self.groups = groups
+        self.weights = weights
+        self._freeze()
+
+    def _per_group_norm(self, residual):
+        xp = get_namespace(residual)
+        return np.asarray(self.partition.norms(residual, xp))
+
+
+class WGSEF(_GroupEnvelope):
     r"""Weighted group sparse envelope function (WGSEF).
 
     ``pen(x) = alpha · S_k(b)`` with ``b_i = sqrt(d_i)·||x_{G_i}||``, where
@@ -515,22 +539,6 @@ class WGSEF(_EnvelopeMixin, _GroupPenalty):
     array([0])
     """
 
-    def __init__(self, k=1, alpha=1.0, groups=None, weights=None):
-        self._alpha = check_real(alpha, "alpha", low=0.0)
-        self.partition = GroupPartition(groups)
-        self._k = check_integer(k, "k", low=1)
-        if self._k > self.partition.n_groups:
-            raise ValueError(
-                f"k={self._k} is larger than the number of groups ({self.partition.n_groups})."
-            )
-        self._weights = self.partition.group_weights(weights, allow_zero=False)
-        self._sqrt_weights = np.sqrt(self._weights)
-        self.k = k
-        self.alpha = alpha
-        self.groups = groups
-        self.weights = weights
-        self._freeze()
-
     def _prox_flat(self, x, step, xp):
         lam = step * self._alpha
         if lam == 0.0:
@@ -564,10 +572,6 @@ class WGSEF(_EnvelopeMixin, _GroupPenalty):
         sqrt_weights = xp.asarray(self._sqrt_weights, dtype=work, device=array_device(x))
         return self._alpha * envelope_value(sqrt_weights * xp.astype(norms, work), self._k, xp)
 
-    def _per_group_norm(self, residual):
-        xp = get_namespace(residual)
-        return np.asarray(self.partition.norms(residual, xp))
-
     def conjugate(self, y):
         """``(alpha·WGSEF)*(y) = (1/(2·alpha))·(sum of the k largest ||y_G||²/d_G)``.
 
@@ -584,7 +588,7 @@ class WGSEF(_EnvelopeMixin, _GroupPenalty):
         return _top_k_sum(scaled, self._k, xp) / (2.0 * self._alpha)
 
 
-class NonconvexWGSEF(_EnvelopeMixin, _GroupPenalty):
+class NonconvexWGSEF(_GroupEnvelope):
     r"""Non-convex WGSEF: the envelope minus the weighted ridge it envelopes.
 
     ``pen(x) = alpha · (S_k(b) − ½||b||²)`` with ``b_i = sqrt(d_i)·||x_{G_i}||``
@@ -657,21 +661,6 @@ class NonconvexWGSEF(_EnvelopeMixin, _GroupPenalty):
 
     is_convex = False
 
-    def __init__(self, k=1, alpha=1.0, groups=None, weights=None):
-        self._alpha = check_real(alpha, "alpha", low=0.0)
-        self.partition = GroupPartition(groups)
-        self._k = check_integer(k, "k", low=1)
-        if self._k > self.partition.n_groups:
-            raise ValueError(
-                f"k={self._k} is larger than the number of groups ({self.partition.n_groups})."
-            )
-        self._weights = self.partition.group_weights(weights, allow_zero=False)
-        self.k = k
-        self.alpha = alpha
-        self.groups = groups
-        self.weights = weights
-        self._freeze()
-
     def _is_projection(self, lam):
         """True for the top-k regime; raise in the mixed one."""
         low = lam * float(self._weights.min())
@@ -724,14 +713,10 @@ class NonconvexWGSEF(_EnvelopeMixin, _GroupPenalty):
     def _value_flat(self, x, xp):
         norms = self.partition.norms(x, xp)
         work = xp.float64 if supports_float64(xp) else x.dtype
-        sqrt_weights = xp.asarray(np.sqrt(self._weights), dtype=work, device=array_device(x))
+        sqrt_weights = xp.asarray(self._sqrt_weights, dtype=work, device=array_device(x))
         b = sqrt_weights * xp.astype(norms, work)
         excess = envelope_value(b, self._k, xp) - 0.5 * float(xp.sum(b * b))
         return self._alpha * max(excess, 0.0)
-
-    def _per_group_norm(self, residual):
-        xp = get_namespace(residual)
-        return np.asarray(self.partition.norms(residual, xp))
 
     def alpha_max(self, gradient_at_zero):
         """Not defined: the penalty is zero on every k-group-sparse vector, so no

@@ -29,7 +29,7 @@ from sklearn.decomposition import MiniBatchDictionaryLearning
 from sklearn.decomposition import sparse_encode as sk_sparse_encode
 
 from sparsestat.datasets import load_image_patches
-from sparsestat.decomposition import DictionaryLearning, sparse_encode
+from sparsestat.decomposition import DictionaryLearning, alpha_for_sparsity, sparse_encode
 from sparsestat.decomposition._coding_kernels import code_violations
 from sparsestat.decomposition.sparse_coding import make_coding_penalty
 
@@ -94,11 +94,7 @@ def authors_ista(X, D, penalty, alpha, step=0.05, tol=1e-2, batch_size=250):
 
 def matched_alpha(X, D, penalty, target, low=1e-4, high=100.0):
     """alpha whose codes have the fraction ``target`` of active units (bisection)."""
-    for _ in range(25):
-        alpha = np.sqrt(low * high)
-        density = np.mean(sparse_encode(X, D, penalty=penalty, alpha=alpha) != 0)
-        low, high = (alpha, high) if density > target else (low, alpha)
-    return alpha
+    return alpha_for_sparsity(X, D, target, penalty=penalty, low=low, high=high, n_steps=25)
 
 
 def nonconvex_table(X, D):

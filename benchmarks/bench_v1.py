@@ -43,6 +43,7 @@ import numpy as np
 from sparsestat.datasets import load_image_patches
 from sparsestat.decomposition import (
     DictionaryLearning,
+    alpha_for_sparsity,
     fit_gabor,
     sparse_encode,
     summarize_receptive_fields,
@@ -59,12 +60,7 @@ ROOT = Path(__file__).resolve().parent
 
 def matched_alpha(X, D, penalty, target, low=1e-4, high=100.0, steps=22):
     """alpha (bisection in log scale) whose converged codes have ``target`` active units."""
-    for _ in range(steps):
-        alpha = math.sqrt(low * high)
-        codes = sparse_encode(X, D, penalty=penalty, alpha=alpha, tol=1e-4, max_iter=10_000)
-        density = np.mean(codes != 0)
-        low, high = (alpha, high) if density > target else (low, alpha)
-    return math.sqrt(low * high)
+    return alpha_for_sparsity(X, D, target, penalty=penalty, low=low, high=high, n_steps=steps)
 
 
 def relative_error(X, D, penalty, alpha):

@@ -28,6 +28,7 @@ import numpy as np
 from sparsestat.datasets import load_image_patches
 from sparsestat.decomposition import (
     DictionaryLearning,
+    alpha_for_sparsity,
     fit_gabor,
     sparse_encode,
     summarize_receptive_fields,
@@ -55,17 +56,10 @@ def error_at_sparsity(D, penalty, target=0.05):
     """Held-out relative error with converged codes at ``target`` active units.
 
     Coordinate descent for ℓ1 on these coherent atoms needs up to about 9,000
-    passes for a few signals (``max_iter`` raised from 1,000); the bisection
-    only needs the density, so it codes at a looser ``tol``.
+    passes for a few signals, hence ``max_iter=10_000``.
     """
-    low, high = 1e-4, 100.0
-    for _ in range(20):  # bisection on alpha, in log scale
-        alpha = np.sqrt(low * high)
-        codes = sparse_encode(
-            test[:500], D, penalty=penalty, alpha=alpha, tol=1e-4, max_iter=10_000
-        )
-        low, high = (alpha, high) if np.mean(codes != 0) > target else (low, alpha)
-    codes = sparse_encode(test, D, penalty=penalty, alpha=np.sqrt(low * high), max_iter=10_000)
+    alpha = alpha_for_sparsity(test[:500], D, target, penalty=penalty)
+    codes = sparse_encode(test, D, penalty=penalty, alpha=alpha, max_iter=10_000)
     return np.sum((test - codes @ D) ** 2) / np.sum(test**2), np.mean(codes != 0)
 
 

@@ -2,6 +2,7 @@ r"""Sparse coding with convex and nonconvex thresholding (ℓ1, ℓ0, ℓ1/2, �
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -267,6 +268,70 @@ def sparse_encode(
     if return_info:
         return codes, {"n_iter": n_iter, "converged": converged}
     return codes
+
+
+def alpha_for_sparsity(
+    X, dictionary, target, *, penalty="l1", q=None, low=1e-4, high=100.0, n_steps=20, tol=1e-4
+):
+    """The ``alpha`` whose codes have the fraction ``target`` of active units.
+
+    How sparse-coding penalties are compared at equal sparsity (Rentzeperis
+    et al. 2023): bisection on ``alpha`` in log scale between ``low`` and
+    ``high``, coding ``X`` with :func:`sparse_encode` at each step (at the
+    looser ``tol``, which leaves the support, and so the density, unchanged
+    in practice).  The density falls as ``alpha`` grows, so the bracket
+    shrinks around the target.
+
+    Parameters
+    ----------
+    X : array of shape (n_samples, n_features)
+        Signals to code (a subsample is enough).
+    dictionary : array of shape (n_components, n_features)
+        The atoms, as rows.
+    target : float in (0, 1)
+        Fraction of non-zero code entries wanted.
+    penalty : str, default="l1"
+        As in :func:`sparse_encode`.
+    q : float, optional
+        Exponent of ``penalty="lq"``.
+    low, high : float, default=1e-4 and 100.0
+        Initial bracket of ``alpha`` (``0 < low < high``).
+    n_steps : int, default=20
+        Bisection steps.
+    tol : float, default=1e-4
+        Tolerance of the codes computed during the search.
+
+    Returns
+    -------
+    float
+        The geometric middle of the final bracket.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparsestat.decomposition import alpha_for_sparsity, sparse_encode
+    >>> rng = np.random.default_rng(0)
+    >>> D = rng.standard_normal((20, 10))
+    >>> D /= np.linalg.norm(D, axis=1, keepdims=True)
+    >>> X = rng.standard_normal((200, 10))
+    >>> alpha = alpha_for_sparsity(X, D, 0.1, penalty="l0")
+    >>> bool(abs(np.mean(sparse_encode(X, D, penalty="l0", alpha=alpha) != 0) - 0.1) < 0.02)
+    True
+    """
+    target = check_real(
+        target, "target", low=0.0, high=1.0, low_inclusive=False, high_inclusive=False
+    )
+    low = check_real(low, "low", low=0.0, low_inclusive=False)
+    high = check_real(high, "high", low=low, low_inclusive=False)
+    n_steps = check_integer(n_steps, "n_steps", low=1)
+    for _ in range(n_steps):
+        alpha = math.sqrt(low * high)
+        codes = sparse_encode(
+            X, dictionary, penalty=penalty, alpha=alpha, q=q, tol=tol, max_iter=10_000
+        )
+        density = float(np.mean(np.asarray(to_numpy(codes)) != 0))
+        low, high = (alpha, high) if density > target else (low, alpha)
+    return math.sqrt(low * high)
 
 
 def _check_finite_gram(gram, xp):

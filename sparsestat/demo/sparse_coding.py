@@ -13,7 +13,12 @@ import time
 import numpy as np
 
 from sparsestat.datasets import load_image_patches
-from sparsestat.decomposition import DictionaryLearning, fit_gabor, sparse_encode
+from sparsestat.decomposition import (
+    DictionaryLearning,
+    alpha_for_sparsity,
+    fit_gabor,
+    sparse_encode,
+)
 from sparsestat.plotting import plot_dictionary
 
 PATCH = 8
@@ -23,14 +28,8 @@ ALPHAS = {"l1": 1.4, "cel0": 0.8}
 
 def error_at_sparsity(test, D, penalty, target=0.05):
     """Held-out relative error of converged codes at ``target`` active units."""
-    low, high = 1e-4, 100.0
-    for _ in range(18):  # bisection on alpha, in log scale
-        alpha = np.sqrt(low * high)
-        codes = sparse_encode(
-            test[:300], D, penalty=penalty, alpha=alpha, tol=1e-4, max_iter=10_000
-        )
-        low, high = (alpha, high) if np.mean(codes != 0) > target else (low, alpha)
-    codes = sparse_encode(test, D, penalty=penalty, alpha=np.sqrt(low * high), max_iter=10_000)
+    alpha = alpha_for_sparsity(test[:300], D, target, penalty=penalty, n_steps=18)
+    codes = sparse_encode(test, D, penalty=penalty, alpha=alpha, max_iter=10_000)
     return np.sum((test - codes @ D) ** 2) / np.sum(test**2), np.mean(codes != 0)
 
 

@@ -5,7 +5,12 @@ import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sparsestat.datasets import load_image_patches, whitening_filter
-from sparsestat.decomposition import DictionaryLearning, fit_gabor, sparse_encode
+from sparsestat.decomposition import (
+    DictionaryLearning,
+    alpha_for_sparsity,
+    fit_gabor,
+    sparse_encode,
+)
 
 pytestmark = pytest.mark.filterwarnings("ignore:sparse_encode")
 
@@ -123,14 +128,8 @@ def v1_dictionaries():
 
 def matched_sparsity_error(D, penalty, test, target=0.05):
     """Held-out relative error of converged codes at ``target`` active units."""
-    low, high = 1e-4, 100.0
-    for _ in range(18):  # bisection on alpha, in log scale
-        alpha = np.sqrt(low * high)
-        codes = sparse_encode(
-            test[:300], D, penalty=penalty, alpha=alpha, max_iter=10_000, tol=1e-4
-        )
-        low, high = (alpha, high) if np.mean(codes != 0) > target else (low, alpha)
-    codes = sparse_encode(test, D, penalty=penalty, alpha=np.sqrt(low * high), max_iter=10_000)
+    alpha = alpha_for_sparsity(test[:300], D, target, penalty=penalty, n_steps=18)
+    codes = sparse_encode(test, D, penalty=penalty, alpha=alpha, max_iter=10_000)
     assert abs(np.mean(codes != 0) - target) < 0.01
     return np.sum((test - codes @ D) ** 2) / np.sum(test**2)
 

@@ -14,7 +14,7 @@ import math
 import numpy as np
 import pytest
 
-from sparsestat.decomposition import sparse_encode
+from sparsestat.decomposition import alpha_for_sparsity, sparse_encode
 from sparsestat.penalties import CEL0, L0, L1, MCP, SCAD, ElasticNet, Lq, _kernels
 
 
@@ -157,3 +157,35 @@ def test_entry_alpha_is_where_the_scalar_prox_reaches_zero(penalty, step):
             shifted[0] = entry * factor
             value = _kernels.prox_1d(z, step, penalty.kernel_code, shifted, weight)
             assert (value == 0.0) is zero, (z, factor, value)
+
+
+def test_alpha_for_sparsity_against_the_orthonormal_closed_form():
+    """With orthonormal atoms the ℓ1 code is soft(X Dᵀ, alpha): the alpha giving a
+    fraction ``target`` of non-zeros is the (1 − target) quantile of |X Dᵀ|."""
+    rng = np.random.default_rng(2)
+    Q, _ = np.linalg.qr(rng.standard_normal((12, 12)))
+    X = rng.standard_normal((400, 12))
+    correlations = np.abs(X @ Q.T).ravel()
+    for target in (0.05, 0.2, 0.5):
+        alpha = alpha_for_sparsity(X, Q, target, n_steps=40)
+        expected = np.quantile(correlations, 1 - target)
+        assert abs(np.mean(correlations > alpha) - target) <= 1 / correlations.size
+        assert alpha == pytest.approx(expected, rel=2e-2)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"target": 0.0}, "target"),
+        ({"target": 1.0}, "target"),
+        ({"target": 0.1, "low": 0.0}, "low"),
+        ({"target": 0.1, "low": 1.0, "high": 0.5}, "high"),
+        ({"target": 0.1, "n_steps": 0}, "n_steps"),
+    ],
+)
+def test_alpha_for_sparsity_bad_input(kwargs, match):
+    D = np.eye(3)
+    X = np.ones((4, 3))
+    target = kwargs.pop("target")
+    with pytest.raises(ValueError, match=match):
+        alpha_for_sparsity(X, D, target, **kwargs)

@@ -29,7 +29,7 @@ statement about the results is a line the script prints below.
 # %%
 import matplotlib.pyplot as plt
 
-from sparsestat.demo.network_pruning import LABELS, METHODS, compare, report
+from sparsestat.demo.network_pruning import compare, plot_accuracy, report
 
 ks = [1, 2, 4, 8, 16]
 results = compare(ks, seeds=range(6))
@@ -38,21 +38,5 @@ report(results)
 # %%
 # Mean test accuracy with one standard deviation over the six seeds.
 fig, ax = plt.subplots(figsize=(6, 4))
-for method, marker in zip(METHODS, "o^s", strict=True):
-    values = results["accuracy"][method]
-    ax.errorbar(
-        ks,
-        values.mean(axis=1),
-        yerr=values.std(axis=1, ddof=1),
-        marker=marker,
-        capsize=3,
-        label=LABELS[method],
-    )
-ax.set_xscale("log")
-ax.set_xticks(ks)
-ax.set_xticklabels([str(k) for k in ks])
-ax.set_xlabel("hidden neurons kept (k)")
-ax.set_ylabel("test accuracy")
-ax.grid(alpha=0.3)
-ax.legend()
+plot_accuracy(results, ks, ax)
 plt.show()

@@ -285,6 +285,18 @@ def run(output_dir, ks=(1, 2, 4, 8, 16), seeds=range(6)):
     n_fits = len(ks) * len(list(seeds)) * len(METHODS)
     print(f"({time.perf_counter() - start:.1f} s for {n_fits} trainings)")
     figure, axis = plt.subplots(figsize=(6, 4))
+    plot_accuracy(results, ks, axis)
+    axis.set_title("Pruning a 64-32-10 network on digits")
+    figure.tight_layout()
+    path = output_dir / "network_pruning_digits.png"
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+    print(f"figure: {path}")
+    return results
+
+
+def plot_accuracy(results, ks, axis):
+    """Mean test accuracy ± one standard deviation over the seeds, per method and k."""
     for method, marker in zip(METHODS, "o^s", strict=True):
         values = results["accuracy"][method]
         axis.errorbar(
@@ -300,12 +312,5 @@ def run(output_dir, ks=(1, 2, 4, 8, 16), seeds=range(6)):
     axis.set_xticklabels([str(k) for k in ks])
     axis.set_xlabel("hidden neurons kept (k)")
     axis.set_ylabel("test accuracy (mean ± sd over seeds)")
-    axis.set_title("Pruning a 64-32-10 network on digits")
     axis.grid(alpha=0.3)
     axis.legend()
-    figure.tight_layout()
-    path = output_dir / "network_pruning_digits.png"
-    figure.savefig(path, dpi=110)
-    plt.close(figure)
-    print(f"figure: {path}")
-    return results

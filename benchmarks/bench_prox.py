@@ -28,9 +28,13 @@ import tempfile
 import time
 
 import numpy as np
+from _results import Results
 from numba import njit
 
 from sparsestat.penalties import CEL0, L0, L1, L21, MCP, SCAD, WGSEF, GroupL2, Lq, _kernels
+
+
+NOTES = []  # anomalies of this run, printed under the table
 
 
 def best_time(func, repeat=3):
@@ -136,12 +140,13 @@ def separable_table(n, rng):
     )
     print(header)
     print("-" * len(header))
+    records = []
     for name, pen in penalties.items():
         pen.prox_numba(x, step)  # compile
         numba_time, reference = best_time(lambda pen=pen: pen.prox_numba(x, step))
         rows = [("sparsestat numba", numba_time, reference)]
         array_time, array_result = best_time(lambda pen=pen: pen.prox(x, step))
-        rows.append(("sparsestat array-API", array_time, array_result))
+        rows.append(("sparsestat prox (numpy)", array_time, array_result))
         for library, funcs in anchors.items():
             if name in funcs:
                 funcs[name](x[:10])  # compile
@@ -153,6 +158,31 @@ def separable_table(n, rng):
                 f"{name:<10}{label:<24}{1e3 * seconds:>10.1f}{n / seconds / 1e6:>12.1f}"
                 f"{seconds / numba_time:>9.2f}{diff:>12.1e}"
             )
+        records.append((name, rows, numba_time, reference))
+    return records
+
+
+def record_prox_rows(results, key, title, records):
+    """One row per penalty: numba ms, then each implementation as a multiple of it."""
+    labels = ["sparsestat prox (numpy)", "skglm", "pyproximal"]
+    found = {"sparsestat prox (numpy)": "sparsestat prox (numpy)"}  # others: library name
+    rows, largest = [], 0.0
+    for name, implementations, numba_time, reference in records:
+        ratios = {}
+        for label, seconds, result in implementations[1:]:
+            label = found.get(label, label.split()[0])
+            ratios[label] = seconds / numba_time
+            largest = max(largest, float(np.max(np.abs(np.asarray(result) - reference))))
+        rows.append([name, 1e3 * numba_time, *[ratios.get(label) for label in labels]])
+    results.table(
+        key,
+        ["penalty", "sparsestat numba (ms)", *[f"{label} (× numba)" for label in labels]],
+        rows,
+        title=title,
+        formats=["", ".1f", ".2f", ".2f", ".2f"],
+        note=" ".join(NOTES),
+    )
+    return largest
 
 
 def group_table(n, rng):
@@ -169,7 +199,7 @@ def group_table(n, rng):
     pen.prox_numba(x, 0.5)  # compile
     numba_time, reference = best_time(lambda: pen.prox_numba(x, 0.5))
     rows = [("sparsestat numba", numba_time, reference)]
-    rows.append(("sparsestat array-API", *best_time(lambda: pen.prox(x, 0.5))))
+    rows.append(("sparsestat prox (numpy)", *best_time(lambda: pen.prox(x, 0.5))))
     try:
         from skglm.utils.prox_funcs import BST_vec
 
@@ -179,12 +209,14 @@ def group_table(n, rng):
         pass
     except Exception as exc:  # skglm's BST_vec does not compile with recent numba
         print(f"{'GroupL2':<10}{'skglm BST_vec':<24}  fails: {type(exc).__name__}")
+        NOTES.append(f"skglm's ``BST_vec`` (GroupL2) fails here with a {type(exc).__name__}.")
     print_group_rows("GroupL2", rows, numba_time, reference)
+    records = [("GroupL2 (groups of 4)", rows, numba_time, reference)]
     W = x.reshape(m, 4)
     pen = L21(alpha=1.0)
     numba_time, reference = best_time(lambda: pen.prox_numba(W, 0.5))
     rows = [("sparsestat numba", numba_time, reference)]
-    rows.append(("sparsestat array-API", *best_time(lambda: pen.prox(W, 0.5))))
+    rows.append(("sparsestat prox (numpy)", *best_time(lambda: pen.prox(W, 0.5))))
     try:
         import pyproximal
 
@@ -198,6 +230,8 @@ def group_table(n, rng):
     except ImportError:
         pass
     print_group_rows("L21", rows, numba_time, reference)
+    records.append(("L21 (rows of 4)", rows, numba_time, reference))
+    return records
 
 
 def print_group_rows(name, rows, numba_time, reference):
@@ -208,7 +242,7 @@ def print_group_rows(name, rows, numba_time, reference):
         )
 
 
-def wgsef_table(sizes, rng):
+def wgsef_table(sizes, rng, results):
     print("\n2. WGSEF prox, groups of 4 variables, k = m/100, alpha = 0.1, step = 1 (float64)")
     header = (
         f"{'m groups':>10}{'numba ms':>10}{'norms ms':>10}{'numba/norms':>12}"
@@ -216,7 +250,7 @@ def wgsef_table(sizes, rng):
     )
     print(header)
     print("-" * len(header))
-    numba_times = []
+    numba_times, rows = [], []
     for m in sizes:
         x = rng.standard_normal(4 * m) * np.repeat(rng.exponential(size=m), 4)
         groups = np.repeat(np.arange(m), 4)
@@ -234,12 +268,26 @@ def wgsef_table(sizes, rng):
         )
         kept = pen.active_groups(out).size
         numba_times.append(numba_time)
+        ratio = numba_time / norms_time
+        rows.append([m, 1e3 * numba_time, 1e3 * norms_time, ratio, 1e3 * array_time, kept])
         print(
             f"{m:>10.0e}{1e3 * numba_time:>10.2f}{1e3 * norms_time:>10.2f}"
             f"{numba_time / norms_time:>12.2f}{1e3 * array_time:>14.1f}{kept:>10}"
         )
     slope = np.polyfit(np.log(sizes), np.log(numba_times), 1)[0]
     print(f"slope of log(numba time) against log(m): {slope:.3f}  (1 = linear)")
+    results.table(
+        "wgsef",
+        ["m groups", "numba (ms)", "norms (ms)", "numba / norms", "prox on numpy (ms)", "kept"],
+        rows,
+        title="WGSEF prox, groups of 4, k = m/100",
+        formats=[".0e", ".2f", ".2f", ".2f", ".2f", "d"],
+    )
+    results.value("wgsef_slope", slope, ".3f")
+    ratios = [row[3] for row in rows]
+    results.value("wgsef_ratio_min", min(ratios), ".1f")
+    results.value("wgsef_ratio_max", max(ratios), ".1f")
+    results.value("wgsef_prox_over_norms_max", max(row[4] / row[2] for row in rows), ".1f")
 
 
 COLD_SNIPPET = """
@@ -256,10 +304,11 @@ print(f"{imported - start:.2f} {done - imported:.2f}")
 """
 
 
-def compile_table():
+def compile_table(results):
     print("\n3. First call in a fresh process (import, then first separable + WGSEF prox)")
     with tempfile.TemporaryDirectory() as cache_dir:
         env = dict(os.environ, NUMBA_CACHE_DIR=cache_dir)
+        rows = []
         for label in ("empty numba cache", "warm numba cache"):
             out = subprocess.run(
                 [sys.executable, "-c", COLD_SNIPPET],
@@ -269,6 +318,14 @@ def compile_table():
                 check=True,
             ).stdout.split()
             print(f"{label:<20} import {out[0]} s, first prox calls {out[1]} s")
+            rows.append([label, float(out[0]), float(out[1])])
+    results.table(
+        "first_call",
+        ["numba cache", "import (s)", "first L1, MCP and WGSEF prox (s)"],
+        rows,
+        title="First call in a fresh process",
+        formats=["", ".2f", ".2f"],
+    )
 
 
 def main():
@@ -279,10 +336,16 @@ def main():
     rng = np.random.default_rng(0)
     n = 10**5 if args.quick else args.n
     sizes = [10**3, 10**4, 10**5] if args.quick else [10**4, 10**5, 10**6, 10**7]
-    separable_table(n, rng)
-    group_table(n, rng)
-    wgsef_table(sizes, rng)
-    compile_table()
+    results = Results("bench_prox_quick" if args.quick else "bench_prox")
+    records = separable_table(n, rng) + group_table(n, rng)
+    largest = record_prox_rows(
+        results, "separable", f"Proximal operators on n = {n:.0e} entries (float64)", records
+    )
+    results.value("n", f"{n:.0e}")
+    results.value("largest_difference", largest, ".1e")
+    wgsef_table(sizes, rng, results)
+    compile_table(results)
+    results.save()
 
 
 if __name__ == "__main__":

@@ -33,7 +33,6 @@ from numba import njit
 
 from sparsestat.penalties import CEL0, L0, L1, L21, MCP, SCAD, WGSEF, GroupL2, Lq, _kernels
 
-
 NOTES = []  # anomalies of this run, printed under the table
 
 

@@ -12,6 +12,7 @@ import argparse
 import warnings
 
 import numpy as np
+from _results import Results
 from bench_regression import time_to_target
 
 from sparsestat.linear_model import MultiTaskLasso
@@ -77,7 +78,7 @@ def main():
     header = f"{'case':<30}{'library':<14}{'time s':>9}{'tol':>9}{'x ours':>9}{'subopt':>11}"
     print(header)
     print("-" * len(header))
-    ratios = []
+    ratios, table = [], []
     libraries = fitters()
     for n, p, n_tasks, divisor in cases:
         X, Y = make_case(n, p, n_tasks)
@@ -101,7 +102,19 @@ def main():
                 f"{(value - best) / best:>11.1e}"
             )
         ratios.append(ours / rows[1][1])
+        table.append([label, *[row[1] for row in rows], ratios[-1]])
     print("sparsestat / scikit-learn: " + ", ".join(f"{r:.2f}" for r in ratios))
+    results = Results("bench_multitask_quick" if args.quick else "bench_multitask")
+    names = list(libraries)
+    results.table(
+        "multitask_lasso",
+        ["case", *[f"{name} (s)" for name in names], "ratio to scikit-learn"],
+        table,
+        title="Multitask Lasso: seconds to suboptimality 1e-6",
+        formats=["", *[".3f"] * len(names), ".2f"],
+    )
+    results.value("worst_ratio", max(ratios), ".2f")
+    results.save()
 
 
 if __name__ == "__main__":

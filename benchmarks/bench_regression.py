@@ -27,6 +27,7 @@ import warnings
 
 import numpy as np
 import scipy.sparse as sp
+from _results import Results
 
 from sparsestat.datasets import make_sparse_regression
 from sparsestat.linear_model import Lasso, MCPRegression
@@ -203,7 +204,8 @@ def run_case(name, model, quick, repeat):
             f"{model:<6}{name:<10}{shape:<22}{library:<13}{seconds:>9.3f}{tol:>9.0e}"
             f"{seconds / ours:>9.2f}{(value - reference) / abs(reference):>11.1e}"
         )
-    return ours / fastest_anchor if np.isfinite(fastest_anchor) else np.nan
+    ratio = ours / fastest_anchor if np.isfinite(fastest_anchor) else np.nan
+    return ratio, shape, rows, reference
 
 
 # --------------------------------------------------------------------------- #
@@ -237,10 +239,11 @@ print(peak - before, size)
 """
 
 
-def memory_table(quick):
+def memory_table(quick, results):
     print("\nPeak memory of one Lasso fit (rise of peak RSS over the RSS before the fit)")
     print(f"{'case':<10}{'library':<14}{'peak MB':>10}{'X MB':>8}{'peak/X':>8}")
     bench_dir = os.path.dirname(os.path.abspath(__file__))
+    rows = []
     for case in ("ar1/20", "sparse"):
         for library in lasso_fitters():
             code = MEMORY_SNIPPET.format(
@@ -251,11 +254,20 @@ def memory_table(quick):
             )
             if out.returncode != 0:
                 print(f"{case:<10}{library:<14}  failed: {out.stderr.strip().splitlines()[-1]}")
+                rows.append([case, library, None, None, None])
                 continue
             peak, size = (float(v) for v in out.stdout.split())
             print(
                 f"{case:<10}{library:<14}{peak / 1e6:>10.1f}{size / 1e6:>8.1f}{peak / size:>8.2f}"
             )
+            rows.append([case, library, peak / 1e6, size / 1e6, peak / size])
+    results.table(
+        "memory",
+        ["case", "library", "peak rise (MB)", "X (MB)", "peak / X"],
+        rows,
+        title="Peak memory of one Lasso fit (rise of peak RSS, fresh process)",
+        formats=["", "", ".1f", ".1f", ".2f"],
+    )
 
 
 FIRST_FIT = """
@@ -270,9 +282,9 @@ print(f"{{time.perf_counter() - start:.2f}}")
 """
 
 
-def first_fit_table():
+def first_fit_table(results):
     print("\nFresh process: import + first Lasso fit (200 x 50), seconds")
-    results = {}
+    rows = []
     with tempfile.TemporaryDirectory() as cache:
         for label, module, env in (
             ("scikit-learn", "sklearn.linear_model", {}),
@@ -296,9 +308,18 @@ def first_fit_table():
                 check=False,
             )
             text = out.stdout.strip() if out.returncode == 0 else "failed"
-            results[label] = text
+            rows.append([label, float(text) if out.returncode == 0 else None])
             print(f"  {label:<32}{text:>8}")
-    return results
+    results.table(
+        "first_fit",
+        ["process", "import + first Lasso fit (s)"],
+        rows,
+        title="Fresh process: import and first Lasso fit (200 × 50)",
+        formats=["", ".2f"],
+    )
+    for label, seconds in rows:
+        if seconds is not None:
+            results.value("first_fit/" + label, seconds, ".1f")
 
 
 def main():
@@ -320,10 +341,42 @@ def main():
         f"{'model':<6}{'case':<10}{'shape':<22}{'library':<13}{'time s':>9}{'tol':>9}"
         f"{'x ours':>9}{'subopt':>11}"
     )
+    results = Results("bench_regression_quick" if args.quick else "bench_regression")
     ratios = {}
     for model in args.models:
+        table = []
         for case in cases:
-            ratios[(model, case)] = run_case(case, model, args.quick, args.repeat)
+            ratio, shape, rows, reference = run_case(case, model, args.quick, args.repeat)
+            ratios[(model, case)] = ratio
+            subopt = (rows[0][3] - reference) / abs(reference)
+            table.append([case, shape, *[row[1] for row in rows], ratio, subopt])
+        libraries = [row[0] for row in rows]
+        results.table(
+            model,
+            [
+                "case",
+                "shape",
+                *[f"{name} (s)" for name in libraries],
+                "ratio",
+                "sparsestat subopt",
+            ],
+            table,
+            title=f"{'Lasso' if model == 'lasso' else 'MCP'}: seconds to suboptimality {TARGET:g}",
+            formats=["", "", *[".3f"] * len(libraries), ".2f", ".1e"],
+            note="ratio: sparsestat's time over the fastest other library's."
+            + (
+                " Each library is timed to the best point of its own tolerance sweep (local"
+                " minima differ); sparsestat subopt: how far above the best objective any"
+                " library reached sparsestat's point is."
+                if model == "mcp"
+                else ""
+            ),
+        )
+        model_ratios = [r for (m, _), r in ratios.items() if m == model and np.isfinite(r)]
+        if model_ratios:
+            results.value(f"{model}_median_ratio", float(np.median(model_ratios)), ".2f")
+            results.value(f"{model}_worst_ratio", float(np.max(model_ratios)), ".2f")
+            results.value(f"{model}_slower_cases", sum(r > 1 for r in model_ratios), "d")
     print("\nsparsestat time / fastest anchor's time (< 1: sparsestat is faster)")
     for (model, case), ratio in ratios.items():
         print(f"  {model:<6}{case:<10}{ratio:>6.2f}")
@@ -331,9 +384,10 @@ def main():
     if finite:
         print(f"  median {np.median(finite):.2f}, worst {np.max(finite):.2f}")
     if not args.skip_memory:
-        memory_table(args.quick)
+        memory_table(args.quick, results)
     if not args.skip_first_fit:
-        first_fit_table()
+        first_fit_table(results)
+    results.save()
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ import time
 import warnings
 
 import numpy as np
+from _results import Results
 from bench_regression import time_to_target
 from sklearn.decomposition import MiniBatchDictionaryLearning
 from sklearn.decomposition import sparse_encode as sk_sparse_encode
@@ -97,7 +98,7 @@ def matched_alpha(X, D, penalty, target, low=1e-4, high=100.0):
     return alpha_for_sparsity(X, D, target, penalty=penalty, low=low, high=high, n_steps=25)
 
 
-def nonconvex_table(X, D):
+def nonconvex_table(X, D, results):
     sample = X[:1000]
     start = time.perf_counter()
     l1_codes = sparse_encode(X, D, alpha=ALPHA)
@@ -108,6 +109,7 @@ def nonconvex_table(X, D):
         f"  {'penalty':<11}{'alpha':>8}{'active':>8}{'time s':>8}{'x l1':>7}{'unconv':>8}"
         f"{'max resid':>11}{'> 1e-4':>8}{'paper ISTA s':>13}{'x ours':>8}{'obj ratio':>10}"
     )
+    table = []
     for penalty in ("l0", "half", "two_thirds", "cel0"):
         alpha = matched_alpha(sample, D, penalty, target)
         sparse_encode(X[:20], D, penalty=penalty, alpha=alpha)  # compile
@@ -126,6 +128,18 @@ def nonconvex_table(X, D):
             f"{residual.max():>11.1e}{int(np.sum(residual > 1e-4)):>8}{paper_seconds:>13.1f}"
             f"{paper_seconds / seconds:>8.1f}{ratio:>10.3f}"
         )
+        row = [
+            LABELS[penalty],
+            alpha,
+            float(np.mean(codes != 0)),
+            seconds / l1_time,
+            int(np.sum(~info["converged"])),
+            float(residual.max()),
+            ratio,
+            None,
+            None,
+        ]
+        table.append(row)
         # the loosest tolerance at which ours still reaches the authors' objective
         for tol in (0.5, 0.3, 1e-1, 1e-2, 1e-3, 1e-4):
             start = time.perf_counter()
@@ -138,15 +152,38 @@ def nonconvex_table(X, D):
                     f"(their time / ours {paper_seconds / loose_seconds:.1f}), "
                     f"objective ratio {loose_ratio:.3f}"
                 )
+                row[7:] = [paper_seconds / loose_seconds, tol]
                 break
+    results.table(
+        "nonconvex",
+        [
+            "penalty",
+            "alpha",
+            "active",
+            "time / ℓ1's",
+            "unconverged",
+            "largest fixed-point residual",
+            "objective / authors'",
+            "authors' time / ours, at their objective",
+            "at tol",
+        ],
+        table,
+        title=f"Nonconvex coding at ℓ1's activity, {X.shape[0]} signals, 1024 atoms",
+        formats=["", ".4f", ".4f", ".2f", "d", ".1e", ".3f", ".1f", "g"],
+    )
+    results.value("l1_seconds", l1_time, ".1f")
+    results.value("l1_active", target, ".1%")
 
 
-def learning_per_epoch(training, n_atoms=256):
+LABELS = {"l1": "ℓ1", "l0": "ℓ0", "half": "ℓ1/2", "two_thirds": "ℓ2/3", "cel0": "CEL0"}
+
+
+def learning_per_epoch(training, results, n_atoms=256):
     """Dictionary learning time per epoch for each penalty, at about 5 % active units."""
     print(f"\n4. dictionary learning per epoch, {training.shape[0]} patches, {n_atoms} atoms")
     learning_alpha = {"l1": 1.4, "l0": 0.15, "half": 0.5, "cel0": 0.8}
     DictionaryLearning(16, n_epochs=1, random_state=0).fit(training[:500])  # compile
-    times = {}
+    times, rows = {}, []
     for penalty, alpha in learning_alpha.items():
         DictionaryLearning(16, penalty=penalty, alpha=alpha, n_epochs=1).fit(training[:500])
         start = time.perf_counter()
@@ -159,6 +196,14 @@ def learning_per_epoch(training, n_atoms=256):
             f"  {penalty:<11}{times[penalty]:>8.2f} s/epoch  x l1 {ratio:.2f}"
             f"  learning activity {model.sparsity_[-1]:.3f}"
         )
+        rows.append([LABELS[penalty], alpha, times[penalty], ratio, float(model.sparsity_[-1])])
+    results.table(
+        "learning_per_epoch",
+        ["penalty", "alpha", "seconds per epoch", "× ℓ1", "activity while learning"],
+        rows,
+        title=f"Dictionary learning, {training.shape[0]} patches, {n_atoms} atoms",
+        formats=["", "g", ".2f", ".2f", ".3f"],
+    )
 
 
 def encoders():
@@ -183,13 +228,20 @@ def main():
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--sections", type=int, nargs="+", default=[1, 2, 3, 4])
+    parser.add_argument(
+        "--max-signals", type=int, default=None, help="section 1 sizes up to this (10⁴ or 10⁵)"
+    )
     args = parser.parse_args()
+    results = Results("bench_sparse_coding_quick" if args.quick else "bench_sparse_coding")
     warnings.simplefilter("ignore")
     training = load_image_patches(16, 20_000, random_state=1)
     D = load_image_patches(16, 1024, random_state=5)
     D /= np.linalg.norm(D, axis=1, keepdims=True)
     print("dictionary: 1024 atoms of 16x16 (normalised whitened patches)")
     sizes = [10_000] if args.quick else [10_000, 100_000]
+    if args.max_signals is not None:
+        sizes = [n for n in sizes if n <= args.max_signals]
+    l1_rows = []
     if 1 not in args.sections:
         sizes = []
     else:
@@ -223,8 +275,19 @@ def main():
                 f"{n:>9}  {name:<20}{seconds:>9.3f}{tol:>9.0e}{seconds / ours:>9.2f}"
                 f"{(value - reference) / reference:>11.1e}"
             )
+            l1_rows.append([n, name, seconds, seconds / ours, (value - reference) / reference])
         lasso_cd = [r[1] for r in rows if r[0] == "sklearn lasso_cd"][0]
         print(f"           sklearn lasso_cd / sparsestat cd: {lasso_cd / ours:.2f}x")
+        results.value(f"lasso_cd_over_ours_{n}", lasso_cd / ours, ".2f")
+    if l1_rows:
+        results.table(
+            "l1_encoding",
+            ["signals", "method", "time (s)", "× sparsestat", "suboptimality reached"],
+            l1_rows,
+            title="ℓ1 encoding, 1024 atoms of 16 × 16, time to relative suboptimality 1e-5",
+            formats=["d", "", ".2f", ".2f", ".1e"],
+            note="``lasso_lars`` has no tolerance: one run, timed as it is.",
+        )
 
     X = load_image_patches(16, 10_000, random_state=2)
     if 2 in args.sections:
@@ -232,13 +295,18 @@ def main():
             "\n2. nonconvex penalties at the l1 sparsity, 10^4 signals, default settings "
             "(continuation CD, tol=1e-6, max_iter=1000)"
         )
-        nonconvex_table(X, D)
+        nonconvex_table(X, D, results)
     if 4 in args.sections:
-        learning_per_epoch(training)
-    if 3 not in args.sections:
-        return
+        learning_per_epoch(training, results)
+    if 3 in args.sections:
+        learning_against_sklearn(training, X, results)
+    results.save()
+
+
+def learning_against_sklearn(training, X, results):
 
     print("\n3. dictionary learning, 20000 patches of 16x16, 256 atoms, 2 epochs")
+    rows = []
     for label, model in (
         ("sparsestat", DictionaryLearning(256, alpha=ALPHA, n_epochs=2, random_state=0)),
         (
@@ -264,6 +332,14 @@ def main():
             f"  {label:<20}{seconds:>8.1f} s  relative error {error:.4f}  "
             f"active {np.mean(codes != 0):.3f}"
         )
+        rows.append([label, seconds, float(error), float(np.mean(codes != 0))])
+    results.table(
+        "learning_vs_sklearn",
+        ["learner", "time (s)", "test error", "active units"],
+        rows,
+        title="ℓ1 dictionary learning, 20 000 patches of 16 × 16, 256 atoms, 2 epochs",
+        formats=["", ".1f", ".3f", ".3f"],
+    )
 
 
 if __name__ == "__main__":

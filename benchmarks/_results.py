@@ -15,7 +15,11 @@ File format (one JSON object)::
               "machine": {...}},
      "tables": {"<id>": {"title": ..., "columns": [...], "formats": [...],
                          "rows": [[...], ...], "note": ...}},
-     "values": {"<id>": {"value": ..., "format": ...}}}
+     "values": {"<id>": {"value": ..., "format": ...}},
+     "data": {...}}
+
+``data`` (optional) keeps a run's raw numbers, so that its tables can be
+rebuilt without rerunning it (``bench_v1.py --tables-from``).
 
 ``formats`` holds one Python format spec per column (``""`` means ``str``);
 a ``None`` cell prints as an em dash.
@@ -94,11 +98,14 @@ class Results:
 
     def __init__(self, name, argv=None):
         self.name = name
+        self.script = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else f"{name}.py"
         self.argv = list(sys.argv[1:] if argv is None else argv)
         self.started = datetime.now(timezone.utc)
         self.load_start = _load()
         self.tables = {}
         self.values = {}
+        self.data = {}
+        self.meta_override = {}
 
     def table(self, key, columns, rows, *, title="", formats=None, note=""):
         """Record a table; ``rows`` is a list of lists, one cell per column."""
@@ -129,7 +136,7 @@ class Results:
         document = {
             "benchmark": self.name,
             "meta": {
-                "command": " ".join(["python", f"benchmarks/{self.name}.py", *self.argv]),
+                "command": " ".join(["python", f"benchmarks/{self.script}", *self.argv]),
                 "date": self.started.isoformat(timespec="seconds"),
                 "seconds": round((finished - self.started).total_seconds(), 1),
                 "commit": _git_commit(),
@@ -146,6 +153,9 @@ class Results:
             "tables": self.tables,
             "values": self.values,
         }
+        document["meta"].update(self.meta_override)
+        if self.data:
+            document["data"] = self.data
         path.write_text(json.dumps(document, indent=1, allow_nan=False) + "\n")
         print(f"results written to {path}")
         return path

@@ -45,6 +45,7 @@ import time
 import warnings
 
 import numpy as np
+from _results import Results
 
 from sparsestat.dag import (
     CoLiDE,
@@ -119,7 +120,11 @@ def accuracy_table(
     names=METHODS,
     per_seed=False,
     alpha=None,
+    results_out=None,
 ):
+    """Mean SHD/TPR/FDR/time per cell and method; recorded as table ``accuracy_<noise>``
+    (and each seed's SHD under ``data``) when ``results_out`` is given."""
+    recorded = {}
     print(
         f"{'graph':<8}{'noise':<8}{'method':<14}{'SHD':>11}{'TPR':>13}{'FDR':>13}"
         f"{'time s':>15}{'x DAGMA':>9}"
@@ -154,6 +159,64 @@ def accuracy_table(
                     if per_seed:
                         shd = " ".join(f"{int(value):>4d}" for value in rows[:, 0])
                         print(f"{'':<16}{'SHD per seed':<14}{shd}", flush=True)
+                cell = recorded.setdefault(noise, {})[label] = {}
+                for name, rows in results.items():
+                    rows = np.asarray(rows)
+                    cell[name] = {
+                        "shd": rows[:, 0].tolist(),
+                        "tpr": rows[:, 1].tolist(),
+                        "fdr": rows[:, 2].tolist(),
+                        "seconds": rows[:, 3].tolist(),
+                    }
+    if results_out is not None:
+        record_accuracy(results_out, recorded, seeds)
+
+
+def record_accuracy(results_out, recorded, seeds):
+    """Tables ``accuracy_<noise>``; values: cells where CoLiDE-NV's mean SHD is no worse
+    than DAGMA's, and the pooled means over the cells."""
+    for noise, cells in recorded.items():
+        names = list(next(iter(cells.values())))
+        columns = ["graph", "seeds", *[f"{name} SHD" for name in names]]
+        formats = ["", "", *[""] * len(names)]
+        timed = [name for name in names if name != "DAGMA"]
+        columns += [f"{name} time (s)" for name in timed]
+        formats += [".2f"] * len(timed)
+        if "DAGMA" in names:
+            columns += [f"{name} × DAGMA" for name in timed] + ["DAGMA time (s)"]
+            formats += [".3f"] * len(timed) + [".1f"]
+        rows = []
+        for label, cell in cells.items():
+            shd = [f"{np.mean(cell[n]['shd']):.1f} ± {np.std(cell[n]['shd']):.1f}" for n in names]
+            times = [float(np.mean(cell[n]["seconds"])) for n in timed]
+            row = [label, f"{seeds[0]}–{seeds[-1]}", *shd, *times]
+            if "DAGMA" in names:
+                dagma = float(np.mean(cell["DAGMA"]["seconds"]))
+                row += [t / dagma for t in times] + [dagma]
+            rows.append(row)
+        results_out.table(
+            f"accuracy_{noise}",
+            columns,
+            rows,
+            title=f"Mean SHD ± sd over the seeds, {noise} noise",
+            formats=formats,
+            note="× DAGMA: mean time over DAGMA's mean time, in the same run.",
+        )
+        results_out.data[f"accuracy_{noise}"] = cells
+        if "DAGMA" in names and "CoLiDE-NV" in names:
+            nv = [np.mean(c["CoLiDE-NV"]["shd"]) for c in cells.values()]
+            dagma = [np.mean(c["DAGMA"]["shd"]) for c in cells.values()]
+            results_out.value(
+                f"{noise}/nv_no_worse_cells", sum(a <= b for a, b in zip(nv, dagma, strict=True))
+            )
+            results_out.value(f"{noise}/cells", len(nv))
+            results_out.value(f"{noise}/nv_pooled", float(np.mean(nv)), ".1f")
+            results_out.value(f"{noise}/dagma_pooled", float(np.mean(dagma)), ".1f")
+            ratios = [
+                np.mean(c["CoLiDE-NV"]["seconds"]) / np.mean(c["DAGMA"]["seconds"])
+                for c in cells.values()
+            ]
+            results_out.value(f"{noise}/nv_time_ratio_max", float(np.max(ratios)), ".3f")
 
 
 def _ebic_pick(model, X, gamma=0.5):
@@ -412,6 +475,11 @@ def main():
     parser.add_argument(
         "--blas-threads", type=int, default=1, help="BLAS threads per fit (0: leave as is)"
     )
+    parser.add_argument(
+        "--results-name",
+        default=None,
+        help="name of the results file (benchmarks/results/<name>.json); default bench_dag",
+    )
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     try:
@@ -447,9 +515,20 @@ def main():
         if args.bootstrap:
             bootstrap_table(sizes, seeds, args.bootstrap, graphs)
             return
+        name = args.results_name or ("bench_dag_quick" if args.quick else "bench_dag")
+        results_out = Results(name)
         accuracy_table(
-            sizes, seeds, dagma_max_d, graphs, noises, args.methods, args.per_seed, args.alpha
+            sizes,
+            seeds,
+            dagma_max_d,
+            graphs,
+            noises,
+            args.methods,
+            args.per_seed,
+            args.alpha,
+            results_out=results_out,
         )
+        results_out.save()
         if not args.skip_extra:
             optimizer_table(seeds, args.optimizer_sizes)
             sachs_table(not args.no_dagma)

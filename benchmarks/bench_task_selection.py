@@ -20,6 +20,7 @@ import time
 import warnings
 
 import numpy as np
+from _results import Results
 
 from sparsestat.datasets import make_multitask_representation
 from sparsestat.multitask import TaskSelector
@@ -132,6 +133,7 @@ def main():
     print(f"source samples to reach a target excess risk, seeds 0-{args.seeds - 1}")
     print("geometric mean over the seeds that reach it [seeds reaching]; wins: l1 < l2")
     print(f"{'variant':<20}" + "".join(f"{r:>16g}" for r in RISKS))
+    summary = {}
     for name in VARIANTS:
         cells = []
         for j in range(len(RISKS)):
@@ -139,7 +141,27 @@ def main():
             ok = np.isfinite(values)
             mean = np.exp(np.log(values[ok]).mean()) if ok.any() else np.inf
             cells.append(f"{mean:>11.0f} [{ok.sum():>2}]")
+            summary[name, j] = f"{mean:.0f} [{ok.sum()}]" if ok.any() else "— [0]"
         print(f"{name:<20}" + "".join(cells))
+    results = Results("bench_task_selection")
+    results.table(
+        "samples_to_risk",
+        ["risk", "ν¹", "ν²", "uniform", f"ν¹ wins / {len(seeds)}"],
+        [
+            [
+                risk,
+                summary["l1 (default)", j],
+                summary["l2 (default)", j],
+                summary["uniform", j],
+                int(np.sum(needed["l1 (default)"][:, j] < needed["l2 (default)"][:, j])),
+            ]
+            for j, risk in enumerate(RISKS)
+        ],
+        title="Source samples to reach a target excess risk",
+        formats=["g", "", "", "", "d"],
+        note="Geometric mean over the seeds that reach the risk, their number in brackets; "
+        "wins: seeds on which ν¹ needs strictly fewer samples than ν².",
+    )
     pairs = [
         ("l1 (default)", "l2 (default)"),
         ("l1 floor 0", "l2 floor 0"),
@@ -148,15 +170,25 @@ def main():
         ("l1 alpha 0.01", "l2 (default)"),
         ("l1 alpha 0.03", "l2 (default)"),
     ]
+    pair_rows = []
     print("\nwins of the first over the second (seeds needing strictly fewer samples)")
     print(f"{'pair':<40}" + "".join(f"{r:>8g}" for r in RISKS))
     for a, b in pairs:
         wins = [int(np.sum(needed[a][:, j] < needed[b][:, j])) for j in range(len(RISKS))]
         print(f"{a + ' vs ' + b:<40}" + "".join(f"{w:>8d}" for w in wins))
+        pair_rows.append([f"{a} vs {b}", *wins])
+    results.table(
+        "wins",
+        ["pair", *[f"risk {r:g}" for r in RISKS]],
+        pair_rows,
+        title="Seeds on which the first strategy needs strictly fewer samples",
+        formats=["", *["d"] * len(RISKS)],
+    )
     print("\nfinal round: risk (geometric mean ± sd of log), share of all source samples on")
     print("the 2 relevant sources (mean ± sd), sources with a non-zero relevance (mean)")
     for name in VARIANTS:
         logs = np.log(finals[name])
+        results.value(f"final_risk/{name}", float(np.exp(logs.mean())), ".3f")
         print(
             f"{name:<20} risk {np.exp(logs.mean()):.4f} (sd of log {logs.std(ddof=1):.2f})  "
             f"relevant share {np.mean(shares[name]):.3f} ± {np.std(shares[name], ddof=1):.3f}  "
@@ -168,6 +200,11 @@ def main():
         f"{np.exp(logs.mean()):.4f} geometric mean, {np.min(floors):.4f}-{np.max(floors):.4f}"
     )
     print(f"({time.perf_counter() - start:.0f} s)")
+    results.value("floor", float(np.exp(logs.mean())), ".3f")
+    results.value("floor_min", float(np.min(floors)), ".3f")
+    results.value("floor_max", float(np.max(floors)), ".3f")
+    results.value("seeds", len(seeds), "d")
+    results.save()
 
 
 if __name__ == "__main__":

@@ -31,14 +31,13 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import platform
-import sys
+import os
 import time
 import warnings
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
+from _results import Results
 
 from sparsestat.datasets import load_image_patches
 from sparsestat.decomposition import (
@@ -115,7 +114,13 @@ def main():
     parser.add_argument("--authors", action="store_true", help="also run the authors' learner")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--output", default="bench_output")
+    parser.add_argument(
+        "--tables-from", metavar="JSON", help="only rebuild the tables of an earlier run's file"
+    )
     args = parser.parse_args()
+    if args.tables_from:
+        rebuild(args.tables_from)
+        return
     if args.quick:
         args.patch, args.sizes, args.n_train, args.epochs = 8, [1, 2], 8000, 2
     warnings.simplefilter("ignore")
@@ -170,7 +175,7 @@ def main():
     if args.authors:
         results["authors"] = compare_authors(train, test, sizes[0], patch, args, results)
     figures(dictionaries, results, sizes, patch, Path(args.output))
-    write_results(results, args)
+    write_results(results)
 
 
 def error_at(results, penalty, size, target):
@@ -300,21 +305,136 @@ def figures(dictionaries, results, sizes, patch, output):
     print(f"figures in {output}/")
 
 
-def write_results(results, args):
-    import sparsestat
-
-    path = ROOT / "results" / "bench_v1.json"
-    path.parent.mkdir(exist_ok=True)
-    results["meta"] = {
-        "command": " ".join(["python", "benchmarks/bench_v1.py", *sys.argv[1:]]),
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "sparsestat": sparsestat.__version__,
-        "numpy": np.__version__,
-        "machine": f"{platform.machine()} {platform.processor() or ''}".strip(),
-        "python": platform.python_version(),
+def write_results(results, meta=None):
+    """Save the run's tables (and its raw numbers, to rebuild them) via ``_results``."""
+    out = Results("bench_v1")
+    if meta is not None:  # rebuilding the tables of an earlier run
+        out.meta_override = meta
+    out.data = {
+        key: results[key] for key in ("sizes", "sparsity", "runs", "authors") if key in results
     }
-    path.write_text(json.dumps(results, indent=1))
-    print(f"results: {path}")
+    sizes, targets = results["sizes"], results["sparsity"]
+    size_columns = [f"{s} atoms" for s in sizes]
+    runs = results["runs"]
+    out.table(
+        "gabor",
+        ["penalty", *size_columns],
+        [
+            [
+                LABELS[p],
+                *[
+                    f"{runs[f'{p}/{s}']['gabor_fraction']:.2f} "
+                    f"({runs[f'{p}/{s}']['localized_fraction']:.2f})"
+                    for s in sizes
+                ],
+            ]
+            for p in PENALTIES
+        ],
+        title="Share of atoms a Gabor fits with R² ≥ 0.7 (localised share in brackets)",
+    )
+    rows, ratio_rows = [], []
+    for target in targets:
+        for p in PENALTIES:
+            errors = [error_at(results, p, s, target) for s in sizes]
+            rows.append([target, LABELS[p], *errors])
+            if p != "l1":
+                l1 = [error_at(results, "l1", s, target) for s in sizes]
+                ratio_rows.append(
+                    [target, LABELS[p], *[e / b for e, b in zip(errors, l1, strict=True)]]
+                )
+    out.table(
+        "errors",
+        ["active units", "penalty", *size_columns],
+        rows,
+        title="Relative error on 4,000 held-out patches at a fixed fraction of active units",
+        formats=[".0%", "", *[".4f"] * len(sizes)],
+    )
+    out.table(
+        "error_ratio",
+        ["active units", "penalty", *size_columns],
+        ratio_rows,
+        title="Error ratio to ℓ1 at the same size and activity (the paper: about 1/5)",
+        formats=[".0%", "", *[".2f"] * len(sizes)],
+    )
+    unit_rows = []
+    for target in targets:
+        goal = error_at(results, "cel0", sizes[0], target)
+        l1 = [error_at(results, "l1", s, target) for s in sizes]
+        needed = units_needed(sizes, l1, goal)
+        text = (
+            f"{needed / sizes[0]:.1f}×" if needed is not None else f"> {sizes[-1] / sizes[0]:.0f}×"
+        )
+        unit_rows.append([target, goal, sizes[0], text])
+    out.table(
+        "units",
+        ["active units", "CEL0 error", "at units", "units ℓ1 needs for that error (× CEL0's)"],
+        unit_rows,
+        title="Units ℓ1 needs to match CEL0 (the paper: about 10×)",
+        formats=[".0%", ".4f", "d", ""],
+    )
+    out.table(
+        "learning_time",
+        ["penalty", *size_columns],
+        [[LABELS[p], *[runs[f"{p}/{s}"]["seconds"] for s in sizes]] for p in PENALTIES],
+        title="Learning time (s)",
+        formats=["", *[".1f"] * len(sizes)],
+    )
+    if "authors" in results:
+        target = 0.05 if 0.05 in targets else targets[0]
+        author_rows = []
+        for p, row in results["authors"].items():
+            ours = runs[f"{p}/{sizes[0]}"]
+            author_rows.append(
+                [
+                    LABELS[p],
+                    row["seconds"],
+                    row["ours_seconds"],
+                    row["ours_seconds"] / row["seconds"],
+                    row["gabor_fraction"],
+                    ours["gabor_fraction"],
+                    row["error"],
+                    ours["errors"][str(target)][0],
+                ]
+            )
+        out.table(
+            "authors",
+            [
+                "penalty",
+                "authors' learner (s)",
+                "sparsestat (s)",
+                "time ratio",
+                "Gabor-like, authors'",
+                "Gabor-like, sparsestat",
+                "error, authors'",
+                "error, sparsestat",
+            ],
+            author_rows,
+            title=f"The authors' learner (our port) and ours at {sizes[0]} atoms, same batches",
+            formats=["", ".1f", ".1f", ".2f", ".2f", ".2f", ".4f", ".4f"],
+        )
+    out.save()
+
+
+def rebuild(path):
+    """Rewrite the tables of an earlier run from the raw numbers in its result file."""
+    document = json.loads(Path(path).read_text())
+    raw = document.get("data", document)  # the first format kept the raw numbers at the top
+    old = document["meta"]
+    meta = {
+        "command": old["command"],
+        "date": old["date"],
+        "seconds": old.get("seconds"),
+        "commit": old.get("commit", "not recorded"),
+    }
+    if isinstance(old.get("machine"), dict):
+        meta["machine"] = old["machine"]
+    else:  # the first format: same machine, no load recorded
+        meta["machine"] = {"cpus": os.cpu_count(), "load_start": None, "load_end": None}
+    if "versions" in old:
+        meta["versions"] = old["versions"]
+    else:
+        meta["versions"] = {k: old[k] for k in ("sparsestat", "numpy", "python") if k in old}
+    write_results(dict(raw), meta=meta)
 
 
 if __name__ == "__main__":

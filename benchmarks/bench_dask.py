@@ -23,6 +23,7 @@ import os
 import time
 
 import numpy as np
+from _results import Results
 
 from sparsestat import sufficient_statistics
 from sparsestat.linear_model import Lasso
@@ -94,6 +95,21 @@ def main():
     print(f"| Lasso.fit_from_statistics | {to_fit:.3f} | – |")
     error = np.abs(model.coef_ - coef).max()
     print(f"\nmax |coef − truth| = {error:.2e}, intercept {model.intercept_:.4f} (truth 3)")
+    results = Results("bench_dask_quick" if args.quick else "bench_dask")
+    results.table(
+        "beyond_memory",
+        ["step", "time (s)", "rows / s / core"],
+        [
+            ["generating the rows alone (reference)", generation, n / generation / cores],
+            ["generating + sufficient_statistics", to_statistics, n / to_statistics / cores],
+            ["Lasso.fit_from_statistics", to_fit, None],
+        ],
+        title=f"{n:,} rows × {p} features ({n * p * 8 / 2**30:.1f} GiB), {cores} worker processes",
+        formats=["", ".3g", ",.0f"],
+    )
+    results.value("coef_error", error, ".1e")
+    results.value("intercept", model.intercept_, ".4f")
+    results.value("statistics_over_generation", generation / to_statistics, ".2f")
 
     m = min(args.memory_rows, n)
     X_m = X[:m].compute()
@@ -120,6 +136,15 @@ def main():
     print("|---|---|---|---|")
     for name, (seconds, value) in rows.items():
         print(f"| {name} | {seconds:.2f} | {seconds / reference:.2f} | {value - best:.1e} |")
+    results.table(
+        "in_memory",
+        ["method", "time (s)", "× sparsestat", "objective − best"],
+        [[name, s, s / reference, value - best] for name, (s, value) in rows.items()],
+        title=f"First {m:,} rows in memory, alpha = {args.alpha}",
+        formats=["", ".2f", ".2f", ".1e"],
+    )
+    results.value("objective_spread", max(v for _, v in rows.values()) - best, ".0e")
+    results.save()
     client.close()
     cluster.close()
 

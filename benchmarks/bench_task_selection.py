@@ -203,7 +203,7 @@ def main():
     results.value("floor", float(np.exp(logs.mean())), ".3f")
     results.value("floor_min", float(np.min(floors)), ".3f")
     results.value("floor_max", float(np.max(floors)), ".3f")
-    results.value("seeds", len(seeds), "d")
+    results.value("last_seed", seeds[-1], "d")
     results.save()
 
 

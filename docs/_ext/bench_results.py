@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 RESULTS_DIR = Path(__file__).resolve().parents[2] / "benchmarks" / "results"
@@ -39,7 +39,7 @@ class BenchReferenceError(LookupError):
     """A docs reference names a result file, table, column or value that does not exist."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(name):
     path = RESULTS_DIR / f"{name}.json"
     if not path.is_file():
@@ -98,10 +98,11 @@ def provenance(name):
             f", load average {machine['load_start'][0]:.1f} at the start and "
             f"{machine['load_end'][0]:.1f} at the end"
         )
+    duration = f", {meta['seconds']:.0f} s" if meta.get("seconds") else ""
     return (
         f"From ``benchmarks/results/{name}.json``: ``{meta['command']}`` on "
         f"{meta['date'][:10]}, commit {meta['commit']}, {machine['cpus']} CPUs"
-        f"{load_text}, {meta['seconds']:.0f} s."
+        f"{load_text}{duration}."
     )
 
 

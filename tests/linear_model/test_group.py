@@ -266,6 +266,39 @@ def test_nonconvex_wgsef_ends_with_exactly_k_groups(grouped, k):
         assert low.n_active_groups_ > k
 
 
+# docs/user_guide/group.rst prints this table: groups left after 1, 2, 5, 10, 20, 50
+# and 100 FISTA iterations, then at convergence, with the non-convex WGSEF
+GROUPS_ALONG_TRAINING = {
+    (1, 0.1): ([5, 3, 2, 2, 2, 2, 2], 2),
+    (1, 0.5): ([2, 2, 1, 1, 1, 1, 1], 1),
+    (3, 0.1): ([6, 6, 6, 6, 5, 5, 5], 5),
+    (3, 0.5): ([5, 4, 3, 3, 3, 3, 3], 3),
+    (4, 0.1): ([6, 6, 6, 6, 6, 6, 6], 6),
+    (4, 0.5): ([5, 5, 4, 4, 4, 4, 4], 4),
+}
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize(("k", "factor"), list(GROUPS_ALONG_TRAINING))
+def test_nonconvex_wgsef_groups_along_training_as_documented(grouped, k, factor):
+    from sparsestat.solvers.fista import ArrayProblem
+
+    X, y, _, groups = grouped
+    alpha = factor * ArrayProblem(X, y, None, True).lipschitz()
+    along = [
+        GroupSparseRegression(
+            groups=groups, penalty="wgsef_nonconvex", k=k, alpha=alpha, max_iter=n_iter
+        )
+        .fit(X, y)
+        .n_active_groups_
+        for n_iter in (1, 2, 5, 10, 20, 50, 100)
+    ]
+    final = GroupSparseRegression(
+        groups=groups, penalty="wgsef_nonconvex", k=k, alpha=alpha, tol=1e-10
+    ).fit(X, y)
+    assert (along, final.n_active_groups_) == GROUPS_ALONG_TRAINING[k, factor]
+
+
 def test_nonconvex_wgsef_refuses_exact_k(grouped):
     X, y, _, groups = grouped
     with pytest.raises(ValueError, match="exact_k"):

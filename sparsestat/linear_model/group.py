@@ -377,16 +377,23 @@ class GroupSparseRegressionCV(CVRoutingMixin, SparseLinearModel):
     ----------
     groups : int, array-like of labels, or list of index arrays, default=1
         The partition of the features (see :class:`GroupSparseRegression`).
-    penalty : {"wgsef", "group_l2"}, default="wgsef"
-        The group penalty.
+    penalty : {"wgsef", "wgsef_nonconvex", "group_l2"}, default="wgsef"
+        The group penalty (see :class:`GroupSparseRegression`).
     k : int or list of int, default=1
-        Number of groups WGSEF aims for; a list is searched over (WGSEF).
+        Number of groups WGSEF aims for; a list is searched over (both WGSEF
+        penalties).
     alphas : array-like or int, optional
         The candidate alphas, or their number on the default grid.  Default:
         ``n_alphas`` values on a geometric grid — from ``alpha_max`` down to
         ``eps·alpha_max`` for the group lasso; from ``100·L`` down to
         ``100·eps·L`` for WGSEF (``L`` the largest eigenvalue of the centred
-        ``XᵀX/n``; WGSEF never zeroes everything, its scale is set by ``L``).
+        ``XᵀX/n``; WGSEF never zeroes everything, its scale is set by ``L``);
+        from ``L / min(weights)`` down to ``eps`` times that for the
+        non-convex WGSEF, whose fits are the same for every alpha above it
+        (each prox step is then the projection on ``k`` groups).  With
+        unequal weights, alphas between ``L / max(weights)`` and
+        ``L / min(weights)`` reach the non-convex prox's mixed regime, which
+        raises a ``ValueError``.
     n_alphas : int, default=20
         Number of alphas when ``alphas`` is None.
     eps : float, default=1e-3
@@ -460,7 +467,7 @@ class GroupSparseRegressionCV(CVRoutingMixin, SparseLinearModel):
 
     _parameter_constraints = {
         "groups": [Anything()],
-        "penalty": [Options("wgsef", "group_l2")],
+        "penalty": [Options("wgsef", "wgsef_nonconvex", "group_l2")],
         "k": [Integer(low=1), ArrayLike(ndim=1, low=1.0)],
         "alphas": ALPHAS_CONSTRAINT,
         "n_alphas": [Integer(low=1)],
@@ -528,6 +535,13 @@ class GroupSparseRegressionCV(CVRoutingMixin, SparseLinearModel):
 
         scale = ArrayProblem(X, y, sample_weight, self.fit_intercept).lipschitz()
         scale = scale if scale > 0 else 1.0
+        if self.penalty == "wgsef_nonconvex":
+            smallest = 1.0
+            if self.weights is not None:
+                weights = np.asarray(self.weights, dtype=float)
+                smallest = weights[weights > 0].min() if np.any(weights > 0) else 1.0
+            top = scale / smallest
+            return top * np.geomspace(1.0, eps, n_alphas)
         return scale * np.geomspace(100.0, 100.0 * eps, n_alphas)
 
     def fit(self, X, y, sample_weight=None, **params):
@@ -564,7 +578,12 @@ class GroupSparseRegressionCV(CVRoutingMixin, SparseLinearModel):
         y = np.asarray(y, dtype=X.dtype)
         sample_weight = check_sample_weight(sample_weight, X.shape[0])
         partition = _partition_for(self.groups, X.shape[1])
-        ks = list(np.atleast_1d(self.k)) if self.penalty == "wgsef" else [self.k]
+        if self.penalty == "wgsef_nonconvex" and self.exact_k:
+            raise ValueError(
+                "exact_k=True is for the convex WGSEF: the non-convex WGSEF ends with at most "
+                "k groups by itself; use penalty='wgsef' with exact_k=True, or exact_k=False."
+            )
+        ks = list(np.atleast_1d(self.k)) if self.penalty != "group_l2" else [self.k]
         alphas = self._alpha_grid(X, y, sample_weight, partition)
         base = {
             "groups": self.groups,

@@ -184,6 +184,34 @@ def test_cv_grid_over_k(grouped):
     assert model.best_estimator_.k == model.k_
 
 
+def test_cv_nonconvex_wgsef(grouped):
+    """The non-convex WGSEF in the CV: its grid starts at L (the projection regime),
+    the held-out errors are those of direct fits on each fold, and the refit has at
+    most k groups."""
+    from sklearn.model_selection import KFold
+
+    from sparsestat.solvers.fista import ArrayProblem
+
+    X, y, _, groups = grouped
+    model = GroupSparseRegressionCV(
+        groups=groups, penalty="wgsef_nonconvex", k=[1, 2], n_alphas=4, cv=3, tol=1e-10
+    ).fit(X, y)
+    lipschitz = ArrayProblem(X, y, None, True).lipschitz()
+    np.testing.assert_allclose(model.alphas_, lipschitz * np.geomspace(1.0, 1e-3, 4))
+    assert model.n_active_groups_ <= model.k_
+    assert model.best_estimator_.penalty == "wgsef_nonconvex"
+    # one (k, alpha, fold) cell by hand: a cold fit at the grid's top, where the
+    # warm start cannot matter (the prox is the projection on k groups)
+    train, test = next(iter(KFold(3).split(X)))
+    direct = GroupSparseRegression(
+        groups=groups, penalty="wgsef_nonconvex", k=2, alpha=model.alphas_[0], tol=1e-10
+    ).fit(X[train], y[train])
+    mse = np.mean((y[test] - direct.predict(X[test])) ** 2)
+    assert model.mse_path_[1, 0, 0] == pytest.approx(mse, rel=1e-6)
+    with pytest.raises(ValueError, match="exact_k"):
+        GroupSparseRegressionCV(groups=groups, penalty="wgsef_nonconvex", exact_k=True).fit(X, y)
+
+
 def test_wgsef_runs_on_array_api_strict(grouped):
     xs = pytest.importorskip("array_api_strict")
     X, y, _, groups = grouped

@@ -9,9 +9,11 @@ import contextlib
 import io
 import re
 import textwrap
+import warnings
 from pathlib import Path
 
 import pytest
+from sklearn.exceptions import ConvergenceWarning
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 PAGES = [DOCS / "index.rst", *sorted((DOCS / "user_guide").glob("*.rst"))]
@@ -79,7 +81,9 @@ def test_doc_block_runs(page, first, code):
     if reason is not None:
         pytest.skip(reason)
     out = io.StringIO()
-    with contextlib.redirect_stdout(out):
+    # a block a reader copies must not warn that it did not converge
+    with contextlib.redirect_stdout(out), warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
         exec(compile(code, str(page), "exec"), {})  # noqa: S102
     printed = [line.strip() for line in out.getvalue().splitlines() if line.strip()]
     promised = expected_prints(code)

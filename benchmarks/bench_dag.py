@@ -168,8 +168,9 @@ def accuracy_table(
                         "fdr": rows[:, 2].tolist(),
                         "seconds": rows[:, 3].tolist(),
                     }
-    if results_out is not None:
-        record_accuracy(results_out, recorded, seeds)
+                if results_out is not None:  # after every cell: a long run keeps its cells
+                    record_accuracy(results_out, recorded, seeds)
+                    results_out.save()
 
 
 def record_accuracy(results_out, recorded, seeds):
@@ -528,7 +529,6 @@ def main():
             args.alpha,
             results_out=results_out,
         )
-        results_out.save()
         if not args.skip_extra:
             optimizer_table(seeds, args.optimizer_sizes)
             sachs_table(not args.no_dagma)

@@ -10,7 +10,7 @@ and after are on the speed page (``docs/speed.rst``).
 
 from __future__ import annotations
 
-from numba import njit
+from ._numba import njit
 
 
 @njit(cache=True)

@@ -19,9 +19,9 @@ to three steps are needed, as costly as the LAPACK inverse at d = 100.)
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
 from .._kernel_copy import copy_matrix
+from .._numba import njit
 
 # the reference's M-matrix test: an entry of the inverse below this is negative
 _DOMAIN_TOLERANCE = -1e-6

@@ -43,8 +43,8 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-from numba import njit
 
+from .._numba import njit
 from .._validation import canonical_csc
 
 __all__ = ["QuadraticProblem", "LAYOUT_ROWS", "LAYOUT_COLUMNS", "LAYOUT_SPARSE"]

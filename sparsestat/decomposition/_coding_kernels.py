@@ -11,8 +11,8 @@ encode chunks of signals in parallel (``parallel=True`` cannot be cached).
 import math
 
 import numpy as np
-from numba import njit
 
+from .._numba import njit
 from ..penalties._kernels import (
     CODE_L0,
     CODE_LQ,

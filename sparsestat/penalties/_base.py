@@ -14,6 +14,17 @@ from .._validation import check_finite_array, check_integer, check_step
 __all__ = ["Penalty", "SeparablePenalty"]
 
 
+def takes_kernel_path(x):
+    """True for the arrays :meth:`Penalty.prox` hands to the numba kernels.
+
+    numpy arrays (not subclasses) of float32 or float64, in any memory layout:
+    the kernels are
+    compiled for these and run in one pass, where the array-API formulas make
+    several temporaries (and sort, for the envelope penalties).
+    """
+    return type(x) is np.ndarray and x.dtype in (np.float32, np.float64)
+
+
 def as_float_array(x, name="x", *, check_finite=True):
     """Return ``(xp, x)`` with ``x`` a floating array of its own namespace.
 
@@ -54,9 +65,11 @@ class Penalty:
     prox(x, step)
         ``argmin_u ½||u − x||² + step·pen(u)``, vectorized, on any array
         namespace (numpy, CuPy, array-api-strict); the result has the namespace,
-        device, shape and dtype of ``x``.
+        device, shape and dtype of ``x``.  float32 and float64 numpy arrays go
+        through the numba kernel, other arrays through the array-API formula.
     prox_numba(x, step)
-        The same through the numba kernel the CPU solvers use (numpy only).
+        The same through the numba kernel the CPU solvers use (arrays of other
+        namespaces are brought to the host).
     subdiff_distance(x, grad)
         Distance of ``-grad`` to the subdifferential of ``pen`` at ``x``, per
         coordinate (separable penalties) or per group: the optimality measure
@@ -134,6 +147,14 @@ class Penalty:
     def prox(self, x, step, *, check_input=True):
         """Proximal operator of ``step · pen`` at ``x``."""
         raise NotImplementedError
+
+    def _prox_array_api(self, x, step):
+        """The array-API formula of the prox without input checks.
+
+        What solvers written against the array API call; the penalties with a
+        numba kernel override it so that numpy input keeps this path there.
+        """
+        return self.prox(x, step, check_input=False)
 
     def prox_numba(self, x, step):
         """Proximal operator through the numba kernel (numpy arrays)."""
@@ -254,6 +275,12 @@ class SeparablePenalty(Penalty):
     def prox(self, x, step, *, check_input=True):
         """Proximal operator of ``step · pen``, elementwise on ``x``.
 
+        numpy arrays of float32 or float64 go through the numba kernel the CPU
+        solvers use (one pass over the data, no temporaries); arrays of other
+        namespaces (and other numpy dtypes) through the array-API formula.
+        Both give the same values (the kernel rounds once, from float64, so
+        float32 results can differ from the array-API ones in the last bit).
+
         Parameters
         ----------
         x : array of any shape
@@ -271,11 +298,16 @@ class SeparablePenalty(Penalty):
             modified.
         """
         if check_input:
-            xp, x = as_float_array(x)
+            _, x = as_float_array(x)
             step = self._check_step_value(check_step(step))
             self._check_x(x)
-        else:
-            xp = get_namespace(x)
+        if takes_kernel_path(x):
+            return self._prox_kernel(x, float(step))
+        return self._prox_array_api(x, step)
+
+    def _prox_array_api(self, x, step):
+        """The array-API formula, without input checks (any namespace)."""
+        xp = get_namespace(x)
         if self._positive:
             x = xp.where(x > 0, x, xp.zeros_like(x))
         return self._prox_array(x, float(step), xp)
@@ -283,14 +315,19 @@ class SeparablePenalty(Penalty):
     def prox_numba(self, x, step):
         """Proximal operator of ``step · pen`` through the numba kernel.
 
-        Same result as :meth:`prox` (a test asserts it); numpy input only.
+        Same result as :meth:`prox` (a test asserts it); arrays of other
+        namespaces are brought to the host.
         """
-        from . import _kernels
-
         _, x = as_float_array(x)
         x = np.asarray(to_numpy(x))
         step = self._check_step_value(check_step(step))
         self._check_x(x)
+        return self._prox_kernel(x, step)
+
+    def _prox_kernel(self, x, step):
+        """The numba kernel on a numpy array, without input checks."""
+        from . import _kernels
+
         shape = x.shape
         if x.size == 0:
             return x.copy()

@@ -20,7 +20,8 @@ the features of group ``g`` are ``grp_idx[grp_ptr[g]:grp_ptr[g + 1]]``.
 import math
 
 import numpy as np
-from numba import njit
+
+from .._numba import njit
 
 # Integer codes of the separable penalties (see ``SeparablePenalty.kernel_code``).
 CODE_L1 = 0

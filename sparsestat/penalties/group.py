@@ -39,7 +39,7 @@ from array_api_compat import device as array_device
 from .._array_api import get_namespace, supports_float64, to_numpy
 from .._validation import check_integer, check_real, check_step
 from . import _kernels
-from ._base import Penalty, as_float_array
+from ._base import Penalty, as_float_array, takes_kernel_path
 from ._groups import GroupPartition
 
 __all__ = ["GroupL2", "NonconvexWGSEF", "SparseEnvelope", "WGSEF", "envelope_value"]
@@ -177,6 +177,10 @@ class _FlatVectorPenalty(Penalty):
     def prox(self, x, step, *, check_input=True):
         """Proximal operator of ``step · pen`` at ``x`` (any namespace).
 
+        numpy arrays of float32 or float64 go through the numba kernel (linear
+        time, no sort); arrays of other namespaces (and other numpy dtypes)
+        through the array-API formula.  Both give the same values to rounding.
+
         Parameters
         ----------
         x : array
@@ -189,27 +193,38 @@ class _FlatVectorPenalty(Penalty):
         Returns
         -------
         array
-            Same namespace, device, shape and dtype as ``x``.
+            Same namespace, device, shape and dtype as ``x``; ``x`` is not
+            modified.
         """
         if check_input:
             step = check_step(step)
         xp, flat, shape = self._flat(x, check_input=check_input)
+        if takes_kernel_path(flat):
+            return self._prox_kernel(flat, float(step)).reshape(shape)
+        return xp.reshape(self._prox_flat(flat, float(step), xp), shape)
+
+    def _prox_array_api(self, x, step):
+        """The array-API formula, without input checks (any namespace)."""
+        xp, flat, shape = self._flat(x, check_input=False)
         return xp.reshape(self._prox_flat(flat, float(step), xp), shape)
 
     def prox_numba(self, x, step, *, check_input=True):
         """Same as :meth:`prox` through the numba kernel (numpy arrays)."""
         if check_input:
             step = check_step(step)
-        if check_input:
             _, x = as_float_array(x)
         _, flat, shape = self._flat(np.asarray(to_numpy(x)), check_input=check_input)
+        return self._prox_kernel(flat, step).reshape(shape)
+
+    def _prox_kernel(self, flat, step):
+        """The numba kernel on a flat numpy array, without input checks."""
         dtype = flat.dtype
         if dtype not in (np.float32, np.float64):  # float16 and the like: no numba kernel
             flat = flat.astype(np.float32)
         flat = np.ascontiguousarray(flat)
         out = np.empty_like(flat)
         self._prox_numba_flat(flat, step, out)
-        return out.reshape(shape).astype(dtype, copy=False)
+        return out.astype(dtype, copy=False)
 
     def value(self, x):
         xp, flat, _ = self._flat(x)
@@ -496,10 +511,11 @@ class WGSEF(_GroupEnvelope):
 
     The numba kernel (:meth:`prox_numba`, used by the CPU solvers) computes it
     in time linear in the number of features: group norms, a
-    median-of-breakpoints search for ``nu`` (no sort), and a rescaling.  The
-    array-API :meth:`prox` is tested on numpy, array-api-strict and (optionally)
-    PyTorch CPU tensors, not yet on a GPU; it sorts the ``2·n_groups``
-    breakpoints.
+    median-of-breakpoints search for ``nu`` (no sort), and a rescaling;
+    :meth:`prox` runs it on float32 and float64 numpy arrays.  On arrays of
+    other namespaces :meth:`prox` takes the array-API formula, which sorts the
+    ``2·n_groups`` breakpoints; it is tested on array-api-strict and
+    (optionally) PyTorch CPU tensors, not yet on a GPU.
 
     It keeps at least ``min(k, #non-zero groups)`` groups and exactly ``k`` when
     every kept ``theta_i`` equals 1 (see :mod:`sparsestat.penalties.group`).

@@ -7,7 +7,7 @@ import numpy as np
 from .._array_api import get_namespace, scaled_vector_norm, to_numpy
 from .._validation import check_real, check_step
 from . import _kernels
-from ._base import Penalty, as_float_array
+from ._base import Penalty, as_float_array, takes_kernel_path
 from .separable import L1
 
 __all__ = ["L21"]
@@ -64,10 +64,22 @@ class L21(Penalty):
         return float(self._alpha * xp.sum(scaled_vector_norm(x, xp, axis=1)))
 
     def prox(self, x, step, *, check_input=True):
-        """Row-wise block soft thresholding at ``step·alpha`` (any namespace)."""
+        """Row-wise block soft thresholding at ``step·alpha`` (any namespace).
+
+        float32 and float64 numpy arrays go through the numba kernel, arrays of
+        other namespaces through the array-API formula (same values to
+        rounding); ``x`` is not modified.
+        """
         if check_input:
             step = check_step(step)
         xp, x = self._matrix(x, check_input=check_input)
+        if takes_kernel_path(x):
+            return self._prox_kernel(x, float(step))
+        return self._prox_array_api(x, step)
+
+    def _prox_array_api(self, x, step):
+        """The array-API formula, without input checks (any namespace)."""
+        xp = get_namespace(x)
         tau = float(step) * self._alpha
         norms = scaled_vector_norm(x, xp, axis=1, keepdims=True)
         safe = xp.where(norms > tau, norms, xp.ones_like(norms))
@@ -90,7 +102,10 @@ class L21(Penalty):
         """Same as :meth:`prox` through the numba kernel (numpy arrays)."""
         step = check_step(step)
         _, x = self._matrix(x)
-        x = np.asarray(to_numpy(x))
+        return self._prox_kernel(np.asarray(to_numpy(x)), step)
+
+    def _prox_kernel(self, x, step):
+        """The numba kernel on a 2-D numpy array, without input checks."""
         dtype = x.dtype
         if dtype not in (np.float32, np.float64):  # float16 and the like: no numba kernel
             x = x.astype(np.float32)

@@ -17,9 +17,9 @@ References
 import math
 
 import numpy as np
-from numba import njit
 
 from .._kernel_copy import copy_vector
+from .._numba import njit
 from ..datafits.quadratic import LAYOUT_SPARSE
 from ..penalties._kernels import select_kth
 from ._cd_kernels import (

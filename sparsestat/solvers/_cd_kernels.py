@@ -20,9 +20,9 @@ References
 import math
 
 import numpy as np
-from numba import njit
 
 from .._kernel_copy import copy_vector
+from .._numba import njit
 from ..datafits.quadratic import LAYOUT_COLUMNS, LAYOUT_ROWS, LAYOUT_SPARSE
 from ..penalties._kernels import (
     CODE_ELASTIC_NET,

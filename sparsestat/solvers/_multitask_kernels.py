@@ -21,9 +21,9 @@ References
 import math
 
 import numpy as np
-from numba import njit
 
 from .._kernel_copy import copy_matrix, copy_vector
+from .._numba import njit
 from ..penalties._kernels import (
     CODE_L0,
     CODE_LQ,

@@ -180,7 +180,8 @@ def solve_fista(
         w = xp.asarray(np.asarray(to_numpy(coef_init)), dtype=X.dtype, device=dev)
     has_conjugate = hasattr(penalty, "conjugate")
     uses_gap = isinstance(penalty, (L1, ElasticNet)) or has_conjugate
-    # on the CPU, a penalty with a numba prox (WGSEF: linear time) uses it
+    # on the CPU, a group penalty's numba prox (WGSEF: linear time) runs; the
+    # separable penalties keep their array-API formula, as they always have here
     if is_numpy_namespace(xp) and hasattr(penalty, "_prox_numba_flat"):
 
         def prox(x, step):
@@ -189,7 +190,7 @@ def solve_fista(
     else:
 
         def prox(x, step):
-            return penalty.prox(x, step, check_input=False)
+            return penalty._prox_array_api(x, step)
 
     if lipschitz == 0.0:  # every column constant: w = 0 is optimal for these penalties
         zero = xp.zeros_like(w)

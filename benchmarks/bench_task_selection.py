@@ -23,7 +23,7 @@ import numpy as np
 from _results import Results
 
 from sparsestat.datasets import make_multitask_representation
-from sparsestat.multitask import TaskSelector
+from sparsestat.task_selection import TaskSelector
 
 RISKS = (1.0, 0.5, 0.3, 0.2, 0.15, 0.1, 0.08, 0.05)
 

@@ -101,7 +101,7 @@ def _public_estimator_classes():
     import importlib
 
     classes = set()
-    for module_name in ("linear_model", "decomposition", "dag", "multitask"):
+    for module_name in ("linear_model", "decomposition", "dag", "task_selection"):
         module = importlib.import_module(f"sparsestat.{module_name}")
         for name in module.__all__:
             value = getattr(module, name)

@@ -135,7 +135,7 @@ class TaskSelector(BaseEstimator):
     Examples
     --------
     >>> from sparsestat.datasets import make_multitask_representation
-    >>> from sparsestat.multitask import TaskSelector
+    >>> from sparsestat.task_selection import TaskSelector
     >>> truth = make_multitask_representation(10, 15, 2, 2, noise=0.1, random_state=0)
     >>> target = truth.sample(-1, 40)
     >>> selector = TaskSelector(rank=2, n_rounds=3, budget_per_round=100)

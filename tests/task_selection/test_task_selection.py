@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from sparsestat.datasets import make_multitask_representation
-from sparsestat.multitask import TaskSelector
+from sparsestat.task_selection import TaskSelector
 
 
 def samples_to_reach(totals, risks, threshold):
@@ -139,3 +139,14 @@ def test_parallel_task_estimates_give_the_sequential_result():
         np.testing.assert_array_equal(one["samples_per_task"], other["samples_per_task"])
         np.testing.assert_allclose(one["relevance"], other["relevance"], atol=1e-12)
     np.testing.assert_allclose(sequential.target_coef_, parallel.target_coef_, atol=1e-12)
+
+
+def test_the_old_import_path_warns_and_gives_the_same_class():
+    import importlib
+
+    old = importlib.import_module("sparsestat.multitask")
+    with pytest.warns(DeprecationWarning, match="sparsestat.task_selection"):
+        moved = old.TaskSelector
+    assert moved is TaskSelector
+    with pytest.raises(AttributeError):
+        old.Nothing  # noqa: B018

@@ -14,13 +14,12 @@ import numpy as np
 
 from .._numba import njit
 from ..penalties._kernels import (
-    CODE_L0,
-    CODE_LQ,
     P_ALPHA,
     P_POSITIVE,
     entry_alpha,
     prox_1d,
     subdiff_distance_1d,
+    uses_fixed_point,
     zero_threshold_1d,
 )
 
@@ -159,7 +158,7 @@ def code_violations(G, C, R, code, params, coord_weights, out):
     Lq the fixed-point residual of exact coordinate minimisation.
     """
     n_signals, k = C.shape
-    fixed_point = code == CODE_L0 or code == CODE_LQ
+    fixed_point = uses_fixed_point(params)
     for s in range(n_signals):
         largest = 0.0
         for j in range(k):

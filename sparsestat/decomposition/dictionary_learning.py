@@ -69,8 +69,9 @@ class DictionaryLearning(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
     ----------
     n_components : int, default=None
         Number of atoms (None: n_features).
-    penalty : {"l1", "l0", "half", "two_thirds", "lq", "cel0"}, default="l1"
-        Thresholding of the codes (see :func:`sparse_encode`).
+    penalty : str or penalty object, default="l1"
+        Thresholding of the codes (``"l1"``, ``"l0"``, ``"half"``,
+        ``"two_thirds"``, ``"lq"``, ``"cel0"``...; see :func:`sparse_encode`).
     alpha : float, default=1.0
         Strength of the penalty (the threshold scales with it).
     q : float in (0, 1), optional

@@ -14,48 +14,45 @@ from sklearn.exceptions import ConvergenceWarning
 
 from .._array_api import get_namespace, is_numpy_namespace, to_numpy
 from .._validation import check_finite_array, check_integer, check_real
-from ..penalties import CEL0, L0, L1, Lq, SeparablePenalty
+from ..penalties import CEL0, SeparablePenalty, make_penalty, penalty_names
+from ..penalties._registry import penalty_class, penalty_parameters
 from . import _coding_kernels
 
-__all__ = ["sparse_encode", "SparseCoder", "make_coding_penalty"]
+__all__ = ["sparse_encode", "SparseCoder"]
 
-CODING_PENALTIES = ("l1", "l0", "half", "two_thirds", "lq", "cel0")
+#: The penalty names of sparse coding: every separable penalty of make_penalty,
+#: with the aliases ("half", "two_thirds": ℓq with q = 1/2 and 2/3)
+CODING_PENALTIES = penalty_names("separable", aliases=True)
 _CHUNK = 4096  # signals encoded per block (bounds the memory of X Dᵀ)
 
 
-def make_coding_penalty(penalty, alpha, atom_norms, q=None, positive=False):
-    """The penalty object a sparse-coding ``penalty`` name stands for.
+def _coding_penalty(penalty, alpha, atom_norms, q=None, positive=False):
+    """The penalty object of ``sparse_encode``'s ``penalty``, ``alpha``, ``q``, ``positive``.
 
-    ``"half"`` and ``"two_thirds"`` are ℓq with q = 1/2 and 2/3 (closed-form
-    thresholding); ``"cel0"`` is CEL0 with the atoms' norms (the columns of
-    ``Dᵀ`` in ``½||x − rD||²``).
+    A name goes to :func:`~sparsestat.penalties.make_penalty` with those of
+    the arguments its class takes; a penalty with ``column_norms`` (CEL0)
+    takes the atoms' norms (the columns of ``Dᵀ`` in ``½||x − rD||²``).
     """
     if isinstance(penalty, SeparablePenalty):
         return penalty
-    if penalty not in CODING_PENALTIES:
+    if not isinstance(penalty, str) or penalty not in CODING_PENALTIES:
         raise ValueError(
             f"penalty must be one of {CODING_PENALTIES} or a separable penalty object, got "
             f"{penalty!r}."
         )
     alpha = check_real(alpha, "alpha", low=0.0)
-    if penalty == "l1":
-        return L1(alpha, positive=positive)
-    if penalty == "l0":
-        return L0(alpha, positive=positive)
-    if penalty == "half":
-        return Lq(alpha, q=0.5, positive=positive)
-    if penalty == "two_thirds":
-        return Lq(alpha, q=2.0 / 3.0, positive=positive)
-    if penalty == "lq":
-        if q is None:
-            raise ValueError("penalty='lq' needs q in (0, 1).")
-        return Lq(alpha, q=q, positive=positive)
-    if np.any(np.asarray(atom_norms) == 0):
+    accepted = penalty_parameters(penalty)
+    if "q" in accepted and q is None:
+        raise ValueError(f"penalty={penalty!r} needs q in (0, 1).")
+    if "column_norms" in accepted and np.any(np.asarray(atom_norms) == 0):
         raise ValueError(
-            "CEL0 needs non-zero atoms: the dictionary has atoms of norm 0 "
-            f"(rows {np.flatnonzero(np.asarray(atom_norms) == 0).tolist()[:10]})."
+            f"{penalty_class(penalty).__name__} needs non-zero atoms: the dictionary has "
+            f"atoms of norm 0 (rows {np.flatnonzero(np.asarray(atom_norms) == 0).tolist()[:10]})."
         )
-    return CEL0(alpha, column_norms=atom_norms, positive=positive)
+    settings = {"alpha": alpha, "q": q, "positive": positive, "column_norms": atom_norms}
+    return make_penalty(
+        penalty, **{name: value for name, value in settings.items() if name in accepted}
+    )
 
 
 def _as_array(value, name):
@@ -131,9 +128,14 @@ def sparse_encode(
         numpy, CuPy or array-api-strict.
     dictionary : array of shape (n_components, n_features)
         The atoms, as rows (any norms; CEL0 uses them).
-    penalty : {"l1", "l0", "half", "two_thirds", "lq", "cel0"} or penalty object
-        Soft, hard, ℓ1/2 and ℓ2/3 thresholding (closed forms), general ℓq
-        (needs ``q``), CEL0 (with the atoms' norms).
+    penalty : str or penalty object, default="l1"
+        A separable penalty's name of :func:`~sparsestat.penalties.make_penalty`
+        (``penalty_names("separable", aliases=True)``): ``"l1"``, ``"l0"``,
+        ``"half"``, ``"two_thirds"`` (soft, hard, ℓ1/2 and ℓ2/3 thresholding,
+        closed forms), general ``"lq"`` (needs ``q``), ``"cel0"`` (with the
+        atoms' norms), and the others (``"elasticnet"``, ``"mcp"``,
+        ``"scad"``...) with their default parameters; or a separable penalty
+        object, used as given.
     alpha : float, default=1.0
         Strength of the penalty.
     q : float in (0, 1), optional
@@ -214,7 +216,7 @@ def sparse_encode(
     gram = xp.matmul(dictionary, xp.matrix_transpose(dictionary))
     _check_finite_gram(gram, xp)
     atom_norms = np.sqrt(np.clip(np.diag(np.asarray(to_numpy(gram), dtype=float)), 0, None))
-    pen = make_coding_penalty(penalty, alpha, atom_norms, q=q, positive=positive)
+    pen = _coding_penalty(penalty, alpha, atom_norms, q=q, positive=positive)
     n_samples, n_components = X.shape[0], dictionary.shape[0]
     if init is None:
         codes = xp.zeros((n_samples, n_components), dtype=X.dtype, device=array_device(X))
@@ -530,7 +532,7 @@ def learning_codes(
     if lipschitz is None:
         lipschitz = _dictionary_lipschitz(dictionary, xp)
     atom_norms = np.sqrt(np.clip(np.diag(np.asarray(to_numpy(gram), dtype=float)), 0, None))
-    pen = make_coding_penalty(penalty, alpha, atom_norms, q=q, positive=positive)
+    pen = _coding_penalty(penalty, alpha, atom_norms, q=q, positive=positive)
     step = None if lipschitz == 0.0 else min(step, 1.0 / lipschitz)
     codes = xp.zeros((X.shape[0], dictionary.shape[0]), dtype=X.dtype, device=array_device(X))
     if is_numpy_namespace(xp):

@@ -33,7 +33,8 @@ from ..datafits.statistics import (
     is_dask_collection,
     sufficient_statistics,
 )
-from ..penalties import CEL0, L0, L1, MCP, SCAD, ElasticNet, Lq, SeparablePenalty
+from ..penalties import CEL0, SeparablePenalty, make_penalty, penalty_names
+from ..penalties._registry import penalty_class, penalty_parameters
 
 __all__ = [
     "PENALTY_NAMES",
@@ -47,9 +48,11 @@ __all__ = [
     "fit_dask",
 ]
 
-PENALTY_NAMES = ("l1", "elasticnet", "l0", "lq", "cel0", "mcp", "scad")
+#: The penalty strings of the linear estimators: every separable penalty's name.
+PENALTY_NAMES = penalty_names("separable")
+#: The estimator parameters a penalty string is built from (those its class takes).
+ESTIMATOR_PARAMETERS = ("alpha", "l1_ratio", "gamma", "q", "positive")
 SOLVERS = ("auto", "cd", "gram", "fista", "cvxpy")
-_DEFAULT_GAMMA = {"mcp": 3.0, "scad": 3.7}
 
 #: The start of scikit-learn's ConvergenceWarning for coordinate descent, so that
 #: warning filters written against scikit-learn's message catch ours too.
@@ -85,10 +88,14 @@ def is_foreign_array(X):
 def build_penalty(estimator, problem):
     """The penalty object an estimator's flat parameters describe.
 
-    ``estimator.penalty`` may be a string (with ``alpha``, ``l1_ratio``,
-    ``gamma``, ``q``, ``positive``) or a :class:`SeparablePenalty` instance,
-    used as given.  CEL0 takes the centred column norms of the datafit
+    ``estimator.penalty`` may be a name of a separable penalty
+    (:func:`~sparsestat.penalties.make_penalty`, which receives those of
+    ``alpha``, ``l1_ratio``, ``gamma``, ``q``, ``positive`` its class takes) or
+    a :class:`SeparablePenalty` instance, used as given.  A penalty with
+    ``column_norms`` (CEL0) takes the centred column norms of the datafit
     (``sqrt(L_j)``); constant columns, which the solver never moves, get 1.
+    A class's ``estimator_gamma_low`` bounds ``gamma`` given as a string's
+    parameter.
     """
     spec = estimator.penalty
     if isinstance(spec, SeparablePenalty):
@@ -104,23 +111,17 @@ def build_penalty(estimator, problem):
     positive = estimator.positive
     if not isinstance(positive, (bool, np.bool_)):
         raise TypeError(f"positive must be True or False, got {positive!r}.")
-    if spec == "l1":
-        return L1(alpha, positive=positive)
-    if spec == "elasticnet":
-        return ElasticNet(alpha, l1_ratio=estimator.l1_ratio, positive=positive)
-    if spec == "l0":
-        return L0(alpha, positive=positive)
-    if spec == "lq":
-        return Lq(alpha, q=estimator.q, positive=positive)
-    if spec == "cel0":
+    accepted = penalty_parameters(spec)
+    params = {name: getattr(estimator, name) for name in ESTIMATOR_PARAMETERS if name in accepted}
+    params["alpha"] = alpha
+    bound = getattr(penalty_class(spec), "estimator_gamma_low", None)
+    if bound is not None and params.get("gamma") is not None:
+        check_real(params["gamma"], "gamma", low=bound, low_inclusive=False)
+    if "column_norms" in accepted:
         norms = problem.column_norms.copy()
         norms[norms == 0.0] = 1.0
-        return CEL0(alpha, column_norms=norms, positive=positive)
-    gamma = estimator.gamma
-    gamma = _DEFAULT_GAMMA[spec] if gamma is None else gamma
-    cls = MCP if spec == "mcp" else SCAD
-    check_real(gamma, "gamma", low=cls.estimator_gamma_low, low_inclusive=False)
-    return cls(alpha, gamma=gamma, positive=positive)
+        params["column_norms"] = norms
+    return make_penalty(spec, **params)
 
 
 def _check_cel0_norms(penalty, problem):
@@ -159,6 +160,11 @@ def choose_solver(solver, X, penalty):
         raise ValueError(
             f"solver='cvxpy' solves convex problems only; {type(penalty).__name__} is "
             "nonconvex (use 'cd')."
+        )
+    if solver not in penalty.solvers:
+        raise ValueError(
+            f"solver={solver!r} does not minimise {type(penalty).__name__}; its solvers are "
+            f"{penalty.solvers}."
         )
     return solver
 

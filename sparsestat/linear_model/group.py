@@ -19,7 +19,8 @@ from .._validation import (
     check_integer,
     check_sample_weight,
 )
-from ..penalties import WGSEF, GroupL2, GroupPartition, NonconvexWGSEF
+from ..penalties import GroupL2, GroupPartition, make_penalty, penalty_names
+from ..penalties._registry import penalty_parameters
 from ._base import (
     CVRoutingMixin,
     SparseLinearModel,
@@ -36,7 +37,7 @@ from ._path import alpha_grid
 
 __all__ = ["GroupSparseRegression", "GroupSparseRegressionCV"]
 
-_GROUP_PENALTIES = ("wgsef", "wgsef_nonconvex", "group_l2")
+_GROUP_PENALTIES = penalty_names("group")
 
 
 def _partition_for(groups, n_features):
@@ -224,17 +225,6 @@ class GroupSparseRegression(SparseLinearModel):
         self.solver = solver
         self.verbose = verbose
 
-    def _build_penalty(self, partition):
-        alpha = float(self.alpha)
-        labels = partition.group_of_feature
-        if self.penalty != "wgsef" and self.exact_k:
-            raise ValueError("exact_k=True applies to penalty='wgsef' only.")
-        if self.penalty == "group_l2":
-            return GroupL2(alpha, groups=labels, weights=self.weights)
-        if self.penalty == "wgsef_nonconvex":
-            return NonconvexWGSEF(k=self.k, alpha=alpha, groups=labels, weights=self.weights)
-        return WGSEF(k=self.k, alpha=alpha, groups=labels, weights=self.weights)
-
     def fit(self, X, y, sample_weight=None):
         """Fit the model.
 
@@ -263,13 +253,24 @@ class GroupSparseRegression(SparseLinearModel):
             None if sample_weight is None else np.asarray(to_numpy(sample_weight)), X.shape[0]
         )
         partition = _partition_for(self.groups, X.shape[1])
-        penalty = self._build_penalty(partition)
+        if self.penalty != "wgsef" and self.exact_k:
+            raise ValueError("exact_k=True applies to penalty='wgsef' only.")
+        settings = {
+            "k": self.k,
+            "alpha": float(self.alpha),
+            "groups": partition.group_of_feature,
+            "weights": self.weights,
+        }
+        accepted = penalty_parameters(self.penalty)
+        penalty = make_penalty(
+            self.penalty, **{name: value for name, value in settings.items() if name in accepted}
+        )
         warn_if_alpha_zero(penalty.alpha, stacklevel=3)
         max_iter, tol = self.max_iter, self.tol
         solver = self.solver
         if solver == "auto":
-            solver = "bcd" if (self.penalty == "group_l2" and data.on_numpy) else "fista"
-        if solver == "bcd" and (self.penalty != "group_l2" or not data.on_numpy):
+            solver = "bcd" if ("bcd" in penalty.solvers and data.on_numpy) else "fista"
+        if solver == "bcd" and ("bcd" not in penalty.solvers or not data.on_numpy):
             raise ValueError(
                 "solver='bcd' solves the group lasso on numpy/scipy input; WGSEF's prox "
                 "couples the groups, use solver='fista'."

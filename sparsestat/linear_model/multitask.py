@@ -17,7 +17,8 @@ from .._validation import (
     check_sample_weight,
 )
 from ..datafits.statistics import is_dask_collection
-from ..penalties import L21, MCP, SCAD
+from ..penalties import MCP, make_penalty
+from ..penalties._registry import penalty_parameters
 from ._base import (
     CVRoutingMixin,
     SparseLinearModel,
@@ -33,8 +34,7 @@ from ._path import alpha_grid
 
 __all__ = ["MultiTaskSparseRegression", "MultiTaskLasso", "MultiTaskLassoCV"]
 
-_ROW_PENALTIES = ("l21", "mcp", "scad")
-_DEFAULT_GAMMA = {"mcp": 3.0, "scad": 3.7}
+_ROW_PENALTIES = ("l21", "mcp", "scad")  # names of make_penalty this estimator offers
 
 
 def _validate_multitask(estimator, X, Y, reset=True):
@@ -188,22 +188,6 @@ class MultiTaskSparseRegression(SparseLinearModel):
         self.warm_start = warm_start
         self.verbose = verbose
 
-    def _row_penalty(self):
-        """The scalar penalty of one row norm, which is what the row-wise solvers take.
-
-        Block coordinate descent minimises ``sum_j pen(||W_:,j||)`` for a scalar
-        ``pen`` (the same form serves block MCP and block SCAD), so ``"l21"``
-        is :class:`~sparsestat.penalties.L21`'s row penalty, ``L1(alpha)``:
-        ``alpha·||W_:,j||`` summed over the features is the ℓ2,1 norm.
-        """
-        alpha = float(self.alpha)
-        if self.penalty == "l21":
-            return L21(alpha).row_penalty()
-        gamma = _DEFAULT_GAMMA[self.penalty] if self.gamma is None else float(self.gamma)
-        if self.penalty == "mcp":
-            return MCP(alpha, gamma=gamma)
-        return SCAD(alpha, gamma=gamma)
-
     def fit(self, X, y, sample_weight=None):
         """Fit the model.
 
@@ -261,7 +245,18 @@ class MultiTaskSparseRegression(SparseLinearModel):
     def _fit_problem(self, solve, problem, n_tasks, dtype):
         from ._base import report_solve
 
-        penalty = self._row_penalty()
+        # block coordinate descent minimises sum_j pen(||W_:,j||) for a scalar pen
+        # (block MCP and block SCAD); "l21" is L21's row penalty, L1(alpha)
+        settings = {
+            "alpha": float(self.alpha),
+            "gamma": None if self.gamma is None else float(self.gamma),
+        }
+        accepted = penalty_parameters(self.penalty)
+        penalty = make_penalty(
+            self.penalty, **{name: value for name, value in settings.items() if name in accepted}
+        )
+        if penalty.penalty_kind == "rows":
+            penalty = penalty.row_penalty()
         warn_if_alpha_zero(penalty.alpha)
         coef_init = None
         previous = getattr(self, "coef_", None)

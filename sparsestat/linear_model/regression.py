@@ -183,9 +183,11 @@ class SparseRegression(SparseLinearModel):
     Parameters
     ----------
     penalty : str or penalty object, default="l1"
-        One of ``"l1"``, ``"elasticnet"``, ``"l0"``, ``"lq"``, ``"cel0"``,
-        ``"mcp"``, ``"scad"``; strings use ``alpha``, ``l1_ratio``, ``gamma``, ``q`` and
-        ``positive`` below.  A separable penalty object from
+        A separable penalty's name of :func:`~sparsestat.penalties.make_penalty`
+        (``penalty_names("separable")``: ``"l1"``, ``"elasticnet"``, ``"l0"``,
+        ``"lq"``, ``"cel0"``, ``"mcp"``, ``"scad"``...), built from those of
+        ``alpha``, ``l1_ratio``, ``gamma``, ``q`` and ``positive`` below that
+        it takes (its other parameters keep their defaults).  A separable penalty object from
         :mod:`sparsestat.penalties` is used as given (those parameters are
         then ignored).  ``"cel0"`` builds CEL0 with the centred column norms
         of ``X`` in this scaling.

@@ -10,6 +10,7 @@ from array_api_compat import device as array_device
 
 from .._array_api import get_namespace, to_numpy
 from .._validation import check_finite_array, check_integer, check_step
+from ._registry import constructor_parameters, register
 
 __all__ = ["Penalty", "SeparablePenalty"]
 
@@ -87,12 +88,40 @@ class Penalty:
     L1(alpha=2.0, weights=None, positive=False)
     """
 
-    #: Whether the penalty is convex (duality-gap stopping applies).
+    #: Whether the penalty is convex.
     is_convex = True
     #: Whether the penalty is a sum of functions of single coordinates.
     is_separable = False
+    #: The names :func:`~sparsestat.penalties.make_penalty` builds this class from.
+    names = ()
+    #: ``"separable"``, ``"group"`` or ``"rows"``: which solvers' family it belongs to.
+    penalty_kind = None
+    #: Whether the solvers can stop on an exact duality gap (else on an
+    #: optimality residual).
+    has_duality_gap = False
+    #: The ``solver`` options of the estimators that can minimise it.
+    solvers = ()
 
     _frozen = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        register(cls)
+
+    # -- construction from a name ---------------------------------------------
+    @classmethod
+    def name_parameters(cls, name):
+        """The parameters ``make_penalty(name, ...)`` accepts for this class."""
+        return constructor_parameters(cls)
+
+    @classmethod
+    def from_name(cls, name, **params):
+        """Build the penalty for ``make_penalty(name, **params)``.
+
+        The default calls the constructor; a class with several names (``Lq``:
+        ``"half"`` is ℓq with q = 1/2) overrides it.
+        """
+        return cls(**params)
 
     def _freeze(self):
         object.__setattr__(self, "_frozen", True)
@@ -200,7 +229,13 @@ class SeparablePenalty(Penalty):
     """
 
     is_separable = True
+    penalty_kind = "separable"
+    solvers = ("cd", "gram", "fista")
+    #: Integer the numba kernels dispatch on (``_kernels.CODE_*``).
     kernel_code = -1
+    #: True when the subdifferential at 0 is the whole line (L0, Lq): the
+    #: solvers then measure optimality by the coordinate-wise fixed point.
+    fixed_point_optimality = False
     #: Name of the per-coordinate parameter, when the penalty has one.
     _coordinate_parameter = None
 
@@ -210,13 +245,28 @@ class SeparablePenalty(Penalty):
     # numba interface ------------------------------------------------------
     @property
     def kernel_params(self):
-        """float64 array ``[alpha, extra, positive]`` passed to the kernels."""
+        """float64 parameter vector passed to the kernels.
+
+        ``[alpha, extra, positive, fixed_point, gap_l1_ratio]`` (positions
+        ``_kernels.P_*``): the class's own parameters, then what the solver
+        kernels need to know about it, so that no kernel lists penalty codes.
+        """
         return np.array(
-            [self._alpha, self._extra_param(), 1.0 if self._positive else 0.0],
+            [
+                self._alpha,
+                self._extra_param(),
+                1.0 if self._positive else 0.0,
+                1.0 if self.fixed_point_optimality else 0.0,
+                self._gap_l1_ratio(),
+            ],
             dtype=np.float64,
         )
 
     def _extra_param(self):
+        return 0.0
+
+    def _gap_l1_ratio(self):
+        """Share of the ℓ1 part in the elastic-net duality gap (with ``has_duality_gap``)."""
         return 0.0
 
     def coordinate_weights(self, n_features=None):

@@ -4,7 +4,8 @@ Every separable penalty is served by one compiled scalar kernel, dispatched by
 an integer code and a small float64 parameter vector (no jitclasses: they cannot
 be cached and would make each new process pay seconds of compilation)::
 
-    params = [alpha, extra, positive]     # extra: l1_ratio, q or gamma
+    params = [alpha, extra, positive, fixed_point, gap_l1_ratio]
+                                          # extra: l1_ratio, q or gamma
     coord_weight                          # per coordinate: L1 weight, CEL0 column norm
 
 All functions are module-level ``@njit(cache=True)``.  The scalar functions
@@ -32,11 +33,18 @@ CODE_CEL0 = 4
 CODE_MCP = 5
 CODE_SCAD = 6
 
-# Positions in the parameter vector.
+# Positions in the parameter vector (``SeparablePenalty.kernel_params`` fills it:
+# the class declares, the kernels read; no kernel outside this module lists codes).
 P_ALPHA = 0
 P_EXTRA = 1
 P_POSITIVE = 2
-N_PARAMS = 3
+#: 1.0 when the subdifferential at 0 is the whole line (L0, Lq): optimality is
+#: then measured by the fixed-point residual of exact coordinate minimisation
+P_FIXED_POINT = 3
+#: share of the ℓ1 part in the elastic-net duality gap (L1: 1, ElasticNet:
+#: l1_ratio; 0 for the penalties without a duality gap)
+P_GAP_L1_RATIO = 4
+N_PARAMS = 5
 
 _TWO_THIRDS = 2.0 / 3.0
 # step·a_j² within this of 1 counts as 1 (the hard-thresholding limit of CEL0)
@@ -190,6 +198,17 @@ def _prox_mcp(z, step, alpha, gamma):
     return z
 
 
+@njit(cache=True)
+def uses_fixed_point(params):
+    """Whether optimality is the coordinate-wise fixed point (``P_FIXED_POINT``).
+
+    For L0 and Lq the subdifferential at 0 is the whole line, so 0 is always
+    "stationary"; the solvers measure optimality by the fixed-point residual of
+    exact coordinate minimisation instead of the subdifferential distance.
+    """
+    return params[P_FIXED_POINT] != 0.0
+
+
 # --------------------------------------------------------------------------- #
 # scalar kernels dispatched by code
 # --------------------------------------------------------------------------- #
@@ -205,8 +224,8 @@ def prox_1d(z, step, code, params, coord_weight):
         Step size (> 0).
     code : int
         Penalty code (``CODE_*``).
-    params : float64 array of shape (3,)
-        ``[alpha, extra, positive]``.
+    params : float64 array of shape (N_PARAMS,)
+        ``[alpha, extra, positive, fixed_point, gap_l1_ratio]``.
     coord_weight : float
         Per-coordinate parameter (L1 weight, CEL0 column norm; 1 otherwise).
     """

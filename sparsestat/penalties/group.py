@@ -234,6 +234,8 @@ class _FlatVectorPenalty(Penalty):
 class _GroupPenalty(_FlatVectorPenalty):
     """Shared pieces of the penalties defined on a partition into groups."""
 
+    penalty_kind = "group"
+
     def _check_size(self, size, name):
         self.partition.check_n_features(size, name)
 
@@ -296,6 +298,9 @@ class GroupL2(_GroupPenalty):
     >>> pen.prox(np.array([3.0, 4.0, 0.3, 0.4]), step=1.0)
     array([2.4, 3.2, 0. , 0. ])
     """
+
+    names = ("group_l2",)
+    solvers = ("bcd", "fista")
 
     def __init__(self, alpha=1.0, groups=None, weights=None):
         self._alpha = check_real(alpha, "alpha", low=0.0)
@@ -473,6 +478,8 @@ class SparseEnvelope(_EnvelopeMixin, _FlatVectorPenalty):
 class _GroupEnvelope(_EnvelopeMixin, _GroupPenalty):
     """Parameters, validation and per-group residual shared by the WGSEF penalties."""
 
+    solvers = ("fista",)
+
     def __init__(self, k=1, alpha=1.0, groups=None, weights=None):
         self._alpha = check_real(alpha, "alpha", low=0.0)
         self.partition = GroupPartition(groups)
@@ -554,6 +561,8 @@ class WGSEF(_GroupEnvelope):
     >>> pen.active_groups(pen.prox(x, step=1.0))
     array([0])
     """
+
+    names = ("wgsef",)
 
     def _prox_flat(self, x, step, xp):
         lam = step * self._alpha
@@ -675,6 +684,7 @@ class NonconvexWGSEF(_GroupEnvelope):
     array([3., 4., 0., 0., 0., 0.])
     """
 
+    names = ("wgsef_nonconvex",)
     is_convex = False
 
     def _is_projection(self, lam):

@@ -41,6 +41,9 @@ class L21(Penalty):
            [0. , 0. ]])
     """
 
+    names = ("l21",)
+    penalty_kind = "rows"
+
     def __init__(self, alpha=1.0):
         self._alpha = check_real(alpha, "alpha", low=0.0)
         self.alpha = alpha

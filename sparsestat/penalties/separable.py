@@ -78,7 +78,10 @@ class L1(SeparablePenalty):
     array([-2.,  0.,  1.])
     """
 
+    names = ("l1",)
     kernel_code = _kernels.CODE_L1
+    has_duality_gap = True
+    solvers = ("cd", "gram", "fista", "cvxpy")
     _coordinate_parameter = "weights"
 
     def __init__(self, alpha=1.0, weights=None, positive=False):
@@ -92,6 +95,9 @@ class L1(SeparablePenalty):
 
     def _coordinate_weights_array(self):
         return self._weights
+
+    def _gap_l1_ratio(self):
+        return 1.0
 
     def _prox_array(self, x, step, xp):
         weights = self._weights_like(x, xp)
@@ -140,7 +146,10 @@ class ElasticNet(SeparablePenalty):
     array([-1.66666667,  0.        ,  1.        ])
     """
 
+    names = ("elasticnet",)
     kernel_code = _kernels.CODE_ELASTIC_NET
+    has_duality_gap = True
+    solvers = ("cd", "gram", "fista", "cvxpy")
 
     def __init__(self, alpha=1.0, l1_ratio=0.5, positive=False):
         self._alpha = _check_alpha(alpha)
@@ -152,6 +161,9 @@ class ElasticNet(SeparablePenalty):
         self._freeze()
 
     def _extra_param(self):
+        return self._l1_ratio
+
+    def _gap_l1_ratio(self):
         return self._l1_ratio
 
     def _prox_array(self, x, step, xp):
@@ -198,8 +210,10 @@ class L0(SeparablePenalty):
     array([-3.,  0.,  2.])
     """
 
+    names = ("l0",)
     kernel_code = _kernels.CODE_L0
     is_convex = False
+    fixed_point_optimality = True
 
     def __init__(self, alpha=1.0, positive=False):
         self._alpha = _check_alpha(alpha)
@@ -264,8 +278,12 @@ class Lq(SeparablePenalty):
     array([-2.6955,  0.    ,  1.6054])
     """
 
+    #: ``"half"`` and ``"two_thirds"`` fix q at 1/2 and 2/3 (closed-form prox)
+    names = ("lq", "half", "two_thirds")
     kernel_code = _kernels.CODE_LQ
     is_convex = False
+    fixed_point_optimality = True
+    _FIXED_Q = {"half": 0.5, "two_thirds": 2.0 / 3.0}
 
     def __init__(self, alpha=1.0, q=0.5, positive=False):
         self._alpha = _check_alpha(alpha)
@@ -275,6 +293,18 @@ class Lq(SeparablePenalty):
         self.q = q
         self.positive = positive
         self._freeze()
+
+    @classmethod
+    def name_parameters(cls, name):
+        """``"half"`` and ``"two_thirds"`` take no ``q``: the name fixes it."""
+        params = super().name_parameters(name)
+        return tuple(p for p in params if p != "q") if name in cls._FIXED_Q else params
+
+    @classmethod
+    def from_name(cls, name, **params):
+        if name in cls._FIXED_Q:
+            params["q"] = cls._FIXED_Q[name]
+        return cls(**params)
 
     def _extra_param(self):
         return self._q
@@ -394,6 +424,7 @@ class CEL0(SeparablePenalty):
     array([-3.,  0.,  2.])
     """
 
+    names = ("cel0",)
     kernel_code = _kernels.CODE_CEL0
     is_convex = False
     _coordinate_parameter = "column_norms"
@@ -493,6 +524,7 @@ class MCP(SeparablePenalty):
     array([-4. ,  0. ,  1.5])
     """
 
+    names = ("mcp",)
     kernel_code = _kernels.CODE_MCP
     is_convex = False
     #: ``gamma`` must exceed this: the prox exists for every ``gamma > 0`` (firm
@@ -574,6 +606,7 @@ class SCAD(SeparablePenalty):
     array([-5.,  0.,  1.])
     """
 
+    names = ("scad",)
     kernel_code = _kernels.CODE_SCAD
     is_convex = False
     #: ``gamma`` must exceed this (the penalty is defined for ``gamma > 2``).

@@ -25,16 +25,13 @@ from .._kernel_copy import copy_vector
 from .._numba import njit
 from ..datafits.quadratic import LAYOUT_COLUMNS, LAYOUT_ROWS, LAYOUT_SPARSE
 from ..penalties._kernels import (
-    CODE_ELASTIC_NET,
-    CODE_L0,
-    CODE_L1,
-    CODE_LQ,
     P_ALPHA,
-    P_EXTRA,
+    P_GAP_L1_RATIO,
     P_POSITIVE,
     prox_1d,
     select_kth,
     subdiff_distance_1d,
+    uses_fixed_point,
     value_1d,
 )
 
@@ -223,13 +220,6 @@ def gradient_on(
 
 
 @njit(cache=True)
-def uses_fixed_point(code):
-    """L0 and Lq: the subdifferential at 0 is the whole line, so 0 is always
-    "stationary"; their optimality measure is the coordinate-wise fixed point."""
-    return code == CODE_L0 or code == CODE_LQ
-
-
-@njit(cache=True)
 def kkt_violation(w, grad, lipschitz, features, code, params, coord_weights, out):
     """Per-coordinate optimality violation; returns the max over ``features``.
 
@@ -241,7 +231,7 @@ def kkt_violation(w, grad, lipschitz, features, code, params, coord_weights, out
     optimal.
     """
     largest = 0.0
-    fixed_point = uses_fixed_point(code)
+    fixed_point = uses_fixed_point(params)
     for j in features:
         lip = lipschitz[j]
         if lip == 0.0:
@@ -274,14 +264,14 @@ def _gap_from(w, grad, r_norm2, ry, code, params, coord_weights, lipschitz):
     It is zero exactly at the optimum and equals the gap when they are optimal.
     """
     alpha = params[P_ALPHA]
-    l1_ratio = 1.0 if code == CODE_L1 else params[P_EXTRA]
+    l1_ratio = params[P_GAP_L1_RATIO]  # L1: 1; elastic net: its l1_ratio
     l2 = alpha * (1.0 - l1_ratio)
     positive = params[P_POSITIVE] != 0.0
     const = 1.0
     l1_norm = 0.0
     w_norm2 = 0.0
     for j in range(w.shape[0]):
-        l1_j = alpha * l1_ratio * (coord_weights[j] if code == CODE_L1 else 1.0)
+        l1_j = alpha * l1_ratio * coord_weights[j]  # ones but for weighted L1
         correlation = -grad[j] - l2 * w[j]
         drive = correlation if positive else abs(correlation)
         if l1_j > 0.0 and drive > l1_j:
@@ -292,7 +282,7 @@ def _gap_from(w, grad, r_norm2, ry, code, params, coord_weights, lipschitz):
     gap += 0.5 * l2 * (1.0 + const * const) * w_norm2
     unpenalized = 0.0
     for j in range(w.shape[0]):
-        l1_j = alpha * l1_ratio * (coord_weights[j] if code == CODE_L1 else 1.0)
+        l1_j = alpha * l1_ratio * coord_weights[j]  # ones but for weighted L1
         if l1_j == 0.0 and lipschitz[j] > 0.0:
             # positivity: at w_j = 0 a non-negative gradient is optimal
             violation = max(-grad[j], 0.0) if positive and w[j] == 0.0 else abs(grad[j])
@@ -821,8 +811,3 @@ def gram_cd(
                         copy_vector(w, candidate)
                         copy_vector(grad, grad_candidate)
     return grad, n_epochs, stop_crit, converged
-
-
-def uses_duality_gap(code):
-    """Whether the penalty code has a duality gap (L1, elastic net)."""
-    return code in (CODE_L1, CODE_ELASTIC_NET)

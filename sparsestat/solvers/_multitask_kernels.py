@@ -25,11 +25,10 @@ import numpy as np
 from .._kernel_copy import copy_matrix, copy_vector
 from .._numba import njit
 from ..penalties._kernels import (
-    CODE_L0,
-    CODE_LQ,
     _derivative_abs,
     _slope_at_zero,
     prox_1d,
+    uses_fixed_point,
     value_1d,
 )
 from ._cd_kernels import _REDUCTION_FLAGS, anderson_weights
@@ -81,7 +80,7 @@ def row_violation(w_row, g_row, lipschitz, code, params):
     n_tasks = w_row.shape[0]
     w_norm = math.sqrt((w_row * w_row).sum())
     g_norm = math.sqrt((g_row * g_row).sum())
-    if code == CODE_L0 or code == CODE_LQ:
+    if uses_fixed_point(params):
         z = w_row - g_row / lipschitz
         z_norm = math.sqrt((z * z).sum())
         new_norm = abs(prox_1d(z_norm, 1.0 / lipschitz, code, params, 1.0))

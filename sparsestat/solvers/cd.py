@@ -104,7 +104,7 @@ def solve_cd(problem, penalty, coef_init=None, max_iter=1000, tol=1e-4, anderson
     """
     code, params, coord_weights = _kernel_penalty(penalty, problem.n_features)
     w = np.zeros(problem.n_features) if coef_init is None else np.array(coef_init, dtype=float)
-    use_gap = _cd_kernels.uses_duality_gap(code)
+    use_gap = bool(penalty.has_duality_gap)
     vr, _, n_epochs, stop_crit, converged = _cd_kernels.working_set_cd(
         *problem.kernel_arguments(),
         code,
@@ -164,7 +164,7 @@ def solve_gram_cd(problem, penalty, coef_init=None, max_iter=1000, tol=1e-4, gra
     code, params, coord_weights = _kernel_penalty(penalty, problem.n_features)
     Q, q = problem.gram() if gram is None else gram
     w = np.zeros(problem.n_features) if coef_init is None else np.array(coef_init, dtype=float)
-    use_gap = _cd_kernels.uses_duality_gap(code)
+    use_gap = bool(penalty.has_duality_gap)
     _, n_epochs, stop_crit, converged = _cd_kernels.gram_cd(
         Q,
         q,

@@ -22,7 +22,7 @@ import scipy.sparse as sp
 from array_api_compat import device as array_device
 
 from .._array_api import get_namespace, is_numpy_namespace, to_numpy
-from ..penalties import L1, ElasticNet
+from ..penalties import L1
 from .cd import SolverResult
 
 __all__ = ["ArrayProblem", "solve_fista"]
@@ -179,7 +179,7 @@ def solve_fista(
     else:
         w = xp.asarray(np.asarray(to_numpy(coef_init)), dtype=X.dtype, device=dev)
     has_conjugate = hasattr(penalty, "conjugate")
-    uses_gap = isinstance(penalty, (L1, ElasticNet)) or has_conjugate
+    uses_gap = bool(getattr(penalty, "has_duality_gap", False)) or has_conjugate
     # on the CPU, a group penalty's numba prox (WGSEF: linear time) runs; the
     # separable penalties keep their array-API formula, as they always have here
     if is_numpy_namespace(xp) and hasattr(penalty, "_prox_numba_flat"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..penalties._kernels import CODE_L1
+from ..penalties._kernels import P_GAP_L1_RATIO
 from . import _multitask_kernels
 from ._cd_kernels import build_working_set, gather_block
 from .cd import ANDERSON_K, CHECK_EVERY, SolverResult
@@ -12,6 +12,16 @@ from .cd import ANDERSON_K, CHECK_EVERY, SolverResult
 __all__ = ["solve_multitask", "solve_gram_multitask"]
 
 WS_START = 30
+
+
+def _has_rows_gap(penalty):
+    """Whether ``sum_j pen(||W_j||)`` has the duality gap the kernels compute.
+
+    That gap is the ℓ2,1 norm's: a penalty with a duality gap and no ridge
+    part (``gap_l1_ratio = 1``), i.e. :class:`~sparsestat.penalties.L1` on
+    the row norms.
+    """
+    return bool(penalty.has_duality_gap) and penalty.kernel_params[P_GAP_L1_RATIO] == 1.0
 
 
 def _violations(W, G, lipschitz, code, params):
@@ -59,7 +69,7 @@ def solve_multitask(problem, penalty, coef_init=None, max_iter=1000, tol=1e-4, a
         R = np.array(Y, dtype=problem.dtype, order="C")
     vr = rho @ R if problem.fit_intercept else np.zeros(n_tasks)
     vr = np.asarray(vr, dtype=np.float64)
-    use_gap = code == CODE_L1  # the ℓ2,1 norm has a duality gap
+    use_gap = _has_rows_gap(penalty)
     threshold = tol * problem.y_norm2 if use_gap else tol
     alpha = penalty.alpha
     n_epochs = 0
@@ -150,7 +160,7 @@ def solve_gram_multitask(problem, penalty, coef_init=None, max_iter=1000, tol=1e
         if coef_init is None
         else np.array(coef_init, dtype=float)
     )
-    use_gap = code == CODE_L1
+    use_gap = _has_rows_gap(penalty)
     threshold = tol * problem.y_norm2 if use_gap else tol
     n_epochs, stop_crit, converged = _multitask_kernels.gram_multitask_bcd(
         Q,

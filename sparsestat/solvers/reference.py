@@ -24,7 +24,7 @@ def solve_cvxpy(X, y, sample_weight, fit_intercept, penalty):
     from .._optional import import_optional
 
     cp = import_optional("cvxpy", "cvxpy", "solver='cvxpy'")
-    if not isinstance(penalty, (L1, ElasticNet)):
+    if "cvxpy" not in penalty.solvers or not isinstance(penalty, (L1, ElasticNet)):
         raise ValueError(
             f"solver='cvxpy' supports the L1 and ElasticNet penalties, not "
             f"{type(penalty).__name__}."

@@ -7,7 +7,7 @@ from sklearn.decomposition import sparse_encode as sk_sparse_encode
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sparsestat.decomposition import SparseCoder, sparse_encode
-from sparsestat.decomposition.sparse_coding import make_coding_penalty
+from sparsestat.decomposition.sparse_coding import _coding_penalty
 
 PENALTIES = ["l1", "l0", "half", "two_thirds", "cel0"]
 
@@ -33,7 +33,7 @@ def test_l1_matches_scikit_learn_objective(coding_problem, algorithm):
         X, D, penalty="l1", alpha=0.1, algorithm=algorithm, tol=1e-10, max_iter=20_000
     )
     theirs = sk_sparse_encode(X, D, algorithm="lasso_cd", alpha=0.1, max_iter=100_000)
-    pen = make_coding_penalty("l1", 0.1, np.linalg.norm(D, axis=1))
+    pen = _coding_penalty("l1", 0.1, np.linalg.norm(D, axis=1))
     ours_value, theirs_value = objective(X, D, ours, pen), objective(X, D, theirs, pen)
     assert ours_value <= theirs_value * (1 + 1e-5)
     assert abs(ours_value - theirs_value) <= 1e-5 * theirs_value
@@ -68,7 +68,7 @@ def test_codes_are_fixed_points_of_the_prox_gradient_map(coding_problem, penalty
     )
     assert info["converged"].all()
     G = D @ D.T
-    pen = make_coding_penalty(penalty, 0.05, np.sqrt(np.diag(G)))
+    pen = _coding_penalty(penalty, 0.05, np.sqrt(np.diag(G)))
     if algorithm == "cd":  # exact coordinate minimisation: each coordinate is a fixed point
         grad = R @ G - X @ D.T
         for j in range(D.shape[0]):
@@ -85,7 +85,7 @@ def test_codes_are_fixed_points_of_the_prox_gradient_map(coding_problem, penalty
 @pytest.mark.parametrize("penalty", PENALTIES)
 def test_ista_decreases_the_objective_monotonically(coding_problem, penalty):
     X, D = coding_problem
-    pen = make_coding_penalty(penalty, 0.05, np.linalg.norm(D, axis=1))
+    pen = _coding_penalty(penalty, 0.05, np.linalg.norm(D, axis=1))
     R = np.zeros((X.shape[0], D.shape[0]))
     values = [objective(X, D, R, pen)]
     for _ in range(30):
@@ -136,7 +136,7 @@ def _generic_proximal(X, D, penalty, alpha, accelerated, max_iter, tol, step=Non
     from sparsestat.decomposition.sparse_coding import _encode_proximal
 
     G = D @ D.T
-    pen = make_coding_penalty(penalty, alpha, np.sqrt(np.diag(G)))
+    pen = _coding_penalty(penalty, alpha, np.sqrt(np.diag(G)))
     step = 1.0 / np.linalg.norm(D, 2) ** 2 if step is None else step
     codes, _, _ = _encode_proximal(
         X,

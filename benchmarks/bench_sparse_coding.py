@@ -32,11 +32,18 @@ from sklearn.decomposition import sparse_encode as sk_sparse_encode
 from sparsestat.datasets import load_image_patches
 from sparsestat.decomposition import DictionaryLearning, alpha_for_sparsity, sparse_encode
 from sparsestat.decomposition._coding_kernels import code_violations
-from sparsestat.decomposition.sparse_coding import make_coding_penalty
+from sparsestat.penalties import make_penalty
 
 ALPHA = 1.0
 # methods without a tolerance (LARS is exact): timed once, whatever suboptimality they reach
 EXACT_METHODS = {"sklearn lasso_lars"}
+
+
+def coding_penalty(name, alpha, atom_norms):
+    """The penalty ``sparse_encode(penalty=name)`` uses (CEL0 takes the atoms' norms)."""
+    if name == "cel0":
+        return make_penalty(name, alpha=alpha, column_norms=atom_norms)
+    return make_penalty(name, alpha=alpha)
 
 
 def l1_objective(X, D, codes, alpha):
@@ -45,7 +52,7 @@ def l1_objective(X, D, codes, alpha):
 
 
 def coding_objective(X, D, codes, penalty, alpha):
-    pen = make_coding_penalty(penalty, alpha, np.linalg.norm(D, axis=1))
+    pen = coding_penalty(penalty, alpha, np.linalg.norm(D, axis=1))
     return 0.5 * float(np.sum((X - codes @ D) ** 2)) + float(pen.value(codes))
 
 
@@ -57,7 +64,7 @@ def relative_residual(X, D, codes, penalty, alpha):
     the subdifferential: the optimality measure of the library's solvers.
     """
     G = np.ascontiguousarray(D @ D.T)
-    pen = make_coding_penalty(penalty, alpha, np.sqrt(np.diag(G)))
+    pen = coding_penalty(penalty, alpha, np.sqrt(np.diag(G)))
     violations = np.empty(X.shape[0])
     code_violations(
         G,
@@ -78,7 +85,7 @@ def authors_ista(X, D, penalty, alpha, step=0.05, tol=1e-2, batch_size=250):
     diverges), so the step is min(0.05, 1/||D||²).
     """
     step = min(step, 1.0 / np.linalg.norm(D, 2) ** 2)
-    pen = make_coding_penalty(penalty, alpha, np.linalg.norm(D, axis=1))
+    pen = coding_penalty(penalty, alpha, np.linalg.norm(D, axis=1))
     codes = np.zeros((X.shape[0], D.shape[0]))
     for start in range(0, X.shape[0], batch_size):
         batch = X[start : start + batch_size]

@@ -47,7 +47,7 @@ from sparsestat.decomposition import (
     sparse_encode,
     summarize_receptive_fields,
 )
-from sparsestat.decomposition.sparse_coding import make_coding_penalty
+from sparsestat.penalties import make_penalty
 
 PENALTIES = ("l1", "l0", "half", "cel0")
 LABELS = {"l1": "soft (l1)", "l0": "hard (l0)", "half": "half (l1/2)", "cel0": "CEL0"}
@@ -55,6 +55,13 @@ LABELS = {"l1": "soft (l1)", "l0": "hard (l0)", "half": "half (l1/2)", "cel0": "
 # (the learning activity is printed for every run)
 LEARNING_ALPHA = {"l1": 1.4, "l0": 0.15, "half": 0.5, "cel0": 0.8}
 ROOT = Path(__file__).resolve().parent
+
+
+def coding_penalty(name, alpha, atom_norms):
+    """The penalty ``sparse_encode(penalty=name)`` uses (CEL0 takes the atoms' norms)."""
+    if name == "cel0":
+        return make_penalty(name, alpha=alpha, column_norms=atom_norms)
+    return make_penalty(name, alpha=alpha)
 
 
 def matched_alpha(X, D, penalty, target, low=1e-4, high=100.0, steps=22):
@@ -77,7 +84,7 @@ def authors_learner(train, n_atoms, penalty, lam, n_batches, seed=0):
     rng = np.random.default_rng(seed)
     lr_r, lr_phi = 0.05, 5e-3
     phi = rng.standard_normal((train.shape[1], n_atoms)) * np.sqrt(1.0 / n_atoms)
-    pen = make_coding_penalty("cel0" if penalty == "cel0" else "l1", lam, np.ones(n_atoms))
+    pen = coding_penalty("cel0" if penalty == "cel0" else "l1", lam, np.ones(n_atoms))
     for iteration in range(n_batches):
         batch = train[rng.integers(0, train.shape[0], 250)]
         phi /= np.maximum(np.linalg.norm(phi, axis=0, keepdims=True), 1e-8)

@@ -179,6 +179,11 @@ def nonconvex_table(X, D, results):
         formats=["", ".4f", ".4f", ".2f", "d", ".1e", ".3f", ".1f", "g"],
     )
     results.value("l1_seconds", l1_time, ".1f")
+    results.value("nonconvex_max_over_l1", max(row[3] for row in table), ".2f")
+    speedups = [row[7] for row in table if row[7] is not None]
+    if speedups:
+        results.value("authors_speedup_min", min(speedups), ".1f")
+    results.value("unconverged_total", sum(row[4] for row in table), "d")
     results.value("l1_active", target, ".1%")
 
 

@@ -363,6 +363,14 @@ def write_results(results, meta=None):
         title="Error ratio to ℓ1 at the same size and activity (the paper: about 1/5)",
         formats=[".0%", "", *[".2f"] * len(sizes)],
     )
+    for s in sizes:
+        ratios = [r[2 + sizes.index(s)] for r in ratio_rows if r[0] == targets[0]]
+        out.value(f"error_ratio_min/{s}", min(ratios), ".2f")
+        out.value(f"error_ratio_max/{s}", max(ratios), ".2f")
+        fractions = [runs[f"{p}/{s}"]["gabor_fraction"] for p in PENALTIES]
+        out.value(f"gabor_min/{s}", min(fractions), ".2f")
+        for p in PENALTIES:
+            out.value(f"gabor/{p}/{s}", runs[f"{p}/{s}"]["gabor_fraction"], ".2f")
     unit_rows = []
     for target in targets:
         goal = error_at(results, "cel0", sizes[0], target)
@@ -372,6 +380,7 @@ def write_results(results, meta=None):
             f"{needed / sizes[0]:.1f}×" if needed is not None else f"> {sizes[-1] / sizes[0]:.0f}×"
         )
         unit_rows.append([target, goal, sizes[0], text])
+        out.value(f"units_ratio/{target:g}", text)
     out.table(
         "units",
         ["active units", "CEL0 error", "at units", "units ℓ1 needs for that error (× CEL0's)"],
@@ -391,6 +400,8 @@ def write_results(results, meta=None):
         author_rows = []
         for p, row in results["authors"].items():
             ours = runs[f"{p}/{sizes[0]}"]
+            out.value(f"authors_time_ratio/{p}", row["ours_seconds"] / row["seconds"], ".2f")
+            out.value(f"authors_gabor/{p}", row["gabor_fraction"], ".2f")
             author_rows.append(
                 [
                     LABELS[p],

@@ -92,9 +92,9 @@ def test_doc_block_runs(page, first, code):
 
 
 def test_index_quick_example_promises_what_it_prints():
-    """The quick example states "64 14" and SHD "12"; the parser must find them."""
+    """The quick example states "64 14 10" and SHD "12"; the parser must find them."""
     (_, code), *_ = code_blocks(DOCS / "index.rst")
-    assert expected_prints(code) == ["64 14", "12"]
+    assert expected_prints(code) == ["64 14 10", "12"]
 
 
 def test_not_run_entries_exist():

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from sklearn.base import BaseEstimator
 
 import sparsestat
 
@@ -157,3 +158,17 @@ def test_no_dated_measurements_in_the_package():
         if dated.search(line)
     ]
     assert found == [], "dated results belong in docs/speed.rst: " + ", ".join(found)
+
+
+ESTIMATORS = {
+    key: obj
+    for key, obj in CALLABLES.items()
+    if inspect.isclass(obj) and issubclass(obj, BaseEstimator)
+}
+
+
+@pytest.mark.parametrize("key", sorted(ESTIMATORS))
+def test_every_estimator_cites_its_paper(key):
+    """docs/citing.rst: each estimator's docstring gives the paper in its References."""
+    doc = numpydoc.ClassDoc(ESTIMATORS[key])
+    assert "".join(doc["References"]).strip(), f"{key} has no References section"

@@ -24,3 +24,10 @@ def test_readme_tour_runs():
     np = namespace["np"]
     selected = np.flatnonzero(namespace["selector"].support_)
     np.testing.assert_array_equal(selected, np.flatnonzero(namespace["coef"]))
+    # "mcp ... fewer false positives" than the Lasso at the same alpha
+    truth = np.flatnonzero(namespace["coef"])
+
+    def false_positives(model):
+        return np.setdiff1d(np.flatnonzero(model.coef_), truth).size
+
+    assert false_positives(namespace["mcp"]) < false_positives(namespace["lasso"])

@@ -45,3 +45,15 @@ def test_prox_on_torch_matches_numba(pen, dtype):
     expected = pen.prox_numba(w, 1.0)
     tol = 1e-5 if dtype == torch.float32 else 1e-12
     np.testing.assert_allclose(to_numpy(out).astype(np.float64), expected, atol=tol)
+
+
+def test_fista_estimator_on_torch_returns_the_numpy_fit():
+    """docs/user_guide/array_api.rst: estimators return numpy coefficients for torch input."""
+    from sparsestat.datasets import make_sparse_regression
+    from sparsestat.linear_model import SparseRegression
+
+    X, y, _ = make_sparse_regression(60, 20, 3, random_state=0)
+    reference = SparseRegression(solver="fista").fit(X, y)
+    model = SparseRegression(solver="fista").fit(torch.asarray(X), torch.asarray(y))
+    assert isinstance(model.coef_, np.ndarray)
+    np.testing.assert_allclose(model.coef_, reference.coef_, atol=1e-10)

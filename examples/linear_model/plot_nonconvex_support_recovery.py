@@ -63,9 +63,9 @@ plt.show()
 # %%
 # Regularization paths
 # --------------------
-# The Lasso path moves every coefficient continuously; the nonconvex paths
-# jump: a coefficient enters at (almost) its least-squares size.  True
-# coefficients are drawn in colour, the others in grey.
+# The Lasso's path is continuous in ``alpha``; the nonconvex penalties' paths
+# may jump (their prox is discontinuous).  True coefficients are drawn in
+# colour, the others in grey.
 fig, axes = plt.subplots(1, len(penalties), figsize=(18, 4), sharey=True)
 for axis, (name, params) in zip(axes, penalties.items(), strict=True):
     alphas, coefs, _ = sparse_path(X, y, n_alphas=60, eps=1e-2, **params)

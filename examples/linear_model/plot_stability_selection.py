@@ -67,8 +67,8 @@ fig.tight_layout()
 plt.show()
 
 # %%
-# The stable set depends far less on ``alpha`` than a single fit does: a
-# feature only needs to be selected consistently somewhere along the grid.
+# Stability selection summarises the whole ``alpha`` grid: a feature only needs
+# to be selected consistently somewhere along it.
 # Under exchangeability assumptions, Meinshausen and Bühlmann bound the
 # expected number of false selections by :math:`q^2 / ((2\pi_{thr} - 1) p)`,
 # with :math:`q` the average number of features selected per fit; Shah and

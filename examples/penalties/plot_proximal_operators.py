@@ -21,8 +21,9 @@ sparse envelope (WGSEF) keeps or drops whole groups of variables.
 # Scalar thresholding operators
 # -----------------------------
 # All proxes are exact global minimisers (closed forms, or Newton's method on the
-# stationarity equation for general q), vectorized, and they run unchanged on
-# numpy, CuPy and array-api-strict arrays.
+# stationarity equation for general q; ``tests/penalties/test_separable.py`` checks
+# them against brute force), written against the array API and tested with numpy
+# and array-api-strict (not yet run on a GPU).
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -54,8 +55,8 @@ print(f"hard thresholding keeps |z| > {L0(alpha=1.0).threshold(step=1.0):.4f}")
 # --------------------------
 # WGSEF penalises the k-support norm of the vector of group norms.  One prox
 # step keeps at least ``k`` groups; as ``alpha`` grows it concentrates on the
-# ``k`` strongest ones.  Its numba prox runs in time linear in the number of
-# variables (no sort).
+# ``k`` strongest ones.  Its numba prox finds the multiplier by
+# median-of-breakpoints selection, without sorting.
 rng = np.random.default_rng(0)
 n_groups, group_size, k = 40, 5, 4
 groups = np.repeat(np.arange(n_groups), group_size)

@@ -160,8 +160,9 @@ def test_bad_statistics_and_inputs():
         Lasso().fit_from_statistics(sufficient_statistics(X, Y))
     with pytest.raises(ValueError, match="2-D y"):
         MultiTaskLasso().fit_from_statistics(sufficient_statistics(X, y))
-    with pytest.raises(ValueError, match="solver='auto' or 'gram'"):
-        SparseRegression(solver="cd").fit_from_statistics(sufficient_statistics(X, y))
+    for solver in ("cd", "fista"):  # the row solvers (docs/user_guide/scaling.rst)
+        with pytest.raises(ValueError, match="solver='auto' or 'gram'"):
+            SparseRegression(solver=solver).fit_from_statistics(sufficient_statistics(X, y))
     with pytest.raises(ValueError, match="different numbers of samples"):
         sufficient_statistics(X, y[:-1])
     with pytest.raises(ValueError, match="NaN|infinity"):

@@ -62,6 +62,20 @@ def test_cel0_ista_follows_the_relaxation_below_step_a2_one(coherent):
     assert np.max(np.abs(ours - hard)) > 1e-2
 
 
+def test_cel0_under_coordinate_descent_is_l0():
+    """Exact CD takes step 1/a_j² per coordinate, where CEL0's prox is hard
+    thresholding: the codes equal ℓ0's (the user guide's "When cel0 equals l0")."""
+    rng = np.random.default_rng(8)
+    D = rng.standard_normal((12, 8)) + rng.standard_normal(8)  # coherent atoms
+    D *= rng.uniform(0.5, 3.0, (12, 1))  # norms far from 1
+    X = rng.standard_normal((20, 8))
+    kwargs = dict(alpha=0.3, algorithm="cd", tol=1e-10, max_iter=1000)
+    cel0 = sparse_encode(X, D, penalty="cel0", **kwargs)
+    l0 = sparse_encode(X, D, penalty="l0", **kwargs)
+    assert np.count_nonzero(l0) > 0
+    np.testing.assert_allclose(cel0, l0, rtol=0, atol=1e-12)
+
+
 def test_cel0_ista_is_hard_thresholding_at_step_a2_one():
     """Orthogonal atoms of norm 2 and step 1/4: CEL0's prox is the ℓ0 prox, iterate by iterate."""
     rng = np.random.default_rng(5)

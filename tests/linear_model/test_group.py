@@ -1,9 +1,13 @@
 """Group-sparse regression: cvxpy oracles, exact k, support recovery, API, errors."""
 
+import itertools
+import warnings
+
 import cvxpy as cp
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from sklearn.exceptions import ConvergenceWarning
 
 from sparsestat.datafits import QuadraticProblem
 from sparsestat.datasets import make_sparse_regression
@@ -210,6 +214,18 @@ def test_cv_nonconvex_wgsef(grouped):
     assert model.mse_path_[1, 0, 0] == pytest.approx(mse, rel=1e-6)
     with pytest.raises(ValueError, match="exact_k"):
         GroupSparseRegressionCV(groups=groups, penalty="wgsef_nonconvex", exact_k=True).fit(X, y)
+    # with group weights the grid starts at L / min(weights)
+    weights = np.linspace(1.0, 2.0, 6)
+    weighted = GroupSparseRegressionCV(
+        groups=groups, penalty="wgsef_nonconvex", weights=weights, n_alphas=3, cv=3
+    )
+    np.testing.assert_allclose(
+        weighted._alpha_grid(X, y, None, None), lipschitz / 1.0 * np.geomspace(1.0, 1e-3, 3)
+    )
+    weighted.set_params(weights=np.linspace(0.5, 2.0, 6))
+    np.testing.assert_allclose(
+        weighted._alpha_grid(X, y, None, None)[0], lipschitz / 0.5, rtol=1e-12
+    )
 
 
 def test_wgsef_runs_on_array_api_strict(grouped):
@@ -280,11 +296,17 @@ def test_nonconvex_wgsef_ends_with_exactly_k_groups(grouped, k):
         assert model.n_active_groups_ == k
         assert model.penalty_.value(model.coef_) == pytest.approx(0.0, abs=1e-12)
     # along training in the projection regime: exactly k after every iteration
-    for n_iter in (1, 2, 5, 20):
+    for factor, n_iter in itertools.product((1.0, 3.0), (1, 2, 5, 10, 20, 50, 100)):
         model = GroupSparseRegression(
-            groups=groups, penalty="wgsef_nonconvex", k=k, alpha=lipschitz, max_iter=n_iter
+            groups=groups,
+            penalty="wgsef_nonconvex",
+            k=k,
+            alpha=factor * lipschitz,
+            max_iter=n_iter,
+            tol=1e-14,
         )
-        with pytest.warns(Warning):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
             model.fit(X, y)
         assert model.n_active_groups_ == k
     if k in (1, 3):

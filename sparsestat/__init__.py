@@ -11,8 +11,9 @@ decomposition
     Sparse coding and dictionary learning with ℓ1, ℓ0, ℓ1/2, ℓ2/3, ℓq and CEL0.
 dag
     DAG structure learning (CoLiDE), simulation and metrics.
-multitask
-    Source-task selection for multitask representation learning.
+task_selection
+    Source-task selection for multitask representation learning (the former
+    ``sparsestat.multitask``, which still works and warns).
 datasets
     Simulated problems with a known sparse truth, and real data shipped offline.
 datafits, solvers
@@ -45,6 +46,7 @@ _SUBMODULES = (
     "penalties",
     "plotting",
     "solvers",
+    "task_selection",
 )
 #: top-level names and the module that defines them
 _ATTRIBUTES = {
@@ -60,10 +62,10 @@ __all__ = [
     "datasets",
     "decomposition",
     "linear_model",
-    "multitask",
     "penalties",
     "plotting",
     "solvers",
+    "task_selection",
     "get_namespace",
     "to_numpy",
     "sufficient_statistics",

@@ -154,7 +154,7 @@ def test_stability_selection_on_the_dask_backend(client):
 
 def test_task_selector_on_the_dask_backend(client):
     from sparsestat.datasets import make_multitask_representation
-    from sparsestat.multitask import TaskSelector
+    from sparsestat.task_selection import TaskSelector
 
     truth = make_multitask_representation(6, 20, 4, 2, noise=0.5, random_state=2)
     sources = [truth.sample(m, 300) for m in range(6)]

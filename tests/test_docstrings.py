@@ -22,7 +22,7 @@ SUBPACKAGES = (
     "linear_model",
     "decomposition",
     "dag",
-    "multitask",
+    "task_selection",
     "datasets",
     "datafits",
     "solvers",

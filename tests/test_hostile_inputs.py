@@ -261,7 +261,7 @@ def test_dag_messages_name_W():
 
 
 def test_task_selector_ridge_zero_on_rank_deficient_tasks():
-    from sparsestat.multitask import TaskSelector
+    from sparsestat.task_selection import TaskSelector
 
     model = make_multitask_representation(6, 8, 2, 2, random_state=0)
     sources = [model.sample(t, 3) for t in range(6)]  # 3 samples, 8 features: singular

@@ -66,6 +66,7 @@ _LAYERS = {
     "sparsestat.dag": None,
     "sparsestat.datasets": None,
     "sparsestat.multitask": None,
+    "sparsestat.task_selection": None,
 }
 
 

@@ -11,7 +11,7 @@ on the source predictions, and the next round draws source samples in
 proportion to ``|ν̂_m|`` (the ν¹ strategy) — rather than ``ν̂_m²`` (ν², Chen et
 al. 2022) or uniformly.
 
-:class:`sparsestat.multitask.TaskSelector` implements the three strategies with
+:class:`sparsestat.task_selection.TaskSelector` implements the three strategies with
 a sampling callback, here the simulator
 :func:`sparsestat.datasets.make_multitask_representation` (12 sources, a
 rank-12 representation in 40 dimensions, 2 relevant sources).  We plot the
@@ -24,7 +24,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from sparsestat.datasets import make_multitask_representation
-from sparsestat.multitask import TaskSelector
+from sparsestat.task_selection import TaskSelector
 
 curves = {}
 floors = []  # the target head fitted on the 200 target samples in the true representation

@@ -6,7 +6,7 @@ import numpy as np
 
 from sparsestat.datasets import make_multitask_representation
 from sparsestat.linear_model import MultiTaskLasso, SparseRegression
-from sparsestat.multitask import TaskSelector
+from sparsestat.task_selection import TaskSelector
 
 
 def shared_support(rng):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from sparsestat.datasets import make_multitask_representation
-from sparsestat.multitask import TaskSelector
+from sparsestat.task_selection import TaskSelector
 
 
 def samples_to_reach(totals, risks, threshold):
@@ -139,3 +139,21 @@ def test_parallel_task_estimates_give_the_sequential_result():
         np.testing.assert_array_equal(one["samples_per_task"], other["samples_per_task"])
         np.testing.assert_allclose(one["relevance"], other["relevance"], atol=1e-12)
     np.testing.assert_allclose(sequential.target_coef_, parallel.target_coef_, atol=1e-12)
+
+
+def test_the_old_import_paths_still_work_and_warn():
+    import importlib
+    import sys
+
+    import sparsestat.task_selection as home
+
+    with pytest.warns(DeprecationWarning, match="sparsestat.task_selection"):
+        from sparsestat.multitask import TaskSelector as old
+    assert old is home.TaskSelector
+    sys.modules.pop("sparsestat.multitask.task_selection", None)
+    with pytest.warns(DeprecationWarning, match="sparsestat.task_selection"):
+        module = importlib.import_module("sparsestat.multitask.task_selection")
+    assert module.TaskSelector is home.TaskSelector
+    import sparsestat
+
+    assert sparsestat.task_selection is home and "task_selection" in sparsestat.__all__

@@ -12,8 +12,8 @@ decomposition
 dag
     DAG structure learning (CoLiDE), simulation and metrics.
 task_selection
-    Source-task selection for multitask representation learning
-    (``multitask`` is its deprecated former name).
+    Source-task selection for multitask representation learning (the former
+    ``sparsestat.multitask``, which still works and warns).
 datasets
     Simulated problems with a known sparse truth, and real data shipped offline.
 datafits, solvers

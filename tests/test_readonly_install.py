@@ -58,7 +58,9 @@ def _runner():
     return [unshare, "-U"]
 
 
-def test_read_only_install_without_a_writable_home_imports_and_fits():
+@pytest.mark.parametrize("cache_dir", ["unset", "read-only"])
+def test_read_only_install_without_a_writable_home_imports_and_fits(cache_dir):
+    """Also with NUMBA_CACHE_DIR pointing at a directory that cannot be written."""
     runner = _runner()
     root = Path(tempfile.mkdtemp(prefix="sparsestat-ro-"))
     try:
@@ -73,6 +75,8 @@ def test_read_only_install_without_a_writable_home_imports_and_fits():
             for key, value in os.environ.items()
             if not key.startswith(("NUMBA_CACHE_DIR", "PYTHONPATH", "XDG_CACHE_HOME"))
         }
+        if cache_dir == "read-only":
+            env["NUMBA_CACHE_DIR"] = str(home)
         env.update(
             HOME=str(home),
             PYTHONPATH=str(site),

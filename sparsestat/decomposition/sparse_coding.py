@@ -55,6 +55,38 @@ def _coding_penalty(penalty, alpha, atom_norms, q=None, positive=False):
     )
 
 
+def make_coding_penalty(penalty, alpha, atom_norms, q=None, positive=False):
+    """Deprecated alias: the penalty object of a sparse-coding ``penalty`` name.
+
+    Kept for callers of the old name (it was listed in this module's
+    ``__all__``).  Use :func:`sparsestat.penalties.make_penalty`, e.g.
+    ``make_penalty("cel0", alpha=alpha, column_norms=atom_norms)``.
+
+    Parameters
+    ----------
+    penalty : str or SeparablePenalty
+        As in :func:`sparse_encode`.
+    alpha : float
+        Strength of the penalty.
+    atom_norms : array-like of shape (n_components,)
+        Norms of the atoms (CEL0's column norms).
+    q : float, optional
+        Exponent of ``penalty="lq"``.
+    positive : bool, default=False
+        Constrain the codes to be non-negative.
+
+    Returns
+    -------
+    SeparablePenalty
+    """
+    warnings.warn(
+        "make_coding_penalty is deprecated; use sparsestat.penalties.make_penalty.",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return _coding_penalty(penalty, alpha, atom_norms, q=q, positive=positive)
+
+
 def _as_array(value, name):
     """Array-API arrays pass through; lists, DataFrames and the like become numpy arrays."""
     if sp.issparse(value):

@@ -21,6 +21,7 @@ from sklearn.utils.validation import validate_data
 from .._progress import run_parallel
 from .._validation import Anything, ArrayLike, Boolean, Integer, Options, Real, check_sample_weight
 from ..penalties import MCP
+from ..penalties._registry import penalty_parameters
 from ._base import (
     NOT_CONVERGED,
     PENALTY_NAMES,
@@ -33,7 +34,16 @@ from .regression import SparseRegression
 
 __all__ = ["SparseRegressionCV", "cross_validate_paths"]
 
-_GRID_PARAMETER = {"mcp": "gamma", "scad": "gamma", "lq": "q", "elasticnet": "l1_ratio"}
+#: estimator parameters a penalty string can take besides alpha and positive
+_SEARCHABLE = ("l1_ratio", "gamma", "q")
+
+
+def _grid_parameter(penalty):
+    """The parameter a grid is searched over for ``penalty``: the one of
+    ``l1_ratio``, ``gamma``, ``q`` its class takes (None for l1, l0, cel0...)."""
+    taken = [name for name in _SEARCHABLE if name in penalty_parameters(penalty)]
+    return taken[0] if taken else None
+
 
 #: ``alphas`` of the CV estimators: None, a number of alphas or a grid
 ALPHAS_CONSTRAINT = [None, Integer(low=1), ArrayLike(ndim=1, low=0.0)]
@@ -130,7 +140,7 @@ def _sparse_fold_path(X_train, y_train, w_train, X_test, alphas, candidate, sett
     kwargs = dict(settings)
     penalty = kwargs.pop("penalty")
     if candidate is not None:
-        kwargs[_GRID_PARAMETER[penalty]] = candidate
+        kwargs[_grid_parameter(penalty)] = candidate
     _, coefs, intercepts, info = sparse_path(
         X_train,
         y_train,
@@ -294,7 +304,7 @@ class SparseRegressionCV(CVRoutingMixin, SparseLinearModel):
         self.verbose = verbose
 
     def _candidates(self):
-        name = _GRID_PARAMETER.get(self.penalty)
+        name = _grid_parameter(self.penalty)
         grids = {key: _as_grid(getattr(self, key)) for key in ("gamma", "q", "l1_ratio")}
         searched = [key for key, (_, is_grid) in grids.items() if is_grid]
         for key in searched:

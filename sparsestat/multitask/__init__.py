@@ -1,25 +1,26 @@
-"""Deprecated alias of :mod:`sparsestat.task_selection`.
+"""Deprecated home of source-task selection: use :mod:`sparsestat.task_selection`.
 
-Source-task selection moved to :mod:`sparsestat.task_selection` (the name
-``multitask`` also meant the multitask regression estimators of
-:mod:`sparsestat.linear_model`).  ``from sparsestat.multitask import
-TaskSelector`` still works and warns; it will be removed in a later release.
+"multitask" also names the multitask regression models
+(:mod:`sparsestat.linear_model`), a different problem; source-task selection
+(the ν¹ strategy) moved to :mod:`sparsestat.task_selection`.  The old names
+still work and warn.
 """
 
+import importlib
 import warnings
 
-__all__ = ["TaskSelector"]
+__all__ = []
+
+_MOVED = ("TaskSelector",)
 
 
 def __getattr__(name):
-    if name == "TaskSelector":
-        warnings.warn(
-            "sparsestat.multitask.TaskSelector moved to sparsestat.task_selection.TaskSelector; "
-            "the sparsestat.multitask alias will be removed in a later release.",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        from ..task_selection import TaskSelector
-
-        return TaskSelector
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    if name not in _MOVED:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    warnings.warn(
+        f"sparsestat.multitask.{name} moved to sparsestat.task_selection; import it from "
+        "there (the old path will be removed).",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return getattr(importlib.import_module("sparsestat.task_selection"), name)

@@ -32,6 +32,7 @@ CODE_LQ = 3
 CODE_CEL0 = 4
 CODE_MCP = 5
 CODE_SCAD = 6
+CODE_LOG = 7
 
 # Positions in the parameter vector (``SeparablePenalty.kernel_params`` fills it:
 # the class declares, the kernels read; no kernel outside this module lists codes).
@@ -163,6 +164,39 @@ def _scad_prox_abs(a, step, alpha, gamma):
 
 
 @njit(cache=True)
+def log_sum_magnitude(a, mu, eps):
+    """``|prox|`` of ``mu·log(1 + |x|/eps)`` at ``|z| = a``: 0 or the larger stationary point.
+
+    For ``u > 0`` the stationary points of ``½(u − a)² + mu·log(1 + u/eps)``
+    solve ``u² + (eps − a)·u + mu − a·eps = 0``.  Without real roots the
+    objective increases and the prox is 0; otherwise the larger root is the
+    only local minimiser with ``u > 0``.  When ``mu <= eps²`` the objective is
+    convex and that root (when positive) is the prox; beyond, it is compared
+    with 0 and ties go to 0.  The root is computed without cancellation (from
+    the product of the roots when ``a < eps``) and the discriminant without
+    overflow.
+    """
+    if a != a or mu == 0.0:  # NaN in, NaN out; no penalty, no shrinkage
+        return a
+    s = a + eps
+    ratio = (4.0 * mu / s) / s
+    if ratio > 1.0:
+        return 0.0
+    root = s * math.sqrt(1.0 - ratio)
+    if a >= eps:
+        u = 0.5 * ((a - eps) + root)
+    else:
+        u = (mu - a * eps) / (0.5 * ((a - eps) - root))
+    if u <= 0.0:
+        return 0.0
+    if mu <= eps * eps:
+        return u
+    if 0.5 * u * (u - 2.0 * a) + mu * math.log1p(u / eps) < 0.0:
+        return u
+    return 0.0
+
+
+@njit(cache=True)
 def _clamp(z, positive):
     """``max(z, 0)`` under positivity, ``z`` otherwise."""
     if positive and z < 0.0:
@@ -259,6 +293,8 @@ def prox_1d(z, step, code, params, coord_weight):
         return _prox_mcp(z, step, alpha, params[P_EXTRA])
     if code == CODE_SCAD:
         return sign * _scad_prox_abs(a, step, alpha, params[P_EXTRA])
+    if code == CODE_LOG:
+        return sign * log_sum_magnitude(a, step * alpha, params[P_EXTRA])
     return math.nan
 
 
@@ -294,6 +330,10 @@ def zero_threshold_1d(step, code, params, coord_weight):
         return alpha * math.sqrt(step * gamma)
     if code == CODE_SCAD:  # exact in the convex regime only; no dead zone assumed beyond it
         return step * alpha if step < params[P_EXTRA] - 1.0 else 0.0
+    if code == CODE_LOG:  # convex prox (mu <= eps²): mu/eps; beyond, no dead zone assumed
+        mu = step * alpha
+        eps = params[P_EXTRA]
+        return mu / eps if mu <= eps * eps else 0.0
     return 0.0
 
 
@@ -336,6 +376,21 @@ def entry_alpha(z, step, code, params, coord_weight):
         return a / math.sqrt(step * gamma)
     if code == CODE_SCAD:
         return a / step
+    if code == CODE_LOG:
+        eps = params[P_EXTRA]
+        if a <= eps:  # reached in the convex regime: a = mu/eps
+            return a * eps / step
+        # zero for every alpha with no real stationary point; bisection below that
+        low = eps * eps / step
+        high = (a + eps) * (a + eps) / (4.0 * step)
+        while True:
+            middle = 0.5 * (low + high)
+            if middle <= low or middle >= high:
+                return high
+            if log_sum_magnitude(a, step * middle, eps) == 0.0:
+                high = middle
+            else:
+                low = middle
     return math.nan
 
 
@@ -368,6 +423,8 @@ def value_1d(x, code, params, coord_weight):
         return 0.5 * gamma * alpha * alpha
     if code == CODE_SCAD:
         return _scad_value_abs(a, alpha, params[P_EXTRA])
+    if code == CODE_LOG:
+        return alpha * math.log1p(a / params[P_EXTRA])
     return math.nan
 
 
@@ -383,6 +440,8 @@ def _slope_at_zero(code, params, coord_weight):
         return math.sqrt(2.0 * alpha) * coord_weight
     if code == CODE_MCP or code == CODE_SCAD:
         return alpha
+    if code == CODE_LOG:
+        return alpha / params[P_EXTRA]
     return math.inf  # L0, Lq
 
 
@@ -412,6 +471,8 @@ def _derivative_abs(a, code, params, coord_weight):
         if a <= gamma * alpha:
             return (gamma * alpha - a) / (gamma - 1.0)
         return 0.0
+    if code == CODE_LOG:
+        return alpha / (params[P_EXTRA] + a)
     return math.nan
 
 
@@ -513,6 +574,12 @@ def prox_separable(x, step, code, params, coord_weights, out):
             for j in range(n_cols):
                 z = _clamp(x[i, j], positive)
                 out[i, j] = math.copysign(_scad_prox_abs(abs(z), step, alpha, extra), z)
+    elif code == CODE_LOG:
+        mu = step * alpha
+        for i in range(n_rows):
+            for j in range(n_cols):
+                z = _clamp(x[i, j], positive)
+                out[i, j] = math.copysign(log_sum_magnitude(abs(z), mu, extra), z)
 
 
 @njit(cache=True)

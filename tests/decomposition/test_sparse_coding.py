@@ -301,3 +301,12 @@ def test_n_jobs_has_joblibs_meaning(coding_problem, monkeypatch):
     with __import__("joblib").parallel_config(n_jobs=2):
         sparse_encode(big, D, alpha=0.05)
     assert calls == [-1, None]
+
+
+def test_make_coding_penalty_is_a_deprecated_alias():
+    from sparsestat.decomposition.sparse_coding import make_coding_penalty
+    from sparsestat.penalties import make_penalty
+
+    with pytest.warns(DeprecationWarning, match="make_penalty"):
+        pen = make_coding_penalty("half", 0.1, np.ones(3))
+    assert repr(pen) == repr(make_penalty("half", alpha=0.1))

@@ -141,12 +141,19 @@ def test_parallel_task_estimates_give_the_sequential_result():
     np.testing.assert_allclose(sequential.target_coef_, parallel.target_coef_, atol=1e-12)
 
 
-def test_the_old_import_path_warns_and_gives_the_same_class():
+def test_the_old_import_paths_still_work_and_warn():
     import importlib
+    import sys
 
-    old = importlib.import_module("sparsestat.multitask")
+    import sparsestat.task_selection as home
+
     with pytest.warns(DeprecationWarning, match="sparsestat.task_selection"):
-        moved = old.TaskSelector
-    assert moved is TaskSelector
-    with pytest.raises(AttributeError):
-        old.Nothing  # noqa: B018
+        from sparsestat.multitask import TaskSelector as old
+    assert old is home.TaskSelector
+    sys.modules.pop("sparsestat.multitask.task_selection", None)
+    with pytest.warns(DeprecationWarning, match="sparsestat.task_selection"):
+        module = importlib.import_module("sparsestat.multitask.task_selection")
+    assert module.TaskSelector is home.TaskSelector
+    import sparsestat
+
+    assert sparsestat.task_selection is home and "task_selection" in sparsestat.__all__

@@ -92,8 +92,9 @@ class Results:
     tables as they are printed, and call :meth:`save` at the end.
     """
 
-    def __init__(self, name, argv=None):
+    def __init__(self, name, argv=None, script=None):
         self.name = name
+        self.script = script or name  # the script's file name, when several names share one
         self.argv = list(sys.argv[1:] if argv is None else argv)
         self.started = datetime.now(timezone.utc)
         self.load_start = _load()
@@ -129,7 +130,7 @@ class Results:
         document = {
             "benchmark": self.name,
             "meta": {
-                "command": " ".join(["python", f"benchmarks/{self.name}.py", *self.argv]),
+                "command": " ".join(["python", f"benchmarks/{self.script}.py", *self.argv]),
                 "date": self.started.isoformat(timespec="seconds"),
                 "seconds": round((finished - self.started).total_seconds(), 1),
                 "commit": _git_commit(),

@@ -96,9 +96,11 @@ class Results:
     tables as they are printed, and call :meth:`save` at the end.
     """
 
-    def __init__(self, name, argv=None):
+    def __init__(self, name, argv=None, script=None):
         self.name = name
-        self.script = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else f"{name}.py"
+        if script is None:  # the running script, else the name
+            script = Path(sys.argv[0]).stem if sys.argv and sys.argv[0] else name
+        self.script = script
         self.argv = list(sys.argv[1:] if argv is None else argv)
         self.started = datetime.now(timezone.utc)
         self.load_start = _load()
@@ -136,7 +138,7 @@ class Results:
         document = {
             "benchmark": self.name,
             "meta": {
-                "command": " ".join(["python", f"benchmarks/{self.script}", *self.argv]),
+                "command": " ".join(["python", f"benchmarks/{self.script}.py", *self.argv]),
                 "date": self.started.isoformat(timespec="seconds"),
                 "seconds": round((finished - self.started).total_seconds(), 1),
                 "commit": _git_commit(),

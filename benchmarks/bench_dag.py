@@ -33,6 +33,34 @@ calls one BLAS only and ran equally fast with 1 or 2 threads.
     python benchmarks/bench_dag.py --bootstrap 20 --sizes 20 --seeds 3
     python benchmarks/bench_dag.py --sizes 100 --seeds 10 --noise hetero --no-dagma \
         --methods CoLiDE-NV --alpha 0.1 --skip-extra --per-seed   # another alpha
+    python benchmarks/bench_dag.py --selection --noise hetero --seeds 5 --seeds-at 100=10
+
+Results (JSON, ``benchmarks/_results.py``): every printed table is also written
+to ``benchmarks/results/<name>.json``, saved again after every cell of the
+selection table so that an interrupted run keeps what finished.  ``<name>`` is
+``--results-name``, or by mode: ``bench_dag`` (default run),
+``bench_dag_selection`` (``--selection``; ``bench_dag_selection_equal`` with
+``--noise equal``), ``bench_dag_standardized``, ``bench_dag_bootstrap``,
+``bench_dag_optimizer`` (``--optimizer-only``).  Table keys:
+
+- ``accuracy``: graph, noise, method, seeds, then the means of SHD, TPR, FDR,
+  time s, their sds and "x DAGMA"; ``accuracy_seeds``: one row per seed.
+- ``optimizer``: the optimizer table (stages <= adam, stages, gaps, times,
+  same SHD, seeds); ``sachs``: method, SHD, TPR, FDR, edges, time s.
+- ``selection_hetero`` / ``selection_equal``: one row per cell: graph, seeds,
+  varsort, SHD 0.05, SHD 0.1, SHD BIC, SHD EBIC, 1 path, thr grid, alpha BIC,
+  cost x (mean), cost max, t 0.05 s, fits (means over the seeds);
+  ``selection_hetero_seeds`` / ``selection_equal_seeds``: one row per seed.
+  Values ``selection_<noise>_<name>``: ``n_cells``; ``cells_met`` (cells whose
+  CoLiDECV mean SHD is no worse than the better of fixed 0.05 and 0.1) and
+  ``cells_met_thresholds`` (the same for "thr grid"); ``pooled_shd_005``,
+  ``pooled_shd_01``, ``pooled_shd_bic``, ``pooled_shd_ebic``,
+  ``pooled_shd_one_path``, ``pooled_shd_thresholds`` (means over the cells);
+  ``worst_ratio_to_005`` (largest cell SHD BIC / SHD 0.05); ``cost_mean``
+  (mean over the cells of the cell means), ``cost_max_cell``,
+  ``cost_max_seed``, ``cells_cost_met`` (cells with mean cost <= 4).
+- ``standardized``: graph, seeds, varsort, "<method> raw" / "<method> std".
+- ``bootstrap``: graph, seeds, AUROC, true freq, false freq, consensus SHD.
 """
 
 from __future__ import annotations
@@ -59,6 +87,11 @@ from sparsestat.dag import (
     varsortability,
 )
 from sparsestat.datasets import load_sachs
+
+try:  # run as a script: benchmarks/ is on sys.path
+    from _results import Results
+except ImportError:  # imported as benchmarks.bench_dag
+    from benchmarks._results import Results
 
 N_SAMPLES = 1000
 os.environ.setdefault("TQDM_DISABLE", "1")  # dagma draws a progress bar per fit
@@ -120,11 +153,12 @@ def accuracy_table(
     names=METHODS,
     per_seed=False,
     alpha=None,
-    results_out=None,
+    results=None,
 ):
-    """Mean SHD/TPR/FDR/time per cell and method; recorded as table ``accuracy_<noise>``
-    (and each seed's SHD under ``data``) when ``results_out`` is given."""
-    recorded = {}
+    """Mean SHD/TPR/FDR/time per cell and method.  With ``results``: tables
+    ``accuracy`` (long form), ``accuracy_seeds`` and ``accuracy_<noise>`` (one row
+    per cell, as the speed page shows it), saved after every cell."""
+    table, seed_rows, recorded = [], [], {}
     print(
         f"{'graph':<8}{'noise':<8}{'method':<14}{'SHD':>11}{'TPR':>13}{'FDR':>13}"
         f"{'time s':>15}{'x DAGMA':>9}"
@@ -133,7 +167,7 @@ def accuracy_table(
         for graph_type, degree in graphs:
             for heteroscedastic in noises:
                 runs = methods(with_dagma=d <= dagma_max_d, names=names, alpha=alpha)
-                results = {name: [] for name in runs}
+                fits = {name: [] for name in runs}
                 for seed in seeds:
                     B, X = simulate(graph_type, d, degree, heteroscedastic, seed)
                     for name, fit in runs.items():
@@ -141,11 +175,9 @@ def accuracy_table(
                         estimate = fit(X)
                         seconds = time.perf_counter() - start
                         m = dag_metrics(B, estimate)
-                        results[name].append((m["shd"], m["tpr"], m["fdr"], seconds))
-                dagma_time = (
-                    np.mean([r[3] for r in results["DAGMA"]]) if "DAGMA" in results else np.nan
-                )
-                for name, rows in results.items():
+                        fits[name].append((m["shd"], m["tpr"], m["fdr"], seconds))
+                dagma_time = np.mean([r[3] for r in fits["DAGMA"]]) if "DAGMA" in fits else np.nan
+                for name, rows in fits.items():
                     rows = np.asarray(rows)
                     mean, sd = rows.mean(axis=0), rows.std(axis=0)
                     label = f"{graph_type}{degree}-{d}"
@@ -156,11 +188,16 @@ def accuracy_table(
                         f"{mean[3]:>9.2f} ±{sd[3]:>4.1f}{mean[3] / dagma_time:>9.3f}",
                         flush=True,
                     )
+                    table.append(
+                        [label, noise, name, _seed_text(seeds), *mean, *sd, mean[3] / dagma_time]
+                    )
+                    for seed, row in zip(seeds, rows, strict=True):
+                        seed_rows.append([label, noise, name, seed, int(row[0]), *row[1:]])
                     if per_seed:
                         shd = " ".join(f"{int(value):>4d}" for value in rows[:, 0])
                         print(f"{'':<16}{'SHD per seed':<14}{shd}", flush=True)
                 cell = recorded.setdefault(noise, {})[label] = {}
-                for name, rows in results.items():
+                for name, rows in fits.items():
                     rows = np.asarray(rows)
                     cell[name] = {
                         "shd": rows[:, 0].tolist(),
@@ -168,12 +205,13 @@ def accuracy_table(
                         "fdr": rows[:, 2].tolist(),
                         "seconds": rows[:, 3].tolist(),
                     }
-                if results_out is not None:  # after every cell: a long run keeps its cells
-                    record_accuracy(results_out, recorded, seeds)
-                    results_out.save()
+                if results is not None:  # after every cell: a long run keeps its cells
+                    _record_accuracy_tables(results, table, seed_rows)
+                    record_accuracy(results, recorded, seeds)
+                    results.save()
 
 
-def record_accuracy(results_out, recorded, seeds):
+def record_accuracy(results, recorded, seeds):
     """Tables ``accuracy_<noise>``; values: cells where CoLiDE-NV's mean SHD is no worse
     than DAGMA's, and the pooled means over the cells."""
     for noise, cells in recorded.items():
@@ -195,7 +233,7 @@ def record_accuracy(results_out, recorded, seeds):
                 dagma = float(np.mean(cell["DAGMA"]["seconds"]))
                 row += [t / dagma for t in times] + [dagma]
             rows.append(row)
-        results_out.table(
+        results.table(
             f"accuracy_{noise}",
             columns,
             rows,
@@ -203,107 +241,255 @@ def record_accuracy(results_out, recorded, seeds):
             formats=formats,
             note="× DAGMA: mean time over DAGMA's mean time, in the same run.",
         )
-        results_out.data[f"accuracy_{noise}"] = cells
+        results.data[f"accuracy_{noise}"] = cells
         if "DAGMA" in names and "CoLiDE-NV" in names:
             nv = [np.mean(c["CoLiDE-NV"]["shd"]) for c in cells.values()]
             dagma = [np.mean(c["DAGMA"]["shd"]) for c in cells.values()]
-            results_out.value(
+            results.value(
                 f"{noise}/nv_no_worse_cells", sum(a <= b for a, b in zip(nv, dagma, strict=True))
             )
-            results_out.value(f"{noise}/cells", len(nv))
-            results_out.value(f"{noise}/nv_pooled", float(np.mean(nv)), ".1f")
-            results_out.value(f"{noise}/dagma_pooled", float(np.mean(dagma)), ".1f")
+            results.value(f"{noise}/cells", len(nv))
+            results.value(f"{noise}/nv_pooled", float(np.mean(nv)), ".1f")
+            results.value(f"{noise}/dagma_pooled", float(np.mean(dagma)), ".1f")
             ratios = [
                 np.mean(c["CoLiDE-NV"]["seconds"]) / np.mean(c["DAGMA"]["seconds"])
                 for c in cells.values()
             ]
-            results_out.value(f"{noise}/nv_time_ratio_max", float(np.max(ratios)), ".3f")
+            results.value(f"{noise}/nv_time_ratio_max", float(np.max(ratios)), ".3f")
 
 
-def _ebic_pick(model, X, gamma=0.5):
-    """(path, alpha) the extended BIC picks on a fitted CoLiDECV (same fits, other score)."""
+def _record_accuracy_tables(results, table, seed_rows):
+    """The long-form tables ``accuracy`` and ``accuracy_seeds``."""
+    results.table(
+        "accuracy",
+        ["graph", "noise", "method", "seeds", "SHD", "TPR", "FDR", "time s"]
+        + ["SHD sd", "TPR sd", "FDR sd", "time sd", "x DAGMA"],
+        table,
+        title="SHD, TPR, FDR and wall time, mean (and sd) over seeds",
+        formats=["", "", "", "", ".1f", ".2f", ".2f", ".2f", ".1f", ".2f", ".2f", ".1f"] + [".3f"],
+        note="x DAGMA: time over DAGMA's mean time in the same cell (None without DAGMA).",
+    )
+    results.table(
+        "accuracy_seeds",
+        ["graph", "noise", "method", "seed", "SHD", "TPR", "FDR", "time s"],
+        seed_rows,
+        title="Every seed of the accuracy table",
+        formats=["", "", "", "", "d", ".2f", ".2f", ".2f"],
+    )
+
+
+#: thresholds of the "thr grid" column: the BIC over (alpha, threshold) on the same fits
+SELECTION_THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
+
+
+def _seed_text(seeds):
+    """ "0-4" for a run of consecutive seeds, "0,2,5" otherwise."""
+    seeds = list(seeds)
+    if len(seeds) > 2 and seeds == list(range(seeds[0], seeds[-1] + 1)):
+        return f"{seeds[0]}-{seeds[-1]}"
+    return ",".join(str(seed) for seed in seeds)
+
+
+def _criterion_pick(model, X, criterion="bic", thresholds=None, gamma=0.5):
+    """(path, alpha, threshold) a criterion picks among a fitted CoLiDECV's estimates.
+
+    The same fits scored another way: the extended BIC, or the BIC over a grid
+    of thresholds.  Only the alphas the path fitted (``path_fitted_``) compete.
+    """
     from sparsestat.dag._refit import information_criterion
     from sparsestat.dag.selection import _refitted
 
+    thresholds = model.thresholds_ if thresholds is None else np.asarray(thresholds)
     centred = X - X.mean(axis=0)
     covariance = centred.T @ centred / len(X)
-    values = np.empty(model.criterion_path_.shape)
-    for index in np.ndindex(values.shape):
-        edges = to_dag(model.raw_adjacency_path_[index], model.w_threshold) != 0
-        weights, variances = _refitted(covariance, edges, model.variance)
-        values[index] = information_criterion(
-            covariance, len(X), edges, weights, variances, model.variance, "ebic", gamma
-        )
-    return np.unravel_index(int(np.argmin(values)), values.shape)
+    values = np.full((*model.criterion_path_.shape, len(thresholds)), np.inf)
+    for index in zip(*np.nonzero(model.path_fitted_), strict=True):
+        for m, threshold in enumerate(thresholds):
+            edges = to_dag(model.raw_adjacency_path_[index], threshold) != 0
+            weights, variances = _refitted(covariance, edges, model.variance)
+            values[(*index, m)] = information_criterion(
+                covariance, len(X), edges, weights, variances, model.variance, criterion, gamma
+            )
+    row, k, m = np.unravel_index(int(np.argmin(values)), values.shape)
+    return int(row), int(k), float(thresholds[m])
 
 
-def selection_table(sizes, seeds, graphs=GRAPHS, heteroscedastic=True, variance="nv"):
+SELECTION_COLUMNS = (
+    "varsort",
+    "SHD 0.05",
+    "SHD 0.1",
+    "SHD BIC",
+    "SHD EBIC",
+    "1 path",
+    "thr grid",
+    "alpha BIC",
+    "cost x",
+    "t 0.05 s",
+    "fits",
+)
+
+
+def selection_table(
+    sizes, seeds_for, graphs=GRAPHS, heteroscedastic=True, variance="nv", results=None
+):
     """Alpha selection without the truth: CoLiDECV (BIC; EBIC read off the same paths)
     against the fixed alphas 0.05 (the default) and 0.1.
 
     CoLiDECV's paths start with plain CoLiDE fits at 0.1 and 0.05 (tested to be
-    identical to fresh fits), so the fixed-alpha SHDs are read off its paths; the
-    default fit is also run alone, for the cost ratio (same process, one after the
-    other).  "1 path" is CoLiDECV(path_start=0.1), read off the same fits.
+    identical to fresh fits), so the fixed-alpha SHDs are read off its paths.
+    The default fit is also run alone, once before and once after CoLiDECV (same
+    process), and the cost is CoLiDECV's time over the mean of those two.  Read
+    off the same fits (only the alphas CoLiDECV fitted): "1 path", the BIC's
+    choice along the path from 0.1 alone (= ``CoLiDECV(path_start=0.1)``);
+    "SHD EBIC", the extended BIC's choice (gamma 0.5); "thr grid", the BIC's
+    choice over (alpha, threshold) with the thresholds ``SELECTION_THRESHOLDS``.
+    "fits": alphas fitted over both paths (14 without the early stop).
     Per seed: the SHDs, the selected alpha, the cost and the data's varsortability.
     """
     noise = "hetero" if heteroscedastic else "equal"
+    key = f"selection_{noise}"
     print(
         f"\nAlpha selection, {noise} noise, CoLiDE-{variance.upper()}: fixed 0.05 and 0.1"
-        " against CoLiDECV (BIC; EBIC gamma=0.5 on the same paths; BIC with 1 path from 0.1)"
+        " against CoLiDECV (BIC; EBIC gamma=0.5 on the same paths; BIC with 1 path from 0.1;"
+        f" BIC over the thresholds {SELECTION_THRESHOLDS})"
     )
     print(
         f"{'graph':<9}{'varsort':>8}{'SHD 0.05':>10}{'SHD 0.1':>9}{'SHD BIC':>9}"
-        f"{'SHD EBIC':>10}{'1 path':>8}{'alpha BIC':>11}{'cost x':>8}{'t 0.05 s':>10}"
+        f"{'SHD EBIC':>10}{'1 path':>8}{'thr grid':>10}{'alpha BIC':>11}{'cost x':>8}"
+        f"{'t 0.05 s':>10}{'fits':>6}"
     )
+    cells, seed_rows = [], []
     for d in sizes:
+        seeds = seeds_for(d)
         for graph_type, degree in graphs:
+            label = f"{graph_type}{degree}-{d}"
             rows = []
             for seed in seeds:
                 B, X = simulate(graph_type, d, degree, heteroscedastic, seed)
                 start = time.perf_counter()
                 CoLiDE(variance=variance).fit(X)
-                seconds = time.perf_counter() - start
+                before = time.perf_counter() - start
                 start = time.perf_counter()
                 selected = CoLiDECV(variance=variance).fit(X)
-                cost = (time.perf_counter() - start) / seconds
+                seconds_cv = time.perf_counter() - start
+                start = time.perf_counter()
+                CoLiDE(variance=variance).fit(X)
+                seconds = 0.5 * (before + time.perf_counter() - start)
                 alphas = list(np.round(selected.alphas_, 6))
                 starts = list(np.round(selected.path_start_alphas_, 6))
 
-                def shd(row, index, selected=selected, B=B):
-                    return dag_metrics(B, to_dag(selected.raw_adjacency_path_[row, index], 0.3))[
-                        "shd"
-                    ]
+                def shd(row, index, threshold=0.3, selected=selected, B=B):
+                    raw = selected.raw_adjacency_path_[row, index]
+                    return dag_metrics(B, to_dag(raw, threshold))["shd"]
 
-                one_path = int(np.argmin(selected.criterion_path_[starts.index(0.1)]))
+                one_path = int(np.nanargmin(selected.criterion_path_[starts.index(0.1)]))
                 row = (
                     varsortability(X, B),
                     shd(starts.index(0.05), alphas.index(0.05)),
                     shd(starts.index(0.1), alphas.index(0.1)),
                     dag_metrics(B, selected.adjacency_)["shd"],
-                    shd(*_ebic_pick(selected, X)),
+                    shd(*_criterion_pick(selected, X, "ebic")),
                     shd(starts.index(0.1), one_path),
+                    shd(*_criterion_pick(selected, X, "bic", SELECTION_THRESHOLDS)),
                     selected.alpha_,
-                    cost,
+                    seconds_cv / seconds,
                     seconds,
+                    int(selected.path_fitted_.sum()),
                 )
                 rows.append(row)
+                seed_rows.append([label, seed, *row])
                 print(
-                    f"{graph_type}{degree}-{d:<5}{row[0]:>8.2f}{row[1]:>10d}{row[2]:>9d}"
-                    f"{row[3]:>9d}{row[4]:>10d}{row[5]:>8d}{row[6]:>11.3f}{row[7]:>8.2f}"
-                    f"{row[8]:>10.2f}   seed {seed}",
+                    f"{label:<9}{row[0]:>8.2f}{row[1]:>10d}{row[2]:>9d}{row[3]:>9d}"
+                    f"{row[4]:>10d}{row[5]:>8d}{row[6]:>10d}{row[7]:>11.3f}{row[8]:>8.2f}"
+                    f"{row[9]:>10.2f}{row[10]:>6d}   seed {seed}",
                     flush=True,
                 )
-            mean = np.asarray(rows, dtype=float).mean(axis=0)
+            values = np.asarray(rows, dtype=float)
+            mean = values.mean(axis=0)
+            cost_max = values[:, 8].max()
+            cells.append([label, _seed_text(seeds), *mean[:9], cost_max, *mean[9:]])
             print(
-                f"{graph_type}{degree}-{d:<5}{mean[0]:>8.2f}{mean[1]:>10.1f}{mean[2]:>9.1f}"
-                f"{mean[3]:>9.1f}{mean[4]:>10.1f}{mean[5]:>8.1f}{mean[6]:>11.3f}{mean[7]:>8.2f}"
-                f"{mean[8]:>10.2f}   mean of {len(seeds)} seeds",
+                f"{label:<9}{mean[0]:>8.2f}{mean[1]:>10.1f}{mean[2]:>9.1f}{mean[3]:>9.1f}"
+                f"{mean[4]:>10.1f}{mean[5]:>8.1f}{mean[6]:>10.1f}{mean[7]:>11.3f}{mean[8]:>8.2f}"
+                f"{mean[9]:>10.2f}{mean[10]:>6.1f}   mean of {len(seeds)} seeds"
+                f" (cost max {cost_max:.2f})",
                 flush=True,
             )
+            if results is not None:
+                _record_selection(results, key, noise, variance, cells, seed_rows)
+                results.save()  # after every cell: an interrupted run keeps what finished
+    summary = _selection_summary(cells)
+    print(
+        f"{noise}: selected no worse than the better fixed alpha in {summary['cells_met']} of "
+        f"{len(cells)} cells (thr grid: {summary['cells_met_thresholds']}); pooled SHD "
+        f"0.05 {summary['pooled_shd_005']:.1f}, 0.1 {summary['pooled_shd_01']:.1f}, BIC "
+        f"{summary['pooled_shd_bic']:.1f}, EBIC {summary['pooled_shd_ebic']:.1f}, 1 path "
+        f"{summary['pooled_shd_one_path']:.1f}, thr grid {summary['pooled_shd_thresholds']:.1f};"
+        f" cost mean {summary['cost_mean']:.2f}, worst cell {summary['cost_max_cell']:.2f}, "
+        f"worst seed {summary['cost_max_seed']:.2f}, cells <= 4x: {summary['cells_cost_met']}",
+        flush=True,
+    )
+    return cells
 
 
-def standardized_table(sizes, seeds, graphs=GRAPHS, with_dagma=False):
+def _record_selection(results, key, noise, variance, cells, seed_rows):
+    """The selection tables and their summary values, under ``key`` (see the docstring)."""
+    formats = [".2f", ".1f", ".1f", ".1f", ".1f", ".1f", ".1f", ".3f", ".2f"]
+    results.table(
+        key,
+        ["graph", "seeds", *SELECTION_COLUMNS[:9], "cost max", *SELECTION_COLUMNS[9:]],
+        cells,
+        title=f"Alpha selection, {noise} noise, CoLiDE-{variance.upper()}: mean over seeds",
+        formats=["", "", *formats, ".2f", ".2f", ".1f"],
+        note=(
+            "SHD 0.05 / SHD 0.1: fixed alpha (the paths' starting fits); SHD BIC: "
+            "CoLiDECV with its defaults; SHD EBIC, 1 path, thr grid: read off the same "
+            "fits; alpha BIC: mean selected alpha; cost x: CoLiDECV's time over one "
+            "default fit (mean of one before and one after), mean and max over seeds; "
+            "fits: alphas fitted over both paths."
+        ),
+    )
+    results.table(
+        f"{key}_seeds",
+        ["graph", "seed", *SELECTION_COLUMNS],
+        seed_rows,
+        title=f"Alpha selection, {noise} noise: every seed",
+        formats=["", "", ".2f", "d", "d", "d", "d", "d", "d", ".3f", ".2f", ".2f", "d"],
+    )
+    for name, value in _selection_summary(cells).items():
+        if isinstance(value, int):
+            fmt = "d"
+        else:
+            fmt = ".1f" if name.startswith("pooled_shd") else ".2f"
+        results.value(f"{key}_{name}", value, fmt)
+
+
+def _selection_summary(cells):
+    """Targets and pooled means of a selection table (rows as ``selection_table`` builds)."""
+    table = np.asarray([row[2:] for row in cells], dtype=float)
+    fixed_005, fixed_01, bic = table[:, 1], table[:, 2], table[:, 3]
+    better = np.minimum(fixed_005, fixed_01)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(fixed_005 > 0, bic / fixed_005, np.where(bic > 0, np.inf, 1.0))
+    return {
+        "n_cells": len(cells),
+        "cells_met": int(np.sum(bic <= better + 1e-9)),
+        "cells_met_thresholds": int(np.sum(table[:, 6] <= better + 1e-9)),
+        "pooled_shd_005": float(fixed_005.mean()),
+        "pooled_shd_01": float(fixed_01.mean()),
+        "pooled_shd_bic": float(bic.mean()),
+        "pooled_shd_ebic": float(table[:, 4].mean()),
+        "pooled_shd_one_path": float(table[:, 5].mean()),
+        "pooled_shd_thresholds": float(table[:, 6].mean()),
+        "worst_ratio_to_005": float(ratio.max()),
+        "cost_mean": float(table[:, 8].mean()),
+        "cost_max_cell": float(table[:, 8].max()),
+        "cost_max_seed": float(table[:, 9].max()),
+        "cells_cost_met": int(np.sum(table[:, 8] <= 4.0)),
+    }
+
+
+def standardized_table(sizes, seeds, graphs=GRAPHS, with_dagma=False, results=None):
     """Raw against standardized data (heteroscedastic noise), default alpha.
 
     Standardizing sets every marginal variance to 1 (varsortability 0.5): what
@@ -314,6 +500,7 @@ def standardized_table(sizes, seeds, graphs=GRAPHS, with_dagma=False):
     header = "".join(f"{name + ' raw':>15}{name + ' std':>15}" for name in names)
     print(f"{'graph':<9}{'varsort':>8}{header}")
     fits = methods(with_dagma, names)
+    table = []
     for d in sizes:
         for graph_type, degree in graphs:
             rows = []
@@ -331,14 +518,25 @@ def standardized_table(sizes, seeds, graphs=GRAPHS, with_dagma=False):
                 f"{graph_type}{degree}-{d:<5}{mean[0]:>8.2f}{cells}   mean of {len(seeds)} seeds",
                 flush=True,
             )
+            table.append([f"{graph_type}{degree}-{d}", _seed_text(seeds), *mean])
+    if results is not None:
+        columns = [f"{name} {kind}" for name in names for kind in ("raw", "std")]
+        results.table(
+            "standardized",
+            ["graph", "seeds", "varsort", *columns],
+            table,
+            title="Raw vs standardized data, hetero noise, default settings: mean SHD",
+            formats=["", "", ".2f", *[".1f"] * len(columns)],
+        )
 
 
-def bootstrap_table(sizes, seeds, n_bootstrap, graphs=GRAPHS):
+def bootstrap_table(sizes, seeds, n_bootstrap, graphs=GRAPHS, results=None):
     """AUROC of the bootstrap frequency of each directed edge against the truth."""
     from sklearn.metrics import roc_auc_score
 
     print(f"\nBootstrap edge frequencies (CoLiDE-NV, {n_bootstrap} resamples), hetero noise")
     print(f"{'graph':<9}{'AUROC':>8}{'true freq':>11}{'false freq':>12}{'consensus SHD':>15}")
+    table = []
     for d in sizes:
         off_diagonal = ~np.eye(d, dtype=bool)
         for graph_type, degree in graphs:
@@ -362,6 +560,15 @@ def bootstrap_table(sizes, seeds, n_bootstrap, graphs=GRAPHS):
                 f"{mean[3]:>15.1f}   mean of {len(seeds)} seeds",
                 flush=True,
             )
+            table.append([f"{graph_type}{degree}-{d}", _seed_text(seeds), *mean])
+    if results is not None:
+        results.table(
+            "bootstrap",
+            ["graph", "seeds", "AUROC", "true freq", "false freq", "consensus SHD"],
+            table,
+            title=f"Bootstrap edge frequencies (CoLiDE-NV, {n_bootstrap} resamples), hetero noise",
+            formats=["", "", ".3f", ".3f", ".4f", ".1f"],
+        )
 
 
 def _reversed_rows(X):
@@ -369,7 +576,7 @@ def _reversed_rows(X):
     return np.ascontiguousarray(X[::-1])
 
 
-def optimizer_table(seeds, sizes=(20,), graphs=(("ER", 2), ("ER", 4))):
+def optimizer_table(seeds, sizes=(20,), graphs=(("ER", 2), ("ER", 4)), results=None):
     """Each optimizer against the reference Adam schedule, stage by stage.
 
     "adam, rows reversed" is the reference itself on the data with its rows in
@@ -382,6 +589,7 @@ def optimizer_table(seeds, sizes=(20,), graphs=(("ER", 2), ("ER", 4))):
         f"{'graph':<8}{'var':<5}{'contender':<22}{'stages <= adam':>15}{'worst gap':>11}"
         f"{'median gap':>12}{'median |gap|':>14}{'time':>9}{'time adam':>11}{'same SHD':>10}"
     )
+    table = []
     for d in sizes:
         for graph_type, degree in graphs:
             contenders = ["lazy-adam", "adam, rows reversed"]
@@ -420,17 +628,55 @@ def optimizer_table(seeds, sizes=(20,), graphs=(("ER", 2), ("ER", 4))):
                         f"{row['same']:>6d} / {len(seeds)}",
                         flush=True,
                     )
+                    table.append(
+                        [
+                            f"{graph_type}{degree}-{d}",
+                            variance,
+                            name,
+                            int(np.sum(gaps <= 1e-6)),
+                            int(gaps.size),
+                            gaps.max(),
+                            np.median(gaps),
+                            np.median(np.abs(gaps)),
+                            np.mean(row["time"]),
+                            np.mean(reference_times),
+                            int(row["same"]),
+                            len(seeds),
+                        ]
+                    )
+    if results is not None:
+        results.table(
+            "optimizer",
+            ["graph", "variance", "contender", "stages <= adam", "stages", "worst gap"]
+            + ["median gap", "median |gap|", "time s", "time adam s", "same SHD", "seeds"],
+            table,
+            title="Optimizers against the reference Adam, hetero noise, objective per stage",
+            formats=["", "", "", "d", "d", ".1e", ".1e", ".1e", ".2f", ".2f", "d", "d"],
+            note="gap: (stage objective - adam's) / |adam's|, over the stages of every seed.",
+        )
 
 
-def sachs_table(with_dagma):
+def sachs_table(with_dagma, results=None):
     sachs = load_sachs()
-    print("\nSachs (853 samples, 11 proteins, 17-edge consensus graph), raw intensities")
+    title = "Sachs (853 samples, 11 proteins, 17-edge consensus graph), raw intensities"
+    print(f"\n{title}")
+    table = []
     for name, fit in methods(with_dagma).items():
         start = time.perf_counter()
         m = dag_metrics(sachs.adjacency, fit(sachs.data))
+        seconds = time.perf_counter() - start
         print(
             f"  {name:<11} SHD {m['shd']:>3}  TPR {m['tpr']:.2f}  FDR {m['fdr']:.2f}  "
-            f"edges {m['n_edges']:>3}  {time.perf_counter() - start:.2f} s"
+            f"edges {m['n_edges']:>3}  {seconds:.2f} s"
+        )
+        table.append([name, m["shd"], m["tpr"], m["fdr"], m["n_edges"], seconds])
+    if results is not None:
+        results.table(
+            "sachs",
+            ["method", "SHD", "TPR", "FDR", "edges", "time s"],
+            table,
+            title=title,
+            formats=["", "d", ".2f", ".2f", "d", ".2f"],
         )
 
 
@@ -450,6 +696,18 @@ def main():
     parser.add_argument("--sizes", type=int, nargs="*")
     parser.add_argument("--seeds", type=int, default=None)
     parser.add_argument("--first-seed", type=int, default=0, help="seeds first-seed, ...")
+    parser.add_argument(
+        "--seeds-at",
+        nargs="*",
+        default=[],
+        metavar="D=N",
+        help="another number of seeds at one size, e.g. 100=10 (selection table only)",
+    )
+    parser.add_argument(
+        "--results-name",
+        default=None,
+        help="JSON file benchmarks/results/<name>.json (default: one per mode, see above)",
+    )
     parser.add_argument("--dagma-max-d", type=int, default=100)
     parser.add_argument("--no-dagma", action="store_true")
     parser.add_argument("--graphs", nargs="*", help="subset, e.g. ER4 SF2")
@@ -496,6 +754,15 @@ def main():
     if args.graphs:
         graphs = tuple((name[:2], int(name[2:])) for name in args.graphs)
     noises = {"hetero": (True,), "equal": (False,), "both": (True, False)}[args.noise]
+    seeds_at = {}
+    for item in args.seeds_at:
+        size, _, count = item.partition("=")
+        seeds_at[int(size)] = list(range(args.first_seed, args.first_seed + int(count)))
+
+    def seeds_for(d):
+        return seeds_at.get(d, seeds)
+
+    results = Results(_results_name(args, noises), script="bench_dag")
     with contextlib.ExitStack() as stack:
         if args.blas_threads > 0:
             from threadpoolctl import threadpool_limits
@@ -504,34 +771,45 @@ def main():
             print(f"BLAS threads per fit: {args.blas_threads}")
         warm_up()
         if args.optimizer_only:
-            optimizer_table(seeds, args.optimizer_sizes)
-            return
-        if args.selection:
+            optimizer_table(seeds, args.optimizer_sizes, results=results)
+        elif args.selection:
             for heteroscedastic in noises:
-                selection_table(sizes, seeds, graphs, heteroscedastic)
-            return
-        if args.standardized:
-            standardized_table(sizes, seeds, graphs, with_dagma=not args.no_dagma)
-            return
-        if args.bootstrap:
-            bootstrap_table(sizes, seeds, args.bootstrap, graphs)
-            return
-        name = args.results_name or ("bench_dag_quick" if args.quick else "bench_dag")
-        results_out = Results(name)
-        accuracy_table(
-            sizes,
-            seeds,
-            dagma_max_d,
-            graphs,
-            noises,
-            args.methods,
-            args.per_seed,
-            args.alpha,
-            results_out=results_out,
-        )
-        if not args.skip_extra:
-            optimizer_table(seeds, args.optimizer_sizes)
-            sachs_table(not args.no_dagma)
+                selection_table(sizes, seeds_for, graphs, heteroscedastic, results=results)
+        elif args.standardized:
+            standardized_table(sizes, seeds, graphs, with_dagma=not args.no_dagma, results=results)
+        elif args.bootstrap:
+            bootstrap_table(sizes, seeds, args.bootstrap, graphs, results=results)
+        else:
+            accuracy_table(
+                sizes,
+                seeds,
+                dagma_max_d,
+                graphs,
+                noises,
+                args.methods,
+                args.per_seed,
+                args.alpha,
+                results=results,
+            )
+            if not args.skip_extra:
+                optimizer_table(seeds, args.optimizer_sizes, results=results)
+                sachs_table(not args.no_dagma, results=results)
+    results.save()
+
+
+def _results_name(args, noises):
+    """The JSON file's name: --results-name, else one per mode (see the docstring)."""
+    if args.results_name:
+        return args.results_name
+    if args.optimizer_only:
+        return "bench_dag_optimizer"
+    if args.selection:
+        return "bench_dag_selection_equal" if noises == (False,) else "bench_dag_selection"
+    if args.standardized:
+        return "bench_dag_standardized"
+    if args.bootstrap:
+        return "bench_dag_bootstrap"
+    return "bench_dag"
 
 
 if __name__ == "__main__":

@@ -451,7 +451,8 @@ def plot_alpha_selection(estimator, ax=None, title=None):
     Parameters
     ----------
     estimator : CoLiDECV
-        A fitted :class:`sparsestat.dag.CoLiDECV`.
+        A fitted :class:`sparsestat.dag.CoLiDECV` (alphas a path skipped are
+        left out of its lines).
     ax : matplotlib Axes, optional
         Where to draw the criterion (a new figure otherwise); the edge count
         goes on a twin axis on the right.
@@ -487,7 +488,8 @@ def plot_alpha_selection(estimator, ax=None, title=None):
         _, ax = plt.subplots(figsize=(6, 4))
     labels = {"bic": "BIC", "ebic": "extended BIC", "cv": "- held-out log-likelihood / sample"}
     criterion = np.atleast_2d(np.asarray(estimator.criterion_path_, dtype=float))
-    n_edges = np.atleast_2d(np.asarray(estimator.n_edges_path_))
+    n_edges = np.atleast_2d(np.asarray(estimator.n_edges_path_, dtype=float))
+    n_edges[n_edges < 0] = np.nan  # alphas the early stop skipped (criterion NaN too)
     starts = getattr(estimator, "path_start_alphas_", [None] * len(criterion))
     edges = ax.twinx()
     for row, start in enumerate(starts):

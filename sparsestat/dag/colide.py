@@ -434,12 +434,29 @@ class CoLiDE(BaseEstimator):
         self.n_iter_ = int(sum(sum(run["stage_iter_"]) for run in runs))
         return self
 
-    def _continue_from(self, previous, covariance, schedule, floor, xp):
+    def _continue_from(
+        self,
+        previous,
+        covariance,
+        schedule,
+        floor,
+        xp,
+        *,
+        max_iter=None,
+        patience=None,
+        checkpoint=None,
+        warn=True,
+    ):
         """Fit at ``self.alpha`` warm-started at a fitted CoLiDE's raw estimate.
 
         Only the last stage runs (the last ``μ`` and ``s`` of ``previous``,
         the last stage's budget, the score of ``self.variance``): along a
         decreasing grid of alphas the previous estimate is already close.
+        ``max_iter``, ``patience`` (lazy-adam's checkpoints without a new
+        best) and ``checkpoint`` replace the stage's budget, stopping patience
+        and checkpoint spacing when given; ``warn=False``: no
+        ConvergenceWarning when the stage ends on its budget (a budget the
+        caller chose; ``stage_converged_`` still records it).
         """
         mu = float(self.mu_init) * float(self.mu_factor) ** (len(schedule) - 1)
         W, s, n_iter, capped = self._solve_stage(
@@ -451,6 +468,9 @@ class CoLiDE(BaseEstimator):
             True,
             floor,
             xp,
+            max_iter=max_iter,
+            patience=patience,
+            checkpoint=checkpoint,
         )
         objective = stage_objective(
             W,
@@ -474,7 +494,8 @@ class CoLiDE(BaseEstimator):
         self.stage_converged_ = [not capped]
         if self.variance == "nv":
             self.nv_start_ = "warm"
-        _warn_unconverged(run, self.alpha)
+        if warn:
+            _warn_unconverged(run, self.alpha)
         self._finish(W, covariance, floor, xp)
         self.n_iter_ = int(n_iter)
         return self
@@ -520,18 +541,34 @@ class CoLiDE(BaseEstimator):
         run["W"], run["mu"] = W, stages[-1][1]
         return run
 
-    def _solve_stage(self, W, covariance, mu, s, variance, last, floor, xp):
+    def _solve_stage(
+        self,
+        W,
+        covariance,
+        mu,
+        s,
+        variance,
+        last,
+        floor,
+        xp,
+        *,
+        max_iter=None,
+        patience=None,
+        checkpoint=None,
+    ):
         """One stage of the path from ``W``; returns ``(W, s used, iterations, capped)``.
 
         ``capped`` is True when the stage ended on its iteration budget rather
-        than on its stopping rule.
+        than on its stopping rule.  ``max_iter`` and ``patience`` override the
+        budget and lazy-adam's patience (warm-started stages of CoLiDECV).
         """
+        budget, stage_patience = max_iter, patience
         problem = {"alpha": float(self.alpha), "variance": variance, "floor": floor, "xp": xp}
         if self.optimizer in ("auto", "adam", "lazy-adam"):
             reference = self.optimizer == "adam"
             refresh = 1 if reference else int(self.inverse_refresh)
-            patience = 0 if reference else _LAZY_ADAM_PATIENCE
-            max_iter = self.max_iter or _ADAM_STAGE_ITERATIONS[1 if last else 0]
+            patience = 0 if reference else (stage_patience or _LAZY_ADAM_PATIENCE)
+            max_iter = budget or self.max_iter or _ADAM_STAGE_ITERATIONS[1 if last else 0]
             learning_rate = float(self.learning_rate)
             while True:
                 W_stage, n_iter, success = _adam_stage(
@@ -544,6 +581,7 @@ class CoLiDE(BaseEstimator):
                     learning_rate=learning_rate,
                     refresh=refresh,
                     patience=patience,
+                    checkpoint=checkpoint or _ADAM_CHECKPOINT,
                     **problem,
                 )
                 if success:
@@ -552,7 +590,7 @@ class CoLiDE(BaseEstimator):
                 s += 0.1
         while not _acyclicity_parts(W, s, xp)[2]:
             s += 0.1
-        max_iter = self.max_iter or 5000
+        max_iter = budget or self.max_iter or 5000
         W_stage, n_iter, _ = owlqn_stage(
             W,
             covariance,

@@ -126,8 +126,11 @@ def _log_likelihood_by_hand(train, test, edges, variance):
 def test_criterion_path_matches_a_direct_computation(variance, criterion):
     _, _, X = _problem(d=6, n_edges=7, n=400, seed=2)
     alphas = [0.2, 0.1, 0.05, 0.02]
-    model = CoLiDECV(variance=variance, alphas=alphas, criterion=criterion, ebic_gamma=0.7)
+    model = CoLiDECV(
+        variance=variance, alphas=alphas, criterion=criterion, ebic_gamma=0.7, patience=None
+    )
     model.fit(X)
+    assert model.path_fitted_.all()
     np.testing.assert_array_equal(model.alphas_, alphas)
     np.testing.assert_array_equal(model.path_start_alphas_, [0.1, 0.05])
     assert model.criterion_path_.shape == model.n_edges_path_.shape == (2, 4)
@@ -158,7 +161,9 @@ def test_criterion_path_matches_a_direct_computation(variance, criterion):
         plain = CoLiDE(variance=variance, alpha=alphas[start]).fit(X)
         np.testing.assert_array_equal(model.raw_adjacency_path_[row, start], plain.raw_adjacency_)
     # one start only
-    single = CoLiDECV(variance=variance, alphas=alphas, criterion=criterion, ebic_gamma=0.7)
+    single = CoLiDECV(
+        variance=variance, alphas=alphas, criterion=criterion, ebic_gamma=0.7, patience=None
+    )
     single.set_params(path_start=0.09).fit(X)
     np.testing.assert_array_equal(single.criterion_path_, model.criterion_path_[:1])
     refitted = CoLiDECV(variance=variance, alphas=alphas, criterion=criterion, ebic_gamma=0.7)
@@ -179,16 +184,20 @@ def test_cv_criterion_is_the_held_out_likelihood_and_independent_of_n_jobs():
     _, _, X = _problem(d=5, n_edges=5, n=300, seed=4)
     alphas = [0.1, 0.05]
     model = CoLiDECV(alphas=alphas, criterion="cv", cv=2).fit(X)
-    assert model.cv_log_likelihood_.shape == (2, 2, 2)
+    assert model.cv_log_likelihood_.shape == (2, 2, 1, 2)  # paths, alphas, thresholds, folds
     for fold, (train, test) in enumerate(KFold(2).split(X)):
         # the fold's paths are the paths fitted on the training rows
-        on_train = CoLiDECV(alphas=alphas).fit(X[train])
+        on_train = CoLiDECV(alphas=alphas, patience=None).fit(X[train])
         for row in range(2):
             for k in range(2):
                 edges = to_dag(on_train.raw_adjacency_path_[row, k], 0.3) != 0
                 expected = _log_likelihood_by_hand(X[train], X[test], edges, "nv") / len(test)
-                assert model.cv_log_likelihood_[row, k, fold] == pytest.approx(expected, rel=1e-9)
-    np.testing.assert_allclose(model.criterion_path_, -model.cv_log_likelihood_.mean(axis=-1))
+                assert model.cv_log_likelihood_[row, k, 0, fold] == pytest.approx(
+                    expected, rel=1e-9
+                )
+    np.testing.assert_allclose(
+        model.criterion_path_, -model.cv_log_likelihood_[:, :, 0].mean(axis=-1)
+    )
     parallel = CoLiDECV(alphas=alphas, criterion="cv", cv=2, n_jobs=2).fit(X)
     np.testing.assert_array_equal(parallel.cv_log_likelihood_, model.cv_log_likelihood_)
 
@@ -210,6 +219,156 @@ def test_colidecv_bad_input():
         CoLiDECV(ebic_gamma=-1.0, alphas=[0.1]).fit(X)
     with pytest.raises(ValueError, match="variance"):
         CoLiDECV(variance="hv", alphas=[0.1]).fit(X)
+    for patience in (0, -1, 1.5, True, "2", (1, 0), (1, 2, 3), [2]):
+        with pytest.raises(ValueError, match="patience must be a positive integer, a pair"):
+            CoLiDECV(patience=patience, alphas=[0.1]).fit(X)
+    for w_threshold in ([], [0.3, -0.1], [0.2, np.nan], "0.3", [0.3, "a"], -1.0, None):
+        with pytest.raises(ValueError, match="w_threshold must be a non-negative number"):
+            CoLiDECV(w_threshold=w_threshold, alphas=[0.1]).fit(X)
+
+
+def test_early_stop_ends_a_direction_after_patience_alphas_without_a_new_best():
+    # a made-up criterion per alpha drives the stop; the fitted models are
+    # those of the full path (each depends only on its neighbour toward the start)
+    from sparsestat.dag.selection import _COLIDE_PARAMETERS, _path
+
+    _, _, X = _problem(d=5, n_edges=5, n=300, seed=3)
+    centred = X - X.mean(axis=0)
+    covariance = centred.T @ centred / len(X)
+    parameters = {name: CoLiDECV().get_params()[name] for name in _COLIDE_PARAMETERS}
+    alphas = np.array([0.4, 0.3, 0.2, 0.1, 0.08, 0.06, 0.04, 0.02])
+    # start at 0.2 (index 2); downward: 0.1 better, 0.08 and 0.06 worse than
+    # 0.1 -> stop after 0.06 with patience 2; upward: 0.3 worse, 0.4 better
+    # than the start (patience 2 reaches it, patience 1 does not)
+    made_up = dict(zip(alphas, [1.0, 9.0, 5.0, 3.0, 4.0, 3.5, 0.0, 0.0], strict=True))
+
+    def score(model):
+        return [made_up[model.alpha]]
+
+    full, full_scores = _path(parameters, alphas, covariance, len(X), 2, score, None)
+    assert all(model is not None for model in full)
+    stopped, scores = _path(parameters, alphas, covariance, len(X), 2, score, (2, 2))
+    assert [model is not None for model in stopped] == [True] * 6 + [False] * 2
+    once, _ = _path(parameters, alphas, covariance, len(X), 2, score, (1, 1))
+    assert [model is not None for model in once] == [False, True, True, True, True] + [False] * 3
+    # (toward smaller, toward larger alphas)
+    mixed, _ = _path(parameters, alphas, covariance, len(X), 2, score, (2, 1))
+    assert [model is not None for model in mixed] == [False] + [True] * 5 + [False] * 2
+    for model, reference in zip(stopped, full, strict=True):
+        if model is not None:
+            np.testing.assert_array_equal(model.raw_adjacency_, reference.raw_adjacency_)
+    assert scores[:6] == full_scores[:6] and scores[6:] == [None, None]
+
+
+def test_colidecv_early_stop_keeps_the_full_path_choice_and_marks_skipped_alphas():
+    _, _, X = _problem(d=6, n_edges=7, n=400, seed=2)
+    alphas = [0.4, 0.2, 0.1, 0.05, 0.02, 0.01]
+    full = CoLiDECV(alphas=alphas, patience=None).fit(X)
+    stopped = CoLiDECV(alphas=alphas, patience=1).fit(X)
+    fitted = stopped.path_fitted_
+    assert fitted.shape == (2, 6) and not fitted.all()
+    # every path keeps its start and at least one alpha each way
+    for row, start in enumerate((2, 3)):
+        assert fitted[row, start] and fitted[row, start - 1] and fitted[row, start + 1]
+    np.testing.assert_array_equal(stopped.criterion_path_[fitted], full.criterion_path_[fitted])
+    np.testing.assert_array_equal(
+        stopped.raw_adjacency_path_[fitted], full.raw_adjacency_path_[fitted]
+    )
+    assert np.isnan(stopped.criterion_path_[~fitted]).all()
+    assert (stopped.n_edges_path_[~fitted] == -1).all() and (
+        stopped.path_iter_[~fitted] == 0
+    ).all()
+    assert np.isnan(stopped.raw_adjacency_path_[~fitted]).all()
+    assert stopped.n_iter_ < full.n_iter_
+    # the stop only skips alphas whose criterion did not matter here: same choice
+    assert np.nanmin(stopped.criterion_path_) == full.criterion_path_.min()
+    assert stopped.best_index_ == full.best_index_ and stopped.alpha_ == full.alpha_
+    np.testing.assert_array_equal(stopped.adjacency_, full.adjacency_)
+
+
+def test_warm_stage_budget_caps_only_the_warm_stages_and_does_not_warn():
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+
+    _, _, X = _problem(d=6, n_edges=7, n=400, seed=2)
+    alphas = [0.2, 0.1, 0.05, 0.02]
+    uncapped = CoLiDECV(alphas=alphas, patience=None, warm_max_iter=None).fit(X)
+    warm = np.ones((2, 4), dtype=bool)
+    warm[0, 1] = warm[1, 2] = False  # the starts, 0.1 and 0.05
+    assert uncapped.path_iter_[warm].max() > 1000
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        capped = CoLiDECV(alphas=alphas, patience=None, warm_max_iter=1000).fit(X)
+    assert capped.path_iter_[warm].max() == 1000
+    np.testing.assert_array_equal(capped.path_iter_[~warm], uncapped.path_iter_[~warm])
+    for row, k in ((0, 1), (1, 2)):
+        np.testing.assert_array_equal(
+            capped.raw_adjacency_path_[row, k], uncapped.raw_adjacency_path_[row, k]
+        )
+    # CoLiDE's max_iter, when smaller, bounds the warm stages too
+    smaller = CoLiDECV(alphas=alphas, patience=None, warm_max_iter=5000, max_iter=500)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # the starts end on max_iter
+        smaller.fit(X)
+    assert smaller.path_iter_[warm].max() <= 500
+    with pytest.raises(ValueError, match="warm_max_iter"):
+        CoLiDECV(alphas=[0.1], warm_max_iter=0).fit(X)
+
+
+def test_threshold_grid_criterion_matches_a_direct_computation():
+    _, _, X = _problem(d=6, n_edges=7, n=400, seed=2)
+    alphas = [0.2, 0.1, 0.05]
+    thresholds = [0.5, 0.1, 0.3]
+    model = CoLiDECV(alphas=alphas, w_threshold=thresholds, patience=None).fit(X)
+    np.testing.assert_array_equal(model.thresholds_, [0.1, 0.3, 0.5])
+    grid = model.criterion_threshold_path_
+    assert grid.shape == (2, 3, 3)
+    d, n = 6, len(X)
+    for row, k, m in np.ndindex(grid.shape):
+        edges = to_dag(model.raw_adjacency_path_[row, k], model.thresholds_[m]) != 0
+        expected = -2 * _log_likelihood_by_hand(X, X, edges, "nv") + (edges.sum() + d) * math.log(
+            n
+        )
+        assert grid[row, k, m] == pytest.approx(expected, rel=1e-10)
+    # per alpha the best threshold; overall the best (alpha, threshold)
+    np.testing.assert_array_equal(model.criterion_path_, grid.min(axis=-1))
+    np.testing.assert_array_equal(model.threshold_path_, model.thresholds_[grid.argmin(axis=-1)])
+    row, k, m = np.unravel_index(np.argmin(grid), grid.shape)
+    assert model.best_index_ == (row, k) and model.alpha_ == alphas[k]
+    assert model.w_threshold_ == model.thresholds_[m]
+    np.testing.assert_array_equal(
+        model.adjacency_, to_dag(model.raw_adjacency_path_[row, k], model.w_threshold_)
+    )
+    assert model.estimator_.w_threshold == model.w_threshold_
+    np.testing.assert_array_equal(model.estimator_.adjacency_, model.adjacency_)
+    edges = to_dag(model.raw_adjacency_path_[row, k], model.w_threshold_) != 0
+    assert model.n_edges_path_[row, k] == edges.sum()
+    # a single threshold gives the slice of the grid, and w_threshold_ is it
+    single = CoLiDECV(alphas=alphas, w_threshold=0.3, patience=None).fit(X)
+    np.testing.assert_array_equal(single.criterion_path_, grid[:, :, 1])
+    assert single.w_threshold_ == 0.3 and single.thresholds_.tolist() == [0.3]
+    # refit=True refits the graph at the selected threshold
+    refitted = CoLiDECV(alphas=alphas, w_threshold=thresholds, patience=None, refit=True).fit(X)
+    np.testing.assert_array_equal(refitted.adjacency_ != 0, model.adjacency_ != 0)
+
+
+def test_threshold_grid_with_the_cv_criterion():
+    from sklearn.model_selection import KFold
+
+    _, _, X = _problem(d=5, n_edges=5, n=300, seed=4)
+    alphas, thresholds = [0.1, 0.05], [0.2, 0.4]
+    model = CoLiDECV(alphas=alphas, criterion="cv", cv=2, w_threshold=thresholds).fit(X)
+    assert model.cv_log_likelihood_.shape == (2, 2, 2, 2)  # paths, alphas, thresholds, folds
+    train, test = next(iter(KFold(2).split(X)))
+    on_train = CoLiDECV(alphas=alphas, patience=None).fit(X[train])
+    edges = to_dag(on_train.raw_adjacency_path_[1, 0], 0.4) != 0
+    expected = _log_likelihood_by_hand(X[train], X[test], edges, "nv") / len(test)
+    assert model.cv_log_likelihood_[1, 0, 1, 0] == pytest.approx(expected, rel=1e-9)
+    np.testing.assert_allclose(
+        model.criterion_threshold_path_, -model.cv_log_likelihood_.mean(axis=-1)
+    )
+    assert model.path_fitted_.all()  # no early stop with the folds' criterion
 
 
 def test_plot_alpha_selection():

@@ -44,7 +44,11 @@ selection table so that an interrupted run keeps what finished.  ``<name>`` is
 ``bench_dag_optimizer`` (``--optimizer-only``).  Table keys:
 
 - ``accuracy``: graph, noise, method, seeds, then the means of SHD, TPR, FDR,
-  time s, their sds and "x DAGMA"; ``accuracy_seeds``: one row per seed.
+  time s, their sds and "x DAGMA"; ``accuracy_seeds``: one row per seed;
+  ``accuracy_hetero`` / ``accuracy_equal``: one row per cell (SHD ± sd per
+  method, times, × DAGMA), the speed page's table, with the values
+  ``<noise>/nv_no_worse_cells``, ``<noise>/cells``, ``<noise>/nv_pooled``,
+  ``<noise>/dagma_pooled`` and ``<noise>/nv_time_ratio_max``.
 - ``optimizer``: the optimizer table (stages <= adam, stages, gaps, times,
   same SHD, seeds); ``sachs``: method, SHD, TPR, FDR, edges, time s.
 - ``selection_hetero`` / ``selection_equal``: one row per cell: graph, seeds,
@@ -733,11 +737,6 @@ def main():
     )
     parser.add_argument(
         "--blas-threads", type=int, default=1, help="BLAS threads per fit (0: leave as is)"
-    )
-    parser.add_argument(
-        "--results-name",
-        default=None,
-        help="name of the results file (benchmarks/results/<name>.json); default bench_dag",
     )
     args = parser.parse_args()
     warnings.simplefilter("ignore")

@@ -797,9 +797,14 @@ def main():
 
 
 def _results_name(args, noises):
-    """The JSON file's name: --results-name, else one per mode (see the docstring)."""
+    """The JSON file's name: --results-name, else one per mode (see the docstring);
+    ``--quick`` runs (``make bench``) add ``_quick``, which is not committed."""
     if args.results_name:
         return args.results_name
+    return _mode_name(args, noises) + ("_quick" if args.quick else "")
+
+
+def _mode_name(args, noises):
     if args.optimizer_only:
         return "bench_dag_optimizer"
     if args.selection:

@@ -163,7 +163,7 @@ def accuracy_table(
         for graph_type, degree in graphs:
             for heteroscedastic in noises:
                 runs = methods(with_dagma=d <= dagma_max_d, names=names, alpha=alpha)
-                results = {name: [] for name in runs}
+                per_method = {name: [] for name in runs}
                 for seed in seeds:
                     B, X = simulate(graph_type, d, degree, heteroscedastic, seed)
                     for name, fit in runs.items():
@@ -171,11 +171,13 @@ def accuracy_table(
                         estimate = fit(X)
                         seconds = time.perf_counter() - start
                         m = dag_metrics(B, estimate)
-                        results[name].append((m["shd"], m["tpr"], m["fdr"], seconds))
+                        per_method[name].append((m["shd"], m["tpr"], m["fdr"], seconds))
                 dagma_time = (
-                    np.mean([r[3] for r in results["DAGMA"]]) if "DAGMA" in results else np.nan
+                    np.mean([r[3] for r in per_method["DAGMA"]])
+                    if "DAGMA" in per_method
+                    else np.nan
                 )
-                for name, rows in results.items():
+                for name, rows in per_method.items():
                     rows = np.asarray(rows)
                     mean, sd = rows.mean(axis=0), rows.std(axis=0)
                     label = f"{graph_type}{degree}-{d}"

@@ -30,18 +30,23 @@ X, names = sachs.data, sachs.feature_names
 # Alpha from the data
 # -------------------
 # Two central paths, at 0.1 and at 0.05; from each, one warm stage per other
-# alpha of the grid (0.2 down to 0.025).  Lower BIC is better; the estimate
-# with the lowest BIC over both paths is kept.
+# alpha of the grid (0.2 down to 0.025), until the BIC stops improving (three
+# alphas in a row toward smaller alphas, one toward larger ones).  Lower BIC is
+# better; the estimate with the lowest BIC over both paths is kept.
 selection = CoLiDECV(refit=True).fit(X)
-for start, bics, edges in zip(
+for start, bics, edges, fitted in zip(
     selection.path_start_alphas_,
     selection.criterion_path_,
     selection.n_edges_path_,
+    selection.path_fitted_,
     strict=True,
 ):
     print(f"path from {start:.3g}:")
-    for alpha, bic, n_edges in zip(selection.alphas_, bics, edges, strict=True):
-        print(f"  alpha {alpha:.3f}: BIC {bic:10.1f}, {n_edges:2d} edges")
+    for alpha, bic, n_edges, done in zip(selection.alphas_, bics, edges, fitted, strict=True):
+        if done:
+            print(f"  alpha {alpha:.3f}: BIC {bic:10.1f}, {n_edges:2d} edges")
+        else:
+            print(f"  alpha {alpha:.3f}: not fitted (the path stopped before it)")
 print(f"selected alpha: {selection.alpha_:.3g} (path, alpha) = {selection.best_index_}")
 plot_alpha_selection(selection, title="Sachs: BIC along the path")
 

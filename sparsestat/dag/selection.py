@@ -505,7 +505,7 @@ class CoLiDECV(BaseEstimator):
         self.verbose = verbose
 
     def fit(self, X, y=None):
-        """Fit the path, score it and keep the best alpha.
+        """Fit the paths, score them and keep the best alpha (and threshold).
 
         Parameters
         ----------

@@ -35,7 +35,8 @@ def _without_truth(sachs):
     print(
         f"  CoLiDECV (BIC): alpha {selection.alpha_:.3g} of "
         f"{', '.join(f'{a:.3g}' for a in selection.alphas_)}; edges along the paths "
-        f"from 0.1 and 0.05: {selection.n_edges_path_.tolist()}; {seconds:.2f} s"
+        f"from 0.1 and 0.05 (-1: skipped by the early stop): "
+        f"{selection.n_edges_path_.tolist()}; {seconds:.2f} s"
     )
     _report("CoLiDECV, selected alpha", sachs.adjacency, selection, seconds)
     effects = selection.adjacency_

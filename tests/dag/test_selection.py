@@ -384,6 +384,16 @@ def test_plot_alpha_selection():
     np.testing.assert_allclose(ax.lines[0].get_ydata(), model.criterion_path_[0])
     np.testing.assert_allclose(ax.lines[1].get_ydata(), model.criterion_path_[1])
     assert ax.get_xscale() == "log"
+    # alphas an early stop skipped: gaps (NaN) in both the criterion and the edges
+    stopped = CoLiDECV(variance="ev", alphas=[0.4, 0.2, 0.1, 0.05, 0.02], patience=1).fit(X)
+    assert not stopped.path_fitted_.all()
+    ax = plot_alpha_selection(stopped)
+    edges = ax.figure.axes[-1]  # the twin axis of the edge counts
+    for row in range(2):
+        skipped = ~stopped.path_fitted_[row]
+        assert np.isnan(np.asarray(ax.lines[row].get_ydata(), dtype=float)[skipped]).all()
+        counts = np.asarray(edges.lines[row].get_ydata(), dtype=float)
+        assert np.isnan(counts[skipped]).all() and (counts[~skipped] >= 0).all()
 
 
 # ------------------------------------------------------------ varsortability

@@ -1,6 +1,6 @@
 """Demo step: V1-like dictionaries on natural-image patches with ℓ1 and CEL0.
 
-Rentzeperis et al. (2023): both penalties learn oriented, localised atoms;
+Rentzeperis et al. (2023) report that both penalties learn oriented, localised atoms and that
 CEL0 reconstructs better at the same fraction of active units.  The step
 prints the share of Gabor-like atoms (R² >= 0.7 of a 2-D Gabor fit) and the
 held-out error at 5 % active units, and draws the atoms.

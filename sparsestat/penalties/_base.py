@@ -59,14 +59,16 @@ class Penalty:
     :meth:`replace`).  ``get_params`` lets ``sklearn.base.clone`` copy an
     estimator holding a penalty object.
 
-    Methods every penalty provides
-    ------------------------------
+    Notes
+    -----
+    Methods every penalty provides:
+
     value(x)
         ``pen(x)`` as a Python float.
     prox(x, step)
-        ``argmin_u ½||u − x||² + step·pen(u)``, vectorized, on any array
-        namespace (numpy, CuPy, array-api-strict); the result has the namespace,
-        device, shape and dtype of ``x``.  float32 and float64 numpy arrays go
+        ``argmin_u ½||u − x||² + step·pen(u)``, vectorized, written against
+        the array API (tested with numpy and array-api-strict; not yet run on
+        a GPU); the result has the namespace, device, shape and dtype of ``x``.  float32 and float64 numpy arrays go
         through the numba kernel, other arrays through the array-API formula.
     prox_numba(x, step)
         The same through the numba kernel the CPU solvers use (arrays of other

@@ -68,8 +68,9 @@ class Penalty:
     prox(x, step)
         ``argmin_u ½||u − x||² + step·pen(u)``, vectorized, written against
         the array API (tested with numpy and array-api-strict; not yet run on
-        a GPU); the result has the namespace, device, shape and dtype of ``x``.  float32 and float64 numpy arrays go
-        through the numba kernel, other arrays through the array-API formula.
+        a GPU); the result has the namespace, device, shape and dtype of
+        ``x``.  float32 and float64 numpy arrays go through the numba kernel,
+        other arrays through the array-API formula.
     prox_numba(x, step)
         The same through the numba kernel the CPU solvers use (arrays of other
         namespaces are brought to the host).

@@ -164,12 +164,12 @@ def separable_table(n, rng):
 def record_prox_rows(results, key, title, records):
     """One row per penalty: numba ms, then each implementation as a multiple of it."""
     labels = ["sparsestat prox (numpy)", "skglm", "pyproximal"]
-    found = {"sparsestat prox (numpy)": "sparsestat prox (numpy)"}  # others: library name
     rows, largest = [], 0.0
     for name, implementations, numba_time, reference in records:
         ratios = {}
         for label, seconds, result in implementations[1:]:
-            label = found.get(label, label.split()[0])
+            # "sparsestat prox (numpy)" keeps its label; anchors go by library name
+            label = label if label.startswith("sparsestat") else label.split()[0]
             ratios[label] = seconds / numba_time
             largest = max(largest, float(np.max(np.abs(np.asarray(result) - reference))))
         rows.append([name, 1e3 * numba_time, *[ratios.get(label) for label in labels]])

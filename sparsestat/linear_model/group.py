@@ -393,8 +393,9 @@ class GroupSparseRegressionCV(CVRoutingMixin, SparseLinearModel):
         non-convex WGSEF, whose fits are the same for every alpha above it
         (each prox step is then the projection on ``k`` groups).  With
         unequal weights, alphas between ``L / max(weights)`` and
-        ``L / min(weights)`` reach the non-convex prox's mixed regime, which
-        raises a ``ValueError``.
+        ``L / min(weights)`` fit with the smaller step
+        ``NonconvexWGSEF.prox_step`` gives (the prox is not defined at ``1/L``
+        there).
     n_alphas : int, default=20
         Number of alphas when ``alphas`` is None.
     eps : float, default=1e-3

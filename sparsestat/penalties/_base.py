@@ -80,6 +80,10 @@ class Penalty:
         solvers stop on.
     alpha_max(gradient_at_zero)
         Smallest ``alpha`` for which 0 is a stationary point, where defined.
+    prox_step(step)
+        The largest step, at most ``step``, at which ``prox`` is defined: what
+        a proximal-gradient solver uses in place of ``1/L``.  ``step`` itself
+        for every penalty except :class:`NonconvexWGSEF` with unequal weights.
 
     Examples
     --------
@@ -195,6 +199,15 @@ class Penalty:
     def subdiff_distance(self, x, grad):
         """Distance of ``-grad`` to the subdifferential at ``x``."""
         raise NotImplementedError
+
+    def prox_step(self, step):
+        """The largest step ``<= step`` at which :meth:`prox` is defined.
+
+        Proximal gradient converges for every step up to ``1/L``, so a solver
+        asks the penalty which one to take.  Every prox here is defined for all
+        steps except the non-convex WGSEF's with unequal weights.
+        """
+        return float(step)
 
     def alpha_max(self, gradient_at_zero):
         """Smallest ``alpha`` making 0 a stationary point."""

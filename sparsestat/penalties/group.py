@@ -613,6 +613,10 @@ class WGSEF(_GroupEnvelope):
         return _top_k_sum(scaled, self._k, xp) / (2.0 * self._alpha)
 
 
+#: ``NonconvexWGSEF.prox_step`` keeps ``step·alpha·max(d)`` this far below 1.
+MIXED_STEP_MARGIN = 0.99
+
+
 class NonconvexWGSEF(_GroupEnvelope):
     r"""Non-convex WGSEF: the envelope minus the weighted ridge it envelopes.
 
@@ -642,11 +646,13 @@ class NonconvexWGSEF(_GroupEnvelope):
       (linear time, no sort, in the numba kernel).  For equal weights this is
       the convex WGSEF prox with ``lam/(1 − lam)`` at ``z/(1 − lam)``.  Groups
       with ``theta_i = 1`` are kept unshrunk.
-    - mixed (``l_i < 1 <= l_j`` for two groups): not supported, a
-      ``ValueError`` is raised.  There the optimal ``theta`` can have a
+    - mixed (``l_i < 1 <= l_j`` for two groups, unequal weights only): the
+      prox raises a ``ValueError``.  There the optimal ``theta`` can have a
       fractional entry on a concave group, and no linear-time rule is
-      implemented for it; use equal weights or a step with every ``l_i`` on
-      one side of 1.
+      implemented for it.  :meth:`prox_step` gives the largest smaller step
+      outside that range, ``0.99/(alpha·max(d))``, and the solvers take it
+      (proximal gradient converges for every step up to ``1/L``), so fits
+      work at every ``alpha``.
 
     So proximal gradient with ``step·alpha·min(d) >= 1`` is a group version of
     iterative hard thresholding: every iterate has at most ``k`` non-zero
@@ -687,6 +693,18 @@ class NonconvexWGSEF(_GroupEnvelope):
     names = ("wgsef_nonconvex",)
     is_convex = False
 
+    def prox_step(self, step):
+        """``step``, or ``0.99/(alpha·max(d))`` where ``step`` is in the mixed range.
+
+        The mixed range is ``1/(alpha·max(d)) <= step < 1/(alpha·min(d))``,
+        empty for equal weights; below it every ``step·alpha·d_i`` is under 1.
+        """
+        step = float(step)
+        lam = step * self._alpha
+        if lam * float(self._weights.min()) < 1.0 <= lam * float(self._weights.max()):
+            return MIXED_STEP_MARGIN / (self._alpha * float(self._weights.max()))
+        return step
+
     def _is_projection(self, lam):
         """True for the top-k regime; raise in the mixed one."""
         low = lam * float(self._weights.min())
@@ -695,7 +713,8 @@ class NonconvexWGSEF(_GroupEnvelope):
             raise ValueError(
                 f"NonconvexWGSEF prox: step·alpha·weights spans 1 ({low:.3g} to {high:.3g}); "
                 "the prox is implemented when step·alpha·d_i is below 1 for every group or "
-                "at least 1 for every group.  Use equal weights, or change step or alpha."
+                "at least 1 for every group.  Use equal weights, change step or alpha, or "
+                "take the step prox_step(step) returns (what the solvers do)."
             )
         return low >= 1.0
 

@@ -167,7 +167,8 @@ def solve_fista(
     the elastic net and penalties with a ``conjugate`` (the envelope penalties:
     ``pen(w) + pen*(−∇F(w)) + <w, ∇F(w)>``), and on the largest entry of the
     prox-gradient mapping
-    ``(w − prox(w − ∇F/L)) · L`` otherwise (zero exactly at fixed points).  The
+    ``(w − prox(w − t·∇F)) / t`` otherwise (zero exactly at fixed points),
+    with the step ``t = penalty.prox_step(1/L)``.  The
     coefficients stay in the namespace and on the device of ``X``.
     """
     problem = ArrayProblem(X, y, sample_weight, fit_intercept)
@@ -195,7 +196,10 @@ def solve_fista(
     if lipschitz == 0.0:  # every column constant: w = 0 is optimal for these penalties
         zero = xp.zeros_like(w)
         return SolverResult(zero, problem.intercept(zero), 0, 0.0, True, uses_gap, "fista")
-    step = 1.0 / lipschitz
+    # the penalty may ask for a smaller step (the non-convex WGSEF's prox is
+    # not defined on a range of steps with unequal weights)
+    step = penalty.prox_step(1.0 / lipschitz)
+    inv_step = lipschitz if step == 1.0 / lipschitz else 1.0 / step
     threshold = tol * problem.y_norm2 if uses_gap else tol
     z = w
     t = 1.0
@@ -225,7 +229,7 @@ def solve_fista(
                 stop_crit = _gap(problem, penalty, w, grad, residual)
             else:
                 moved = prox(w - step * grad, step)
-                stop_crit = float(xp.max(xp.abs(w - moved))) * lipschitz
+                stop_crit = float(xp.max(xp.abs(w - moved))) * inv_step
             if stop_crit <= threshold:
                 converged = True
                 break

@@ -349,6 +349,48 @@ def test_nonconvex_wgsef_groups_along_training_as_documented(grouped, k, factor)
     assert (along, final.n_active_groups_) == GROUPS_ALONG_TRAINING[k, factor]
 
 
+def test_nonconvex_wgsef_unequal_weights_every_alpha(grouped):
+    """With unequal weights, alphas between L/max(d) and L/min(d) put step 1/L in the
+    prox's mixed range; FISTA then takes the penalty's prox_step and ends at a fixed
+    point of the prox-gradient map at that step, and the CV runs over the whole grid
+    (it raised ValueError before)."""
+    from sparsestat.solvers.fista import ArrayProblem
+
+    X, y, coef, groups = grouped
+    true_groups = np.unique(groups[np.flatnonzero(coef)])
+    weights = [1.0, 1.0, 2.0, 2.0, 4.0, 4.0]
+    problem = ArrayProblem(X, y, None, True)
+    lipschitz = problem.lipschitz()
+    for factor in (0.1, 0.3, 0.5, 0.9, 1.5):  # L/4 < alpha < L: the mixed range
+        model = GroupSparseRegression(
+            groups=groups,
+            penalty="wgsef_nonconvex",
+            k=2,
+            weights=weights,
+            alpha=factor * lipschitz,
+            tol=1e-10,
+        ).fit(X, y)
+        assert model._converged
+        pen = model.penalty_
+        step = pen.prox_step(1.0 / lipschitz)
+        if 0.25 <= factor < 1.0:
+            assert step < 1.0 / lipschitz
+        else:
+            assert step == 1.0 / lipschitz
+        grad = problem.gradient_from_residual(problem.residual(model.coef_))
+        moved = pen.prox(model.coef_ - step * grad, step)
+        assert np.max(np.abs(moved - model.coef_)) / step <= 1e-9
+        # on this problem every alpha keeps exactly the two true groups
+        np.testing.assert_array_equal(model.active_groups_, true_groups)
+    cv = GroupSparseRegressionCV(
+        groups=groups, penalty="wgsef_nonconvex", k=[1, 2], weights=weights, n_alphas=8, cv=3
+    ).fit(X, y)
+    grid = cv.alphas_
+    assert np.any((grid > lipschitz / 4) & (grid < lipschitz))
+    assert np.all(np.isfinite(cv.mse_path_))
+    np.testing.assert_array_equal(cv.best_estimator_.active_groups_, true_groups)
+
+
 def test_nonconvex_wgsef_refuses_exact_k(grouped):
     X, y, _, groups = grouped
     with pytest.raises(ValueError, match="exact_k"):

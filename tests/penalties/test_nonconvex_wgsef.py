@@ -165,6 +165,32 @@ def test_mixed_regime_is_refused():
     pen.prox(np.ones(6), 2.0)  # 1 .. 4: fine
 
 
+def test_prox_step_leaves_the_mixed_range():
+    """prox_step: the step itself outside [1/(alpha·max d), 1/(alpha·min d)),
+    0.99/(alpha·max d) inside it, where the prox then works."""
+    groups = np.repeat(np.arange(3), 2)
+    pen = NonconvexWGSEF(k=1, alpha=2.0, groups=groups, weights=[0.5, 1.0, 2.0])
+    for step in (0.1, 0.249, 1.0, 3.0):  # l from 0.05..0.2 up to 3..12
+        chosen = pen.prox_step(step)
+        if 0.25 <= step < 1.0:
+            assert chosen == pytest.approx(0.99 / 4.0)
+            with pytest.raises(ValueError, match="spans 1"):
+                pen.prox(np.ones(6), step)
+        else:
+            assert chosen == step
+        assert chosen <= step
+        np.testing.assert_array_equal(
+            pen.prox(np.ones(6), chosen), pen.prox_numba(np.ones(6), chosen)
+        )
+    for step in (0.25, 0.5, 0.999):
+        assert pen.prox_step(step) == pytest.approx(0.2475)
+    # equal weights: never a mixed range
+    equal = NonconvexWGSEF(k=1, alpha=2.0, groups=groups)
+    for step in (0.1, 0.5, 0.6, 2.0):
+        assert equal.prox_step(step) == step
+    assert NonconvexWGSEF(k=1, alpha=0.0, groups=groups, weights=[1, 2, 3]).prox_step(5.0) == 5.0
+
+
 @pytest.mark.parametrize("lam", [0.3, 2.0])
 def test_vectorized_matches_numba(lam, backend, dtype):
     rng = np.random.default_rng(5)

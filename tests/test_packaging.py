@@ -67,3 +67,12 @@ def test_sparsestat_imports_without_cvxpy_and_networkx():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert out.stdout.strip() == "ok", out.stderr
+
+
+def test_docs_list_the_runtime_dependencies(project):
+    """The install line of docs/index.rst names every runtime dependency, and no other."""
+    runtime = _names(project["project"]["dependencies"])
+    text = (ROOT / "docs" / "index.rst").read_text(encoding="utf-8")
+    line = next(row for row in text.splitlines() if "pip install sparsestat  " in row)
+    listed = {name.strip() for name in line.split("#", 1)[1].split(",")}
+    assert listed == runtime

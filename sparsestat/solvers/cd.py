@@ -82,8 +82,8 @@ def solve_cd(problem, penalty, coef_init=None, max_iter=1000, tol=1e-4, anderson
         elastic net (as in scikit-learn); largest subdifferential distance for the
         other penalties.
     anderson : bool
-        Anderson extrapolation every 5 epochs (accepted when it lowers the
-        objective).
+        Anderson extrapolation from the last ``ANDERSON_K + 1`` iterates, every
+        ``ANDERSON_K + 1`` epochs (accepted when it lowers the objective).
 
     Returns
     -------

@@ -470,3 +470,46 @@ def test_tiny_and_degenerate_inputs():
         np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]), np.array([1.0, 2.0, 3.0])
     )
     np.testing.assert_allclose(model.predict(np.eye(2)), [1.0, 2.0], atol=1e-6)
+
+
+def test_cv_default_is_five_folds(problem):
+    """The README's "alpha by 5-fold CV": the default splitter has five folds."""
+    X, y, _ = problem
+    model = SparseRegressionCV(n_alphas=3).fit(X, y)
+    assert model.mse_path_.shape[-1] == 5
+
+
+@pytest.mark.parametrize(
+    ("shape", "sparse", "expected"),
+    [
+        ((1000, 100), False, "gram"),  # n >= 10 p, p <= 2000
+        ((999, 100), False, "cd"),  # n < 10 p
+        ((1000, 100), True, "cd"),  # sparse X
+        ((30000, 2001), False, "cd"),  # p > 2000
+        ((20000, 2000), False, "gram"),
+    ],
+)
+def test_auto_solver_rule(shape, sparse, expected):
+    """The user guide's rule for solver="auto": Gram CD for dense X with
+    n_samples >= 10·n_features and n_features <= 2000, CD otherwise."""
+    from sparsestat.linear_model._base import choose_solver
+
+    X = sp.random(*shape, density=1e-4, format="csc") if sparse else np.empty(shape)
+    assert choose_solver("auto", X, L1(1.0)) == expected
+
+
+def test_auto_solver_is_what_the_fit_runs(problem):
+    X, y, _ = problem
+    tall = np.vstack([X] * 15)  # 900 rows = 10 × 90 features
+    assert Lasso(alpha=0.1).fit(tall, np.tile(y, 15)).solver_ == "gram"
+    assert Lasso(alpha=0.1).fit(X, y).solver_ == "cd"
+
+
+def test_index_example_needs_more_than_the_default_epochs():
+    """docs/index.rst raises max_iter to 3000 because "the grid's smallest alphas
+    (p > n) need more than the default 1000 epochs": with the default, the same
+    cross-validation warns (with 3000 it does not: tests/test_doc_snippets.py runs
+    the block with ConvergenceWarning as an error)."""
+    X, y, _ = make_sparse_regression(200, 500, n_informative=10, random_state=0)
+    with pytest.warns(ConvergenceWarning):
+        SparseRegressionCV(penalty="mcp").fit(X, y)

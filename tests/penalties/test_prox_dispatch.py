@@ -133,3 +133,15 @@ def test_large_wgsef_input_matches_the_sorting_formula():
         NonconvexWGSEF(k=200, alpha=0.3, groups=groups),
     ):
         assert_same_values(penalty.prox(x, 1.0), penalty._prox_array_api(x, 1.0), np.float64, 4.0)
+
+
+@pytest.mark.parametrize("name", sorted(PENALTIES))
+def test_prox_numba_brings_other_arrays_to_the_host(name):
+    """``prox_numba`` on an array-API-strict array returns the numpy result of the
+    kernel on the same values (the user guide: "arrays of other libraries are
+    brought to the host")."""
+    penalty = PENALTIES[name]
+    x = inputs(np.float64, "C", seed=2)
+    result = penalty.prox_numba(xs.asarray(x), STEP)
+    assert type(result) is np.ndarray
+    np.testing.assert_array_equal(result, penalty.prox_numba(x, STEP))

@@ -1,0 +1,146 @@
+"""The working-set CD solver's two mechanisms, as the user guide describes them.
+
+``docs/user_guide/linear_model.rst``: the working set holds the current support
+and the coordinates that violate optimality most; the inner loop extrapolates
+(Anderson) every ``ANDERSON_K + 1`` epochs and keeps the extrapolation only when
+it lowers the objective.
+"""
+
+import numpy as np
+import pytest
+
+from sparsestat.datafits import QuadraticProblem
+from sparsestat.datasets import make_sparse_regression
+from sparsestat.penalties import L1
+from sparsestat.solvers import _cd_kernels, cd, solve_cd
+
+
+def brute_force_working_set(w, kkt, ws_start):
+    support = np.flatnonzero(w)
+    size = min(max(ws_start, 2 * support.size), w.size)
+    zeros = np.flatnonzero(w == 0)
+    violators = zeros[np.argsort(-kkt[zeros], kind="stable")[: size - support.size]]
+    return np.sort(np.concatenate([support, violators]))
+
+
+@pytest.mark.parametrize(("n_support", "ws_start"), [(0, 5), (3, 5), (4, 5), (10, 5), (20, 30)])
+def test_working_set_is_the_support_plus_the_largest_violations(n_support, ws_start):
+    rng = np.random.default_rng(n_support)
+    p = 40
+    w = np.zeros(p)
+    w[rng.choice(p, n_support, replace=False)] = rng.standard_normal(n_support)
+    kkt = rng.permutation(p).astype(float)  # distinct scores: no ties
+    kkt[w != 0] = 0.0  # a coordinate in the support is kept whatever its score
+    ws = _cd_kernels.build_working_set(w, kkt, ws_start)
+    np.testing.assert_array_equal(ws, brute_force_working_set(w, kkt, ws_start))
+    assert set(np.flatnonzero(w)) <= set(ws)
+
+
+@pytest.fixture(scope="module")
+def lasso_problem():
+    X, y, _ = make_sparse_regression(80, 60, 5, rho=0.5, random_state=0)
+    problem = QuadraticProblem(X, y)
+    penalty = L1(alpha=0.05 * L1(1.0).alpha_max(problem.gradient(np.zeros(60))))
+    optimum = solve_cd(problem, penalty, tol=1e-14, max_iter=100_000).coef
+    return problem, penalty, optimum
+
+
+def _anderson(problem, penalty, w, iterates):
+    """Run the kernel's Anderson step on all features; returns (w, accepted)."""
+    (layout, X, data, indices, indptr, rho, y, V, scale2, *_rest) = problem.kernel_arguments()
+    fit_intercept = problem.fit_intercept
+    code, params, weights = cd._kernel_penalty(penalty, problem.n_features)
+    w = w.copy()
+    r = np.empty_like(y)
+    vr = _cd_kernels.initial_residual(
+        layout, X, data, indices, indptr, rho, y, w, fit_intercept, r
+    )
+    before = problem.value(w) + penalty.value(w)
+    ws = np.arange(problem.n_features)
+    block, data_b, indices_b, indptr_b = _cd_kernels.gather_block(
+        layout, X, data, indices, indptr, rho, ws
+    )  # what the working-set loop hands to the inner solver
+    _cd_kernels.anderson_step(
+        block, data_b, indices_b, indptr_b, False, y, rho, V, scale2, fit_intercept, ws, w, r,
+        vr, iterates, np.empty_like(y), code, params, weights,
+    )  # fmt: skip
+    after = problem.value(w) + penalty.value(w)
+    return w, before, after
+
+
+def test_anderson_extrapolation_is_kept_when_it_lowers_the_objective(lasso_problem):
+    """Iterates converging geometrically to the optimum: Anderson extrapolates to
+    the limit, which lowers the objective, so the step is kept."""
+    problem, penalty, optimum = lasso_problem
+    k = cd.ANDERSON_K
+    # a linear iteration with k distinct rates: k differences make the
+    # extrapolation exact (minimal polynomial of degree k)
+    rates = np.resize(np.linspace(0.3, 0.8, k), optimum.size)
+    iterates = np.array([optimum * (1 - rates**t) for t in range(1, k + 2)])
+    w, before, after = _anderson(problem, penalty, iterates[-1], iterates)
+    assert after < before
+    # near the limit (the 5×5 system is ill-conditioned: not to machine precision)
+    assert np.linalg.norm(w - optimum) < 0.01 * np.linalg.norm(iterates[-1] - optimum)
+
+
+def test_anderson_extrapolation_is_rejected_when_it_raises_the_objective(lasso_problem):
+    """At the optimum every other point is worse: the extrapolated point is
+    rejected and the iterate is left exactly as it was."""
+    problem, penalty, optimum = lasso_problem
+    rng = np.random.default_rng(1)
+    k = cd.ANDERSON_K
+    iterates = optimum + 0.1 * np.cumsum(rng.standard_normal((k + 1, optimum.size)), axis=0)
+    w, before, after = _anderson(problem, penalty, optimum, iterates)
+    np.testing.assert_array_equal(w, optimum)
+    assert after == before
+
+
+def _inner(problem, penalty, anderson_k, max_epochs):
+    (layout, X, data, indices, indptr, rho, y, V, scale2, means, lipschitz, fit_intercept, *_) = (
+        problem.kernel_arguments()
+    )
+    code, params, weights = cd._kernel_penalty(penalty, problem.n_features)
+    p = problem.n_features
+    w = np.zeros(p)
+    r = np.empty_like(y)
+    vr = _cd_kernels.initial_residual(
+        layout, X, data, indices, indptr, rho, y, w, fit_intercept, r
+    )
+    block, data_b, indices_b, indptr_b = _cd_kernels.gather_block(
+        layout, X, data, indices, indptr, rho, np.arange(p)
+    )
+    _cd_kernels.inner_solve(
+        block, data_b, indices_b, indptr_b, False, y, rho, V, scale2, means, lipschitz,
+        fit_intercept,
+        np.arange(p), w, r, vr, np.zeros(p), np.zeros(p), np.empty_like(y), code, params,
+        weights, max_epochs, 0.0, anderson_k, 1000,
+    )  # fmt: skip
+    return w
+
+
+def test_anderson_extrapolates_after_every_k_plus_one_epochs(lasso_problem):
+    """With ANDERSON_K = 5 an extrapolation is tried after epochs 6, 12, 18, ...:
+    the iterates are plain CD's bit for bit until the first accepted one, which
+    comes at a multiple of six epochs."""
+    problem, penalty, _ = lasso_problem
+    k = cd.ANDERSON_K
+    assert k == 5  # the user guide says "every six epochs"
+    first = next(
+        n_epochs
+        for n_epochs in range(1, 61)
+        if not np.array_equal(
+            _inner(problem, penalty, k, n_epochs), _inner(problem, penalty, 0, n_epochs)
+        )
+    )
+    assert first % (k + 1) == 0
+
+
+def test_anderson_reaches_the_same_lasso_in_fewer_epochs(lasso_problem):
+    """Acceleration: the same optimum (to the tolerance), fewer CD epochs."""
+    problem, penalty, optimum = lasso_problem
+    fast = solve_cd(problem, penalty, tol=1e-10, max_iter=100_000, anderson=True)
+    plain = solve_cd(problem, penalty, tol=1e-10, max_iter=100_000, anderson=False)
+    assert fast.converged and plain.converged
+    np.testing.assert_allclose(fast.coef, optimum, atol=1e-5)
+    np.testing.assert_allclose(plain.coef, optimum, atol=1e-5)
+    assert fast.n_iter < plain.n_iter

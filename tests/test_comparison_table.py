@@ -1,0 +1,73 @@
+"""The other libraries' columns of the comparison table in docs/index.rst.
+
+Each test reads the installed library (scikit-learn always; skglm, celer,
+pyproximal and dagma when the ``bench`` extra is installed, skipped otherwise)
+and checks what the table says it ships or lacks.  The table names the versions
+it was checked against; a newer release may add what a cell says is missing,
+and then this test is the one that says so.
+"""
+
+import importlib
+import pkgutil
+import warnings
+
+import numpy as np
+import pytest
+
+
+def test_scikit_learn_column():
+    from sklearn import decomposition, linear_model
+
+    for name in ("Lasso", "ElasticNet", "MultiTaskLasso", "OrthogonalMatchingPursuit"):
+        assert hasattr(linear_model, name)
+    for name in ("RandomizedLasso", "MCPRegression", "GroupLasso"):  # "–" cells
+        assert not hasattr(linear_model, name)
+    assert hasattr(decomposition, "DictionaryLearning")
+    assert hasattr(decomposition, "MiniBatchDictionaryLearning")
+    X = np.random.default_rng(0).standard_normal((3, 4))
+    for algorithm in ("lasso_lars", "lasso_cd", "omp", "threshold"):
+        decomposition.sparse_encode(X, np.eye(4), algorithm=algorithm, alpha=0.1)
+
+
+def test_skglm_column():
+    pytest.importorskip("skglm")
+    from skglm import datafits, estimators, penalties
+
+    for name in ("MCPenalty", "SCAD", "L0_5", "L2_3", "LogSumPenalty", "BlockMCPenalty",
+                 "BlockSCAD", "WeightedL1"):  # fmt: skip
+        assert hasattr(penalties, name), name
+    assert not any("L0" == name or "CEL0" in name for name in dir(penalties))
+    for name in ("MCPRegression", "GroupLasso", "MultiTaskLasso", "SparseLogisticRegression"):
+        assert hasattr(estimators, name), name
+    assert not hasattr(estimators, "SCADRegression")  # SCAD is a penalty, not an estimator
+    for name in ("WeightedQuadratic", "Huber", "Poisson", "Cox", "Logistic"):
+        assert hasattr(datafits, name), name
+
+
+def test_celer_column():
+    celer = pytest.importorskip("celer")
+    for name in ("Lasso", "ElasticNet", "GroupLasso", "MultiTaskLasso", "LogisticRegression"):
+        assert hasattr(celer, name), name
+    import sklearn
+
+    if celer.__version__ == "0.7.4" and sklearn.__version__.startswith("1.9"):
+        rng = np.random.default_rng(0)
+        X, Y = rng.standard_normal((20, 5)), rng.standard_normal((20, 3))
+        with pytest.raises(Exception), warnings.catch_warnings():  # noqa: B017
+            warnings.simplefilter("ignore")
+            celer.MultiTaskLasso(alpha=0.1).fit(X, Y)
+
+
+def test_pyproximal_column():
+    pyproximal = pytest.importorskip("pyproximal")
+    for name in ("L1", "SCAD", "L0", "Log", "ETP", "Geman", "QuadraticEnvelopeCard", "L21",
+                 "TV", "Nuclear"):  # fmt: skip
+        assert hasattr(pyproximal, name), name
+    assert not hasattr(pyproximal, "MCP")
+
+
+def test_dagma_column():
+    dagma = pytest.importorskip("dagma")
+    modules = {module.name for module in pkgutil.iter_modules(dagma.__path__)}
+    assert {"linear", "nonlinear"} <= modules
+    assert hasattr(importlib.import_module("dagma.linear"), "DagmaLinear")

@@ -150,6 +150,18 @@ def test_owlqn_reaches_the_reference_adam_objective_at_every_stage(variance):
         assert fast.n_iter_ < reference.n_iter_ / 5
 
 
+def test_owlqn_can_end_above_the_reference_adam_objective():
+    # why it is not the default: the objective is not convex, and on this
+    # degree-4 graph OWL-QN's third stage settles 1e-3 above Adam's and its
+    # last stage stays above
+    _, _, X = _problem(d=10, n_edges=20, seed=1)
+    fast = CoLiDE(optimizer="owlqn").fit(X)
+    reference = CoLiDE(optimizer="adam").fit(X)
+    assert fast.s_ == reference.s_
+    assert fast.stage_objective_[2] > reference.stage_objective_[2] * (1 + 5e-4)
+    assert fast.stage_objective_[-1] > reference.stage_objective_[-1] * (1 + 1e-4)
+
+
 def test_owlqn_estimate_is_sparse_and_in_the_domain():
     _, _, X = _problem(d=8, seed=5)
     model = CoLiDE(optimizer="owlqn").fit(X)
@@ -405,16 +417,17 @@ def test_ev_start_escapes_the_nv_path_minima_on_dense_graphs():
     assert shd["ev"] < shd["zero"]
 
 
-@pytest.mark.parametrize(("graph_type", "seed"), [("SF", 2), ("ER", 5)])
-def test_nv_start_best_keeps_the_lower_final_objective(graph_type, seed):
-    # here (on this machine) the zero start wins on the SF graph and the EV
-    # start on the ER one; the test only relies on the two runs themselves
+@pytest.mark.parametrize(("graph_type", "seed", "winner"), [("SF", 2, "zero"), ("ER", 5, "ev")])
+def test_nv_start_best_keeps_the_lower_final_objective(graph_type, seed, winner):
+    # neither start is always right: the zero start ends lower on the SF
+    # graph, the EV start on the ER one
     _, _, X = _problem(d=20, n_edges=80, graph_type=graph_type, seed=seed)
     runs = {start: CoLiDE(nv_start=start).fit(X) for start in ("ev", "zero")}
     best = CoLiDE(nv_start="best").fit(X)
     assert runs["ev"].s_[-1] == runs["zero"].s_[-1]
     final = {start: run.stage_objective_[-1] for start, run in runs.items()}
     kept = min(final, key=final.get)
+    assert kept == winner
     assert best.nv_start_ == kept
     np.testing.assert_array_equal(best.raw_adjacency_, runs[kept].raw_adjacency_)
     assert best.stage_objective_ == runs[kept].stage_objective_

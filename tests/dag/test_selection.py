@@ -6,10 +6,13 @@ import joblib
 import numpy as np
 import pytest
 from sklearn.metrics import roc_auc_score
+from threadpoolctl import threadpool_limits
 
+import sparsestat.dag.selection as selection_module
 from sparsestat.dag import (
     CoLiDE,
     CoLiDECV,
+    dag_metrics,
     edge_stability,
     is_dag,
     simulate_dag,
@@ -17,6 +20,8 @@ from sparsestat.dag import (
     simulate_parameters,
     to_dag,
 )
+from sparsestat.dag._refit import information_criterion
+from sparsestat.datasets import load_sachs
 
 
 def _problem(d=8, n_edges=10, n=300, seed=1, heteroscedastic=True):
@@ -227,6 +232,14 @@ def test_colidecv_bad_input():
             CoLiDECV(w_threshold=w_threshold, alphas=[0.1]).fit(X)
 
 
+def test_default_alpha_grid_is_0_2_down_to_0_025_in_steps_of_sqrt_2():
+    _, _, X = _problem(d=4, n_edges=3, n=200)
+    model = CoLiDECV(variance="ev").fit(X)
+    np.testing.assert_allclose(model.alphas_, 0.2 / np.sqrt(2) ** np.arange(7), rtol=1e-14)
+    # 0.1 and 0.05 are on it: the default path starts are grid values
+    np.testing.assert_allclose(model.path_start_alphas_, [0.1, 0.05], rtol=1e-14)
+
+
 def test_early_stop_ends_a_direction_after_patience_alphas_without_a_new_best():
     # a made-up criterion per alpha drives the stop; the fitted models are
     # those of the full path (each depends only on its neighbour toward the start)
@@ -284,6 +297,10 @@ def test_colidecv_early_stop_keeps_the_full_path_choice_and_marks_skipped_alphas
     assert np.nanmin(stopped.criterion_path_) == full.criterion_path_.min()
     assert stopped.best_index_ == full.best_index_ and stopped.alpha_ == full.alpha_
     np.testing.assert_array_equal(stopped.adjacency_, full.adjacency_)
+    # the folds' criterion exists only once every fold is done: no early stop,
+    # whatever patience says
+    cv = CoLiDECV(alphas=alphas, patience=1, criterion="cv", cv=2).fit(X)
+    assert cv.path_fitted_.all() and (cv.path_iter_ > 0).all()
 
 
 def test_warm_stage_budget_caps_only_the_warm_stages_and_does_not_warn():
@@ -348,6 +365,9 @@ def test_threshold_grid_criterion_matches_a_direct_computation():
     single = CoLiDECV(alphas=alphas, w_threshold=0.3, patience=None).fit(X)
     np.testing.assert_array_equal(single.criterion_path_, grid[:, :, 1])
     assert single.w_threshold_ == 0.3 and single.thresholds_.tolist() == [0.3]
+    # the thresholds are read off the same fits: not one CoLiDE iteration more
+    np.testing.assert_array_equal(single.path_iter_, model.path_iter_)
+    np.testing.assert_array_equal(single.raw_adjacency_path_, model.raw_adjacency_path_)
     # refit=True refits the graph at the selected threshold
     refitted = CoLiDECV(alphas=alphas, w_threshold=thresholds, patience=None, refit=True).fit(X)
     np.testing.assert_array_equal(refitted.adjacency_ != 0, model.adjacency_ != 0)
@@ -394,6 +414,31 @@ def test_plot_alpha_selection():
         assert np.isnan(np.asarray(ax.lines[row].get_ydata(), dtype=float)[skipped]).all()
         counts = np.asarray(edges.lines[row].get_ydata(), dtype=float)
         assert np.isnan(counts[skipped]).all() and (counts[~skipped] >= 0).all()
+
+
+def test_bic_of_a_refitted_dag_is_the_same_for_markov_equivalent_graphs():
+    # data from the chain a -> b -> c; the criterion CoLiDECV computes
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=500)
+    b = 0.8 * a + 0.5 * rng.normal(size=500)
+    c = -1.2 * b + 2.0 * rng.normal(size=500)
+    X = np.c_[a, b, c]
+    covariance = np.cov(X.T, bias=True)
+
+    def bic(edge_list, variance):
+        edges = np.zeros((3, 3), dtype=bool)
+        for i, j in edge_list:
+            edges[i, j] = True
+        weights, variances = selection_module._refitted(covariance, edges, variance)
+        return information_criterion(covariance, 500, edges, weights, variances, variance, "bic")
+
+    chain = bic([(0, 1), (1, 2)], "nv")
+    assert bic([(2, 1), (1, 0)], "nv") == pytest.approx(chain, rel=1e-12)  # c -> b -> a
+    assert bic([(1, 0), (1, 2)], "nv") == pytest.approx(chain, rel=1e-12)  # a <- b -> c
+    # the collider a -> b <- c is another equivalence class: here a worse fit
+    assert bic([(0, 1), (2, 1)], "nv") > chain + 10
+    # with one shared variance (EV) the direction changes the likelihood
+    assert abs(bic([(2, 1), (1, 0)], "ev") - bic([(0, 1), (1, 2)], "ev")) > 1
 
 
 # ------------------------------------------------------------ varsortability
@@ -448,3 +493,75 @@ def test_colidecv_on_a_dataframe_keeps_names_and_gives_a_dag():
     graph = model.graph_
     assert nx.is_directed_acyclic_graph(graph)
     assert set(graph.nodes) == set(sachs.feature_names)
+
+
+# ---------------------------------------------- Sachs: the user guide's numbers
+@pytest.fixture(scope="module")
+def sachs_selection():
+    """What ``make demo`` runs on Sachs: CoLiDECV(refit=True) with its defaults
+    (one BLAS thread, so that the numbers do not depend on the machine's)."""
+    sachs = load_sachs()
+    with threadpool_limits(limits=1):
+        selection = CoLiDECV(refit=True).fit(sachs.data)
+    return sachs, selection
+
+
+def test_colidecv_on_sachs_picks_alpha_0_2_and_refits_effects_in_data_units(sachs_selection):
+    sachs, selection = sachs_selection
+    # the sparsest graph of the grid: 10 edges, SHD 14 against the literature graph
+    assert selection.alpha_ == pytest.approx(0.2, rel=1e-14)
+    metrics = dag_metrics(sachs.adjacency, selection.adjacency_)
+    assert (metrics["n_edges"], metrics["shd"]) == (10, 14)
+    # the default alpha (0.05): 13 edges, SHD 12
+    with threadpool_limits(limits=1):
+        default = CoLiDE().fit(sachs.data)
+    metrics = dag_metrics(sachs.adjacency, default.adjacency_)
+    assert (metrics["n_edges"], metrics["shd"]) == (13, 12)
+    # the two largest least-squares effects: Erk -> PKA -12.3, Akt -> PKA +10.1
+    names = sachs.feature_names
+    effects = selection.adjacency_
+    largest = sorted(zip(*np.nonzero(effects), strict=True), key=lambda e: -abs(effects[e]))[:2]
+    assert [(names[i], names[j]) for i, j in largest] == [("Erk", "PKA"), ("Akt", "PKA")]
+    assert round(effects[largest[0]], 1) == -12.3
+    assert round(effects[largest[1]], 1) == 10.1
+
+
+def test_warm_stages_check_every_500_iterations_and_end_sooner(sachs_selection, monkeypatch):
+    sachs, selection = sachs_selection
+    fitted = selection.path_fitted_
+    warm = fitted.copy()
+    for row, start in enumerate(selection.path_start_alphas_):
+        warm[row, np.flatnonzero(selection.alphas_ == start)] = False
+    iterations = selection.path_iter_[warm]
+    assert (iterations % 500 == 0).all()
+    assert (iterations % 1000 != 0).any()  # CoLiDE's own checkpoints are 1000 apart
+    # with CoLiDE's spacing the same warm stages run longer
+    monkeypatch.setattr(selection_module, "_WARM_CHECKPOINT", 1000)
+    with threadpool_limits(limits=1):
+        spaced = CoLiDECV(refit=True).fit(sachs.data)
+    np.testing.assert_array_equal(spaced.path_fitted_, fitted)
+    assert (spaced.path_iter_[warm] >= iterations).all()
+    assert spaced.path_iter_[warm].sum() > iterations.sum()
+    np.testing.assert_array_equal(spaced.path_iter_[~warm], selection.path_iter_[~warm])
+
+
+def test_edge_stability_on_sachs_at_the_selected_alpha(sachs_selection):
+    # make demo's bootstrap: 20 resamples, seed 0, CoLiDE at the BIC's alpha
+    sachs, selection = sachs_selection
+    stability = edge_stability(
+        CoLiDE(alpha=selection.alpha_), sachs.data, n_bootstrap=20, random_state=0
+    )
+    literature = sachs.adjacency != 0
+    off_diagonal = ~np.eye(11, dtype=bool)
+    undirected = stability.undirected_frequency
+    known = undirected[literature]
+    others = undirected[off_diagonal & ~(literature | literature.T)]  # both orders
+    assert known.size == 17 and others.size == 2 * 38
+    assert round(float(np.median(known)), 2) == 0.65
+    assert round(float(known.mean()), 2) == 0.61
+    assert np.sum(known > 0.5) == 10
+    assert np.median(others) == 0.0
+    assert round(float(others.mean()), 3) == 0.045
+    assert np.sum(others > 0.5) == 2  # one pair, counted in both orders
+    metrics = dag_metrics(sachs.adjacency, stability.consensus)
+    assert (metrics["n_edges"], metrics["shd"]) == (11, 13)

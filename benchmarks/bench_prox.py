@@ -173,6 +173,15 @@ def record_prox_rows(results, key, title, records):
             ratios[label] = seconds / numba_time
             largest = max(largest, float(np.max(np.abs(np.asarray(result) - reference))))
         rows.append([name, 1e3 * numba_time, *[ratios.get(label) for label in labels]])
+    # the speed page's "slower" list: another library's prox faster than the kernel
+    slower = [
+        f"{name} ({label} {ratio:.2f}×)"
+        for name, _, *ratios in rows
+        for label, ratio in zip(labels[1:], ratios[1:], strict=True)
+        if ratio is not None and ratio < 1.0
+    ]
+    results.value("slower_cases", len(slower), "d")
+    results.value("slower_list", "; ".join(slower) if slower else "none")
     results.table(
         key,
         ["penalty", "sparsestat numba (ms)", *[f"{label} (× numba)" for label in labels]],

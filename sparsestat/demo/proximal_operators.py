@@ -27,6 +27,18 @@ def scalar_penalties():
     }
 
 
+WGSEF_GROUPS = (100_000, 8)  # number of groups, variables per group
+
+
+def wgsef_input():
+    """The vector and the groups of the WGSEF step: groups of 8 with exponential scales."""
+    rng = np.random.default_rng(0)
+    n_groups, size = WGSEF_GROUPS
+    groups = np.repeat(np.arange(n_groups), size)
+    x = rng.standard_normal(n_groups * size) * np.repeat(rng.exponential(size=n_groups), size)
+    return x, groups
+
+
 def run(output_dir):
     grid = np.linspace(-4.0, 4.0, 8001)
     penalties = scalar_penalties()
@@ -53,10 +65,8 @@ def run(output_dir):
     print(f"figure: {path}")
 
     # WGSEF on 10^5 groups of 8 variables: groups kept by one prox step, and time
-    rng = np.random.default_rng(0)
-    n_groups, size = 100_000, 8
-    groups = np.repeat(np.arange(n_groups), size)
-    x = rng.standard_normal(n_groups * size) * np.repeat(rng.exponential(size=n_groups), size)
+    x, groups = wgsef_input()
+    n_groups, size = WGSEF_GROUPS
     print(f"\nWGSEF prox on {n_groups} groups of {size} variables (alpha=0.05, step=1):")
     print(
         f"{'k':>8}{'groups kept':>14}{'numba ms':>11}{'array-API ms':>14}{'non-convex kept':>17}"

@@ -55,8 +55,8 @@ def learn(penalty, n_atoms, report=False):
 def error_at_sparsity(D, penalty, target=0.05):
     """Held-out relative error with converged codes at ``target`` active units.
 
-    Coordinate descent for ℓ1 on these coherent atoms converges slowly for a
-    few signals, hence ``max_iter=10_000``.
+    ``max_iter=10_000`` so that every code converges (``sparse_encode`` warns
+    about any that do not, and the warning would show in the output).
     """
     alpha = alpha_for_sparsity(test[:500], D, target, penalty=penalty)
     codes = sparse_encode(test, D, penalty=penalty, alpha=alpha, max_iter=10_000)

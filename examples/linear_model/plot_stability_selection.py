@@ -12,11 +12,12 @@ estimator with ``coef_``, over a grid of ``alpha``: the stability path of a
 feature is its selection probability as a function of ``alpha``, and the
 stable set holds the features whose path rises above a threshold.
 
-On a design with strongly correlated neighbouring features, the Lasso often
-picks a neighbour of a true feature along with it (or instead of it), and these
-false positives are selected on many subsamples.  MCP, which stops shrinking
-large coefficients, separates the true features from their neighbours more
-clearly.  We use complementary pairs (Shah and Samworth, 2013): each draw
+On a design with strongly correlated neighbouring features, the Lasso can
+pick a neighbour of a true feature along with it (or instead of it) on many
+subsamples; MCP, which stops shrinking large coefficients, needs fewer such
+neighbours to fit the true ones.  The script prints how many true and false
+features each stable set holds, and which penalty's stable set has fewer false
+ones on this design.  We use complementary pairs (Shah and Samworth, 2013): each draw
 splits the rows into two disjoint halves and fits both.
 """
 
@@ -45,6 +46,7 @@ models = {
     "MCP": (MCPRegression(gamma=3.0), "mcp"),
 }
 threshold = 0.7
+false_selected = {}
 fig, axes = plt.subplots(1, 2, figsize=(11, 4), sharey=True)
 for axis, (name, (estimator, penalty)) in zip(axes, models.items(), strict=True):
     top = sparse_path(X, y, penalty=penalty, n_alphas=1)[0][0]
@@ -58,6 +60,7 @@ for axis, (name, (estimator, penalty)) in zip(axes, models.items(), strict=True)
     ).fit(X, y)
     plot_stability_path(selector, ax=axis, highlight=truth, title=name)
     stable = selector.support_
+    false_selected[name] = int((stable & ~truth).sum())
     print(
         f"{name:<6} stable set: {np.flatnonzero(stable)}  "
         f"({(stable & truth).sum()} of {truth.sum()} true features, "
@@ -65,6 +68,13 @@ for axis, (name, (estimator, penalty)) in zip(axes, models.items(), strict=True)
     )
 fig.tight_layout()
 plt.show()
+fewer = min(false_selected, key=false_selected.get)
+if len(set(false_selected.values())) == 1:
+    fewer = "tie"
+print(
+    f"false features in the stable set: Lasso {false_selected['Lasso']}, "
+    f"MCP {false_selected['MCP']}; fewer: {fewer}"
+)
 
 # %%
 # Stability selection summarises the whole ``alpha`` grid: a feature only needs

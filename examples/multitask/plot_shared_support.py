@@ -5,12 +5,13 @@ Shared supports: multitask Lasso vs independent fits
 
 When several responses depend on the same few features, fitting them jointly
 with a row-sparse penalty (:class:`sparsestat.linear_model.MultiTaskLasso`, or
-its nonconvex block-MCP version) finds the shared support from fewer samples
-than one Lasso per task, each of which picks its own features.  We rank the
+its nonconvex block-MCP version) pools the evidence of every task for each
+feature, where one Lasso per task picks its own features.  We rank the
 features by the strength each method gives them (the row norm of the
 coefficient matrix; the sum over tasks of the independent Lassos'
-coefficients) and report which fraction of the 10 strongest are truly in the
-support.
+coefficients), report which fraction of the 10 strongest are truly in the
+support, and print the fewest samples per task at which each method reaches a
+recall of 0.9 on this simulation.
 """
 
 # %%
@@ -50,6 +51,10 @@ for n in sizes:
     mcp = MultiTaskSparseRegression(penalty="mcp", alpha=joint.alpha_, max_iter=5000).fit(X, Y)
     scores["multitask block MCP"].append(top_k_recall(np.linalg.norm(mcp.coef_, axis=0)))
     print(n, {k: round(float(v[-1]), 2) for k, v in scores.items()})
+
+for label, values in scores.items():
+    reached = [n for n, value in zip(sizes, values, strict=True) if value >= 0.9]
+    print(f"{label}: recall >= 0.9 from {reached[0] if reached else 'none of the'} samples")
 
 # %%
 fig, ax = plt.subplots(figsize=(6, 4))

@@ -8,12 +8,12 @@ per-column ``mu/σ_j`` and the bias corrections are computed once per
 iteration), and no Python runs between iterations.  Per iteration the work is
 the product ``CW`` (``diag R`` is accumulated in the same row-major pass that
 forms ``C(I - W) = C - CW``) and, every ``refresh`` iterations, one LAPACK
-inverse of ``sI - W∘W``.  At d = 100 on one core: inverse ~190 µs, product
-~57 µs, everything else ~50 µs.  ``refresh = 1`` is the authors' schedule;
-``refresh = 8`` (CoLiDE's ``optimizer="lazy-adam"``) spends the inverse over
-eight steps.  (Updating the inverse by Newton–Schulz steps instead was
-measured: Adam moves every entry of ``W`` by about the learning rate, so two
-to three steps are needed, as costly as the LAPACK inverse at d = 100.)
+inverse of ``sI - W∘W``; both are O(d³), the rest of an iteration O(d²).
+``refresh = 1`` is the authors' schedule; ``refresh = 8`` (CoLiDE's
+``optimizer="lazy-adam"``) spends the inverse over eight steps.  (Updating the
+inverse by Newton–Schulz steps instead would take two to three matrix products
+per step, since Adam moves every entry of ``W`` by about the learning rate, so
+it is not used.)
 """
 
 from __future__ import annotations
@@ -154,11 +154,8 @@ def adam_stage_kernel(
     returns the last iterate.  ``patience = p > 0`` (lazy-adam) also ends it
     when ``p`` checkpoints in a row have not lowered the best objective seen
     (the start included) by more than ``tol`` relative, and returns the best
-    point: with a fixed learning rate Adam ends in a noise ball where the
-    checkpoint objectives go up and down by about 1e-4 relative, and there
-    the reference's rule is a coin flip (measured on one stage: a stop after
-    17 000 or 43 000 iterations, or at the 70 000 cap, for objectives within
-    4e-4 of one another).
+    point: with a fixed learning rate the checkpoint objectives can go up and
+    down once Adam stalls, and the best checkpoint is no worse than the last.
     """
     d = W.shape[0]
     W = W.copy()

@@ -17,9 +17,9 @@
   well-conditioned problems (Sachs), but on ill-conditioned ones the first,
   large-``mu`` stages drive some residual scales towards zero, where the
   profiled score ``Σ_j sqrt(R_jj)`` has conic kinks; the quasi-Newton model
-  then overshoots by orders of magnitude (about ten backtracking steps per
-  iteration were measured) and the stages run to their iteration cap.  So it
-  is an option, not the default.
+  then overshoots and needs many backtracking steps per iteration, and the
+  stages can run to their iteration cap above Adam's objective (a test shows
+  such a case).  So it is an option, not the default.
 """
 
 from __future__ import annotations

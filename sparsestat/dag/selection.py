@@ -301,7 +301,7 @@ class CoLiDECV(BaseEstimator):
     estimates it does fit are those of the full path (each depends only on
     its neighbour toward the start).  A warm-started stage checks its
     objective every 500 iterations instead of CoLiDE's 1000, so, started next
-    to its answer, it ends after half as many iterations once it stalls.
+    to its answer, it can end sooner once it stalls.
 
     Why a separate estimator and not ``CoLiDE(alpha="auto")``: the selection
     has its own parameters (grid, criterion, folds, ``n_jobs``) and its own

@@ -41,9 +41,8 @@ def _cd_passes(G, C, R, grad, s, code, params, coord_weights, dead_zone, max_pas
     """Exact CD passes on signal ``s`` until the relative change is at most ``tol``.
 
     ``dead_zone[j]`` is the prox's zero threshold at coordinate j's step: a
-    zero coordinate whose point stays inside it is skipped without a prox
-    (Anderson extrapolation of the passes was measured: fewer passes, but
-    each costs more than it saves at these sizes).  Returns ``(passes, done)``.
+    zero coordinate whose point stays inside it is skipped without a prox.
+    Returns ``(passes, done)``.
     """
     k = C.shape[1]
     positive = params[P_POSITIVE] != 0.0

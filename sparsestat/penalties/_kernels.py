@@ -767,6 +767,76 @@ def select_kth(values, n, kth):
 
 
 _SAMPLE_ITEMS = 127  # items sampled per round to pick the pivot breakpoint
+_BRACKET_ITEMS = 4096  # items sampled once to bracket the multiplier
+
+
+@njit(cache=True)
+def _sampled_sum(slopes, offsets, stride, nu):
+    """``sum clip(slopes·nu − offsets, 0, 1)`` over every ``stride``-th item, scaled to all."""
+    n = slopes.shape[0]
+    total = 0.0
+    count = 0
+    for pos in range(0, n, stride):
+        if slopes[pos] > 0.0:
+            total += min(max(slopes[pos] * nu - offsets[pos], 0.0), 1.0)
+        count += 1
+    return total * n / count
+
+
+@njit(cache=True)
+def _sampled_bracket(slopes, offsets, k):
+    """An interval ``(lo, hi)`` that holds the root of the capped-simplex sum.
+
+    The sum on a strided sample of about 4096 items, scaled to all of them,
+    estimates the full sum; bisection on it gives two candidates where the
+    estimate is ``k`` minus and plus three standard deviations of a sum of
+    ``[0, 1]`` terms (at most ``sqrt(k·n/n_sample)``).  One pass evaluates the
+    true sum at both; the bracket keeps each candidate on its correct side, and
+    falls back to ``0`` or ``inf`` for one that is not.  Returns ``(nu, nu)``
+    when the sum at a candidate is exactly ``k``.
+    """
+    n = slopes.shape[0]
+    stride = max(1, n // _BRACKET_ITEMS)
+    n_sample = (n + stride - 1) // stride
+    smallest = math.inf
+    largest = 0.0
+    for pos in range(0, n, stride):
+        if slopes[pos] > 0.0:
+            smallest = min(smallest, offsets[pos] / slopes[pos])
+            largest = max(largest, (1.0 + offsets[pos]) / slopes[pos])
+    if stride == 1 or not (0.0 < smallest < largest < math.inf):
+        return 0.0, math.inf
+    spread = 3.0 * math.sqrt(k * n / n_sample) + n / n_sample
+    candidates = np.empty(2, dtype=np.float64)
+    for side in range(2):
+        target = k - spread if side == 0 else k + spread
+        a = smallest
+        b = largest
+        for _ in range(40):  # geometric bisection on the sampled sum
+            middle = math.sqrt(a * b)
+            if _sampled_sum(slopes, offsets, stride, middle) < target:
+                a = middle
+            else:
+                b = middle
+        candidates[side] = a if side == 0 else b
+    low_sum = 0.0
+    high_sum = 0.0
+    for i in range(n):
+        slope = slopes[i]
+        if slope > 0.0:
+            low_sum += min(max(slope * candidates[0] - offsets[i], 0.0), 1.0)
+            high_sum += min(max(slope * candidates[1] - offsets[i], 0.0), 1.0)
+    if low_sum == k:
+        return candidates[0], candidates[0]
+    if high_sum == k:
+        return candidates[1], candidates[1]
+    lo = candidates[0] if low_sum < k else 0.0
+    hi = candidates[1] if high_sum > k else math.inf
+    if low_sum > k:  # both candidates are above the root
+        hi = candidates[0]
+    if high_sum < k:  # both below it
+        lo = candidates[1]
+    return lo, hi
 
 
 @njit(cache=True)
@@ -778,7 +848,10 @@ def capped_simplex_multiplier(slopes, offsets, k):
     linear and non-decreasing in ``nu`` with breakpoints ``offsets_i/slopes_i``
     (an item starts to grow) and ``(1 + offsets_i)/slopes_i`` (it saturates).
 
-    Linear time, no sort.  Each round bisects the bracketing interval
+    Linear time, no sort.  First, :func:`_sampled_bracket` brackets ``nu``
+    from a strided sample and one pass over the items, and a second pass
+    folds the items the bracket already decides and copies the others (a few
+    percent on typical inputs).  Then each round bisects the bracketing interval
     ``(lo, hi)`` at a median of breakpoints and does one pass over the items
     still undecided: it evaluates the sum at the pivot and, at the same time,
     folds the items left with no breakpoint inside the interval into three
@@ -793,25 +866,41 @@ def capped_simplex_multiplier(slopes, offsets, k):
     ``O(n) + O(n/2) + ... = O(n)`` in total.
     """
     n = slopes.shape[0]
+    lo, hi = _sampled_bracket(slopes, offsets, k)
+    if lo == hi:  # the sum is exactly k there
+        return lo
+    # one pass: fold the items the bracket decides, copy the others (np.empty
+    # touches no memory, so only the copied items cost writes)
     item_slope = np.empty(n, dtype=np.float64)
     item_offset = np.empty(n, dtype=np.float64)
     item_lower = np.empty(n, dtype=np.float64)
     item_upper = np.empty(n, dtype=np.float64)
     n_active = 0
-    for i in range(n):
-        if slopes[i] > 0.0:
-            item_slope[n_active] = slopes[i]
-            item_offset[n_active] = offsets[i]
-            item_lower[n_active] = offsets[i] / slopes[i]
-            item_upper[n_active] = (1.0 + offsets[i]) / slopes[i]
-            n_active += 1
-    sample = np.empty(2 * _SAMPLE_ITEMS + 2, dtype=np.float64)
-    buffer = np.empty(0, dtype=np.float64)
-    lo = 0.0
-    hi = math.inf
     n_saturated = 0.0
     slope_sum = 0.0
     offset_sum = 0.0
+    for i in range(n):
+        slope = slopes[i]
+        if not slope > 0.0:
+            continue
+        offset = offsets[i]
+        lower = offset / slope
+        upper = (1.0 + offset) / slope
+        if upper <= lo:
+            n_saturated += 1.0
+        elif lower >= hi:
+            pass
+        elif lower <= lo and upper >= hi:
+            slope_sum += slope
+            offset_sum += offset
+        else:
+            item_slope[n_active] = slope
+            item_offset[n_active] = offset
+            item_lower[n_active] = lower
+            item_upper[n_active] = upper
+            n_active += 1
+    sample = np.empty(2 * _SAMPLE_ITEMS + 2, dtype=np.float64)
+    buffer = np.empty(0, dtype=np.float64)
     slow_rounds = 0
     while n_active > 0:
         # ---- pivot: a median of breakpoints strictly inside (lo, hi)

@@ -127,6 +127,10 @@ def _check_dictionary(X, dictionary, xp):
     check_finite_array(dictionary, "dictionary")
 
 
+#: ``sparse_encode``'s default ``max_iter`` for coordinate descent (passes)
+CD_MAX_PASSES = 5000
+
+
 def sparse_encode(
     X,
     dictionary,
@@ -135,7 +139,7 @@ def sparse_encode(
     alpha=1.0,
     q=None,
     algorithm="auto",
-    max_iter=1000,
+    max_iter=None,
     tol=1e-6,
     step=None,
     init=None,
@@ -188,8 +192,11 @@ def sparse_encode(
         generic); there ``step·||d_j||² < 1`` and CEL0 is
         the continuous relaxation of ℓ0, with its own path and stationary
         points.  ``"auto"``: cd on numpy, fista otherwise.
-    max_iter : int, default=1000
-        Passes (cd) or iterations (fista/ista).
+    max_iter : int, optional
+        Passes (cd) or iterations (fista/ista).  Default: 5000 passes for cd
+        (on 10⁴ whitened 16×16 patches and 1024 coherent atoms, a few ℓ1/2
+        and ℓ2/3 codes need 1000 to 1700 passes; the others stop much
+        earlier), 1000 iterations for fista/ista.
     tol : float, default=1e-6
         A signal stops when its largest coefficient change is at most ``tol``
         times its largest coefficient.
@@ -236,13 +243,15 @@ def sparse_encode(
         X = xp.astype(X, xp.float64)  # (float16: no linear algebra in that precision)
     dictionary = xp.astype(dictionary, X.dtype)
     _check_dictionary(X, dictionary, xp)
-    max_iter = check_integer(max_iter, "max_iter", low=1)
     tol = check_real(tol, "tol", low=0.0)
     if algorithm not in ("auto", "cd", "fista", "ista"):
         raise ValueError(f"algorithm must be 'auto', 'cd', 'fista' or 'ista', got {algorithm!r}.")
     on_numpy = is_numpy_namespace(xp)
     if algorithm == "auto":
         algorithm = "cd" if on_numpy else "fista"
+    if max_iter is None:
+        max_iter = CD_MAX_PASSES if algorithm == "cd" else 1000
+    max_iter = check_integer(max_iter, "max_iter", low=1)
     if algorithm == "cd" and not on_numpy:
         raise ValueError("algorithm='cd' runs on numpy arrays; use 'fista' for other libraries.")
     gram = xp.matmul(dictionary, xp.matrix_transpose(dictionary))

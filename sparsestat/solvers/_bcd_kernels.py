@@ -33,6 +33,7 @@ from ._cd_kernels import (
     initial_residual,
     residual_from,
 )
+from ._gap import rescaled_residual_gap, residual_dot_target
 
 _POWER_ITERATIONS = 60
 
@@ -151,14 +152,8 @@ def group_lasso_gap(
             if trace > 0.0:
                 unpenalized += grad_norm * grad_norm / (2.0 * trace)
     r_norm2 = 2.0 * datafit_value(r, vr, V, scale2, fit_intercept)
-    ry = 0.0
-    for i in range(r.shape[0]):
-        ry += y[i] * r[i]
-    if fit_intercept:
-        ry -= vy * vr / V
-    ry *= scale2
-    gap = 0.5 * r_norm2 * (1.0 + const * const) + penalty - const * ry
-    return max(gap, 0.0) + unpenalized
+    ry = residual_dot_target(r, vr, y, vy, V, scale2, fit_intercept)
+    return rescaled_residual_gap(r_norm2, ry, penalty, const, 0.0, 0.0) + unpenalized
 
 
 @njit(cache=True)

@@ -34,6 +34,7 @@ from ..penalties._kernels import (
     uses_fixed_point,
     value_1d,
 )
+from ._gap import rescaled_residual_gap, residual_dot_target
 
 # --------------------------------------------------------------------------- #
 # column access
@@ -278,8 +279,7 @@ def _gap_from(w, grad, r_norm2, ry, code, params, coord_weights, lipschitz):
             const = min(const, l1_j / drive)
         l1_norm += l1_j * abs(w[j])
         w_norm2 += w[j] * w[j]
-    gap = 0.5 * r_norm2 * (1.0 + const * const) + l1_norm - const * ry
-    gap += 0.5 * l2 * (1.0 + const * const) * w_norm2
+    gap = rescaled_residual_gap(r_norm2, ry, l1_norm, const, l2, w_norm2)
     unpenalized = 0.0
     for j in range(w.shape[0]):
         l1_j = alpha * l1_ratio * coord_weights[j]  # ones but for weighted L1
@@ -287,7 +287,7 @@ def _gap_from(w, grad, r_norm2, ry, code, params, coord_weights, lipschitz):
             # positivity: at w_j = 0 a non-negative gradient is optimal
             violation = max(-grad[j], 0.0) if positive and w[j] == 0.0 else abs(grad[j])
             unpenalized += violation * violation / (2.0 * (lipschitz[j] + l2))
-    return max(gap, 0.0) + unpenalized
+    return gap + unpenalized
 
 
 @njit(cache=True)
@@ -296,12 +296,8 @@ def duality_gap(
 ):
     """Duality gap at ``w`` from the residual (see :func:`_gap_from`)."""
     r_norm2 = 2.0 * datafit_value(r, vr, V, scale2, fit_intercept)
-    ry = 0.0
-    for i in range(r.shape[0]):
-        ry += y[i] * r[i]
-    if fit_intercept:
-        ry -= vy * vr / V
-    return _gap_from(w, grad, r_norm2, scale2 * ry, code, params, coord_weights, lipschitz)
+    ry = residual_dot_target(r, vr, y, vy, V, scale2, fit_intercept)
+    return _gap_from(w, grad, r_norm2, ry, code, params, coord_weights, lipschitz)
 
 
 # --------------------------------------------------------------------------- #

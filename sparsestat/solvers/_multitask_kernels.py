@@ -32,6 +32,7 @@ from ..penalties._kernels import (
     value_1d,
 )
 from ._cd_kernels import _REDUCTION_FLAGS, anderson_weights
+from ._gap import rescaled_residual_gap
 
 
 @njit(cache=True, fastmath=_REDUCTION_FLAGS)
@@ -293,9 +294,8 @@ def gram_multitask_bcd(Q, q, y_norm2, code, params, W, max_epochs, tol, use_gap)
                 const = min(1.0, alpha / largest_gradient)
             else:
                 const = 1.0
-            stop_crit = max(
-                0.5 * r_norm2 * (1.0 + const * const) + rows_value(W, code, params) - const * ry,
-                0.0,
+            stop_crit = rescaled_residual_gap(
+                r_norm2, ry, rows_value(W, code, params), const, 0.0, 0.0
             )
         else:
             stop_crit = largest

@@ -23,6 +23,7 @@ from array_api_compat import device as array_device
 
 from .._array_api import get_namespace, is_numpy_namespace, to_numpy
 from ..penalties import L1
+from ._gap import rescaled_residual_gap
 from .cd import SolverResult
 
 __all__ = ["ArrayProblem", "solve_fista"]
@@ -153,9 +154,7 @@ def _gap(problem, penalty, w, grad, residual):
     ry = float(xp.sum(problem.weights * problem.y_centred * residual))
     l1_norm = float(xp.sum(l1_full * xp.abs(w)))
     w_norm2 = float(xp.sum(w * w))
-    gap = 0.5 * r_norm2 * (1 + const**2) + l1_norm - const * ry
-    gap += 0.5 * l2 * (1 + const**2) * w_norm2
-    return max(gap, 0.0)
+    return rescaled_residual_gap(r_norm2, ry, l1_norm, const, float(l2), w_norm2)
 
 
 def solve_fista(

@@ -7,6 +7,7 @@ import numpy as np
 from ..penalties._kernels import P_GAP_L1_RATIO
 from . import _multitask_kernels
 from ._cd_kernels import build_working_set, gather_block
+from ._gap import rescaled_residual_gap
 from .cd import ANDERSON_K, CHECK_EVERY, SolverResult
 
 __all__ = ["solve_multitask", "solve_gram_multitask"]
@@ -94,7 +95,9 @@ def solve_multitask(problem, penalty, coef_init=None, max_iter=1000, tol=1e-4, a
                 ry -= float(np.dot(problem.vy, vr)) / problem.V
             ry *= problem.scale2
             penalty_value = alpha * np.linalg.norm(W, axis=1).sum()
-            stop_crit = max(0.5 * r_norm2 * (1 + const**2) + penalty_value - const * ry, 0.0)
+            stop_crit = rescaled_residual_gap(
+                float(r_norm2), float(ry), float(penalty_value), float(const), 0.0, 0.0
+            )
             if alpha == 0.0:
                 stop_crit += float(np.sum(G**2)) / (2 * max(problem.lipschitz.max(), 1e-300))
         else:

@@ -74,3 +74,49 @@ def test_every_solver_reports_the_same_lasso_gap(fit_intercept, weighted):
     )
     for name, gap in gaps.items():
         assert gap == pytest.approx(expected, rel=1e-10), name
+
+
+@pytest.mark.parametrize("name", ["l1", "l0", "half", "mcp", "cel0"])
+def test_regression_and_coding_kernels_share_the_optimality_rule(name):
+    """The CD regression kernel (``kkt_violation``) and the coding kernel
+    (``code_violations``) measure optimality by one rule
+    (``penalties._kernels.coordinate_violation``): on the same coordinates,
+    gradients and curvatures they give the same largest violation, and it is
+    the fixed-point residual for L0 / ℓq, the subdifferential distance otherwise."""
+    from sparsestat.decomposition._coding_kernels import code_violations
+    from sparsestat.penalties import _kernels as pk
+    from sparsestat.penalties import make_penalty
+    from sparsestat.solvers import _cd_kernels
+
+    rng = np.random.default_rng(1)
+    D = rng.standard_normal((6, 10))
+    D /= np.linalg.norm(D, axis=1, keepdims=True)
+    G = D @ D.T
+    x = rng.standard_normal(10)
+    code = np.zeros(6)
+    code[[1, 4]] = [0.8, -0.3]
+    params = {"alpha": 0.2}
+    if name == "cel0":
+        params["column_norms"] = np.sqrt(np.diag(G))
+    penalty = make_penalty(name, **params)
+    weights = np.ascontiguousarray(penalty.coordinate_weights(6), dtype=float)
+    C = (x @ D.T)[None, :]
+    coding = np.empty(1)
+    code_violations(G, C, code[None, :], int(penalty.kernel_code), penalty.kernel_params,
+                    weights, coding)  # fmt: skip
+    grad = G @ code - C[0]
+    out = np.empty(6)
+    regression = _cd_kernels.kkt_violation(
+        code, grad, np.diag(G).copy(), np.arange(6), int(penalty.kernel_code),
+        penalty.kernel_params, weights, out,
+    )  # fmt: skip
+    # the coding kernel forms the gradient itself (another summation order)
+    assert regression == pytest.approx(coding[0], rel=1e-12)
+    fixed_point = pk.uses_fixed_point(penalty.kernel_params)
+    assert fixed_point == (name in ("l0", "half"))
+    expected = max(
+        pk.coordinate_violation(code[j], grad[j], G[j, j], fixed_point,
+                                int(penalty.kernel_code), penalty.kernel_params, weights[j])
+        for j in range(6)
+    )  # fmt: skip
+    assert regression == expected > 0

@@ -16,9 +16,9 @@ from .._numba import njit
 from ..penalties._kernels import (
     P_ALPHA,
     P_POSITIVE,
+    coordinate_violation,
     entry_alpha,
     prox_1d,
-    subdiff_distance_1d,
     uses_fixed_point,
     zero_threshold_1d,
 )
@@ -167,13 +167,9 @@ def code_violations(G, C, R, code, params, coord_weights, out):
             grad = -C[s, j]
             for m in range(k):
                 grad += G[j, m] * R[s, m]
-            if fixed_point:
-                moved = prox_1d(
-                    R[s, j] - grad / curvature, 1.0 / curvature, code, params, coord_weights[j]
-                )
-                violation = curvature * abs(R[s, j] - moved)
-            else:
-                violation = subdiff_distance_1d(R[s, j], grad, code, params, coord_weights[j])
+            violation = coordinate_violation(
+                R[s, j], grad, curvature, fixed_point, code, params, coord_weights[j]
+            )
             largest = max(largest, violation)
         out[s] = largest if math.isfinite(largest) else math.inf
 

@@ -491,6 +491,23 @@ def subdiff_distance_1d(x, grad, code, params, coord_weight):
     return abs(grad + sign * _derivative_abs(abs(x), code, params, coord_weight))
 
 
+@njit(cache=True)
+def coordinate_violation(x, grad, curvature, fixed_point, code, params, coord_weight):
+    """Optimality violation of one coordinate: the rule every CD solver stops on.
+
+    ``subdiff_distance_1d(x, grad)`` for penalties with a finite slope at 0;
+    with ``fixed_point`` (L0 and Lq, whose subdifferential at 0 is the whole
+    line) the fixed-point residual of exact coordinate minimisation,
+    ``curvature·|x − prox_{pen/curvature}(x − grad/curvature)|``, in gradient
+    units and zero iff no move of this coordinate alone lowers the objective.
+    ``curvature > 0``.
+    """
+    if fixed_point:
+        moved = prox_1d(x - grad / curvature, 1.0 / curvature, code, params, coord_weight)
+        return curvature * abs(x - moved)
+    return subdiff_distance_1d(x, grad, code, params, coord_weight)
+
+
 # --------------------------------------------------------------------------- #
 # array loops over separable penalties (2-D: rows × coordinates)
 # --------------------------------------------------------------------------- #

@@ -28,9 +28,9 @@ from ..penalties._kernels import (
     P_ALPHA,
     P_GAP_L1_RATIO,
     P_POSITIVE,
+    coordinate_violation,
     prox_1d,
     select_kth,
-    subdiff_distance_1d,
     uses_fixed_point,
     value_1d,
 )
@@ -238,11 +238,9 @@ def kkt_violation(w, grad, lipschitz, features, code, params, coord_weights, out
         if lip == 0.0:
             out[j] = 0.0
             continue
-        if fixed_point:
-            moved = prox_1d(w[j] - grad[j] / lip, 1.0 / lip, code, params, coord_weights[j])
-            out[j] = lip * abs(w[j] - moved)
-        else:
-            out[j] = subdiff_distance_1d(w[j], grad[j], code, params, coord_weights[j])
+        out[j] = coordinate_violation(
+            w[j], grad[j], lip, fixed_point, code, params, coord_weights[j]
+        )
         if out[j] > largest:
             largest = out[j]
     return largest

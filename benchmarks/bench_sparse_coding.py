@@ -305,7 +305,7 @@ def main():
     if 2 in args.sections:
         print(
             "\n2. nonconvex penalties at the l1 sparsity, 10^4 signals, default settings "
-            "(continuation CD, tol=1e-6, max_iter=1000)"
+            "(continuation CD, tol=1e-6, default max_iter)"
         )
         nonconvex_table(X, D, results)
     if 4 in args.sections:

@@ -99,20 +99,16 @@ class CoLiDE(BaseEstimator):
         tested then, and at the end of each stage); ``W`` itself, the scales
         and the score's gradient stay current.  A lazy-adam stage also ends
         after five checkpoints in a row without a new best objective and
-        returns the best point it checked: with a fixed learning rate Adam
-        ends in a noise ball where the reference's stopping test is a coin
-        flip.  Its stage objectives differ from ``"adam"``'s by about as
-        much as ``"adam"``'s own differ when the covariance is perturbed at
-        rounding level, and it is several times faster (measurements in the
-        user guide).  On numpy
+        returns the best point it checked.  How its stage objectives and
+        times compare with ``"adam"``'s is measured by
+        ``benchmarks/bench_dag.py --optimizer-only``.  On numpy
         data both run as one compiled (numba) loop per stage; CuPy and other
         libraries run the array-API loop, the same iteration.
         ``"owlqn"``: orthant-wise L-BFGS on the score with the scales profiled
         out, preconditioned by the covariance, the ℓ1 term handled exactly
-        (the raw estimate has exact zeros).  About 100× fewer iterations on
-        well-conditioned problems (Sachs) with equal or lower stage
-        objectives, but it can stall on ill-conditioned ones (see the user
-        guide), so it is not the default.
+        (the raw estimate has exact zeros).  It can end a stage above
+        Adam's objective (a test shows such a case), so it is not the
+        default.
     inverse_refresh : int, default=8
         ``"lazy-adam"`` only: iterations between two computations of the
         inverse of ``sI - W∘W`` (1 gives ``"adam"``).

@@ -20,8 +20,7 @@ _NOISES = ("gaussian", "exponential", "gumbel", "laplace", "uniform")
 def _blas_controller():
     """The loaded BLAS libraries, scanned once (numpy's is loaded by then).
 
-    ``threadpool_limits`` rescans them on every call, about 5 ms with numba
-    and scipy loaded.
+    ``threadpool_limits`` rescans them on every call.
     """
     return ThreadpoolController()
 

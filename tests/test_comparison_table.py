@@ -66,6 +66,37 @@ def test_pyproximal_column():
     assert not hasattr(pyproximal, "MCP")
 
 
+# pyproximal's QuadraticEnvelopeCard is the quadratic envelope of the ℓ0 count
+# (listed in the ℓ0/CEL0 row), not a group sparse envelope
+KEYS = ("wgsef", "sparseenvelope", "sparse_envelope", "groupenvelope", "ksupport", "k_support")
+
+
+def _names(module):
+    return [name.lower() for name in dir(module)]
+
+
+def test_no_compared_library_has_a_wgsef():
+    """The WGSEF row: no estimator, penalty or operator named after the group
+    sparse envelope (or the k-support norm it is half the square of) in any
+    compared library that is installed."""
+    import sklearn.linear_model
+
+    modules = [sklearn.linear_model]
+    for name in ("skglm.penalties", "skglm.estimators", "celer", "pyproximal"):
+        try:
+            modules.append(importlib.import_module(name))
+        except ImportError:
+            continue
+    for module in modules:
+        for name in _names(module):
+            assert not any(
+                key in name for key in ("wgsef", "envelope", "ksupport", "k_support")
+            ), (
+                module.__name__,
+                name,
+            )
+
+
 def test_dagma_column():
     dagma = pytest.importorskip("dagma")
     modules = {module.name for module in pkgutil.iter_modules(dagma.__path__)}

@@ -1,6 +1,9 @@
 """Sparse coding: sparsestat's sparse_encode against scikit-learn's, in one process.
 
-Run with ``python benchmarks/bench_sparse_coding.py [--quick]``.
+Run with ``python benchmarks/bench_sparse_coding.py [--quick]``.  Every method
+runs with one BLAS thread (``--blas-threads``, set with threadpoolctl), as our
+coding kernels do: the authors' ISTA and scikit-learn's LARS are BLAS-bound
+and would otherwise use every core.
 
 1. ℓ1 encoding of 10⁴ (and 10⁵ without --quick) whitened 16×16 patches on a 4×
    overcomplete dictionary (1024 atoms: normalised whitened patches, the usual
@@ -243,9 +246,21 @@ def main():
     parser.add_argument(
         "--max-signals", type=int, default=None, help="section 1 sizes up to this (10⁴ or 10⁵)"
     )
+    parser.add_argument(
+        "--blas-threads",
+        type=int,
+        default=1,
+        help="BLAS threads for every method (0: leave as is); our coding kernels use one thread",
+    )
     args = parser.parse_args()
     results = Results("bench_sparse_coding_quick" if args.quick else "bench_sparse_coding")
     warnings.simplefilter("ignore")
+    if args.blas_threads > 0:  # the same single core for every method, numpy's BLAS included
+        from threadpoolctl import threadpool_limits
+
+        blas_limits = threadpool_limits(limits=args.blas_threads, user_api="blas")  # noqa: F841
+        print(f"BLAS threads: {args.blas_threads}")
+    results.value("blas_threads", args.blas_threads, "d")
     training = load_image_patches(16, 20_000, random_state=1)
     D = load_image_patches(16, 1024, random_state=5)
     D /= np.linalg.norm(D, axis=1, keepdims=True)

@@ -491,7 +491,7 @@ def subdiff_distance_1d(x, grad, code, params, coord_weight):
     return abs(grad + sign * _derivative_abs(abs(x), code, params, coord_weight))
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")  # a few lines: inlined, no compile of its own
 def coordinate_violation(x, grad, curvature, fixed_point, code, params, coord_weight):
     """Optimality violation of one coordinate: the rule every CD solver stops on.
 
@@ -787,7 +787,7 @@ _SAMPLE_ITEMS = 127  # items sampled per round to pick the pivot breakpoint
 _BRACKET_ITEMS = 4096  # items sampled once to bracket the multiplier
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _sampled_sum(slopes, offsets, stride, nu):
     """``sum clip(slopes·nu − offsets, 0, 1)`` over every ``stride``-th item, scaled to all."""
     n = slopes.shape[0]
@@ -800,7 +800,7 @@ def _sampled_sum(slopes, offsets, stride, nu):
     return total * n / count
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _sampled_bracket(slopes, offsets, k):
     """An interval ``(lo, hi)`` that holds the root of the capped-simplex sum.
 

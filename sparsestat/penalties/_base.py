@@ -81,8 +81,8 @@ class Penalty:
     alpha_max(gradient_at_zero)
         Smallest ``alpha`` for which 0 is a stationary point, where defined.
     prox_step(step)
-        The largest step, at most ``step``, at which ``prox`` is defined: what
-        a proximal-gradient solver uses in place of ``1/L``.  ``step`` itself
+        A step, at most ``step``, at which ``prox`` is defined: what a
+        proximal-gradient solver uses in place of ``1/L``.  ``step`` itself
         for every penalty except :class:`NonconvexWGSEF` with unequal weights.
 
     Examples
@@ -201,7 +201,7 @@ class Penalty:
         raise NotImplementedError
 
     def prox_step(self, step):
-        """The largest step ``<= step`` at which :meth:`prox` is defined.
+        """A step ``<= step`` at which :meth:`prox` is defined (``step`` when it is).
 
         Proximal gradient converges for every step up to ``1/L``, so a solver
         asks the penalty which one to take.  Every prox here is defined for all

@@ -649,7 +649,7 @@ class NonconvexWGSEF(_GroupEnvelope):
     - mixed (``l_i < 1 <= l_j`` for two groups, unequal weights only): the
       prox raises a ``ValueError``.  There the optimal ``theta`` can have a
       fractional entry on a concave group, and no linear-time rule is
-      implemented for it.  :meth:`prox_step` gives the largest smaller step
+      implemented for it.  :meth:`prox_step` gives a smaller step
       outside that range, ``0.99/(alpha·max(d))``, and the solvers take it
       (proximal gradient converges for every step up to ``1/L``), so fits
       work at every ``alpha``.

@@ -17,7 +17,7 @@ coincide.
 from .._numba import njit
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")  # a few lines: inlined, no compile of its own
 def rescaled_residual_gap(r_norm2, ry, penalty_value, const, l2, w_norm2):
     """The gap above from its parts (clipped at 0 against rounding)."""
     gap = 0.5 * r_norm2 * (1.0 + const * const) + penalty_value - const * ry
@@ -25,7 +25,7 @@ def rescaled_residual_gap(r_norm2, ry, penalty_value, const, l2, w_norm2):
     return max(gap, 0.0)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def residual_dot_target(r, vr, y, vy, V, scale2, fit_intercept):
     """``⟨b, ρ⟩`` in the datafit's scaling from the raw residual ``r`` and ``vr = vᵀr``."""
     ry = 0.0

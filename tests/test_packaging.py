@@ -76,3 +76,25 @@ def test_docs_list_the_runtime_dependencies(project):
     line = next(row for row in text.splitlines() if "pip install sparsestat  " in row)
     listed = {name.strip() for name in line.split("#", 1)[1].split(",")}
     assert listed == runtime
+
+
+def test_readme_lists_the_runtime_dependencies_and_extras(project):
+    """README's paragraph on dependencies: the runtime list is pyproject's, and
+    every extra it names exists with the package it says."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    paragraph = text[text.index("Runtime dependencies are") :].split("\n\n", 1)[0]
+    runtime = _names(project["project"]["dependencies"])
+    listed = re.findall(r"[a-z][a-z0-9-]+", paragraph.split(";", 1)[0])
+    assert runtime <= set(listed)
+    extras = project["project"]["optional-dependencies"]
+    named = {
+        "cvxpy": "cvxpy",
+        "plot": "matplotlib",
+        "graph": "networkx",
+        "dask": "dask",
+        "progress": "tqdm",
+        "gpu": "cupy-cuda12x",
+    }
+    for extra, package in named.items():
+        assert f"[{extra}]" in paragraph, extra
+        assert package in _names(extras[extra]), (extra, package)

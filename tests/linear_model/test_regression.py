@@ -505,11 +505,12 @@ def test_auto_solver_is_what_the_fit_runs(problem):
     assert Lasso(alpha=0.1).fit(X, y).solver_ == "cd"
 
 
-def test_index_example_needs_more_than_the_default_epochs():
+@pytest.mark.parametrize("penalty", ["l1", "mcp"])
+def test_index_example_needs_more_than_the_default_epochs(penalty):
     """docs/index.rst raises max_iter to 3000 because "the grid's smallest alphas
     (p > n) need more than the default 1000 epochs": with the default, the same
     cross-validation warns (with 3000 it does not: tests/test_doc_snippets.py runs
     the block with ConvergenceWarning as an error)."""
     X, y, _ = make_sparse_regression(200, 500, n_informative=10, random_state=0)
     with pytest.warns(ConvergenceWarning):
-        SparseRegressionCV(penalty="mcp").fit(X, y)
+        SparseRegressionCV(penalty=penalty).fit(X, y)

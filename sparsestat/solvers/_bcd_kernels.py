@@ -24,7 +24,7 @@ from ..datafits.quadratic import LAYOUT_SPARSE
 from ..penalties._kernels import select_kth
 from ._cd_kernels import (
     _REDUCTION_FLAGS,
-    anderson_weights,
+    anderson_extrapolate,
     col_axpy,
     col_dot,
     datafit_value,
@@ -390,6 +390,7 @@ def working_set_bcd(
         scratch = np.empty(m)
         grad_local = np.empty(m)
         iterates = np.zeros((anderson_k + 1, m))
+        candidate = np.empty(m)
         all_local = np.arange(m)
         all_groups_local = np.arange(n_local)
         inner_tol = 0.3 * largest
@@ -413,42 +414,34 @@ def working_set_bcd(
                 scratch,
             )
             n_epochs += 1
-            if anderson_k > 0:
-                slot = epoch % (anderson_k + 1)
-                copy_vector(iterates[slot], w_local)
-                if slot == anderson_k:
-                    coefs = anderson_weights(iterates)
-                    if coefs.shape[0] > 0:
-                        candidate = np.zeros(m)
-                        for k in range(coefs.shape[0]):
-                            candidate += coefs[k] * iterates[k + 1]
-                        vr_candidate = residual_from(
-                            block,
-                            data_b,
-                            indices_b,
-                            indptr_b,
-                            is_sparse,
-                            y,
-                            rho,
-                            fit_intercept,
-                            candidate,
-                            all_local,
-                            r_candidate,
-                        )
-                        value_candidate = datafit_value(
-                            r_candidate, vr_candidate, V, scale2, fit_intercept
-                        ) + group_penalty_value(
-                            candidate, local_ptr, all_local, taus_local, all_groups_local
-                        )
-                        value_current = datafit_value(
-                            r, vr, V, scale2, fit_intercept
-                        ) + group_penalty_value(
-                            w_local, local_ptr, all_local, taus_local, all_groups_local
-                        )
-                        if value_candidate < value_current:
-                            copy_vector(w_local, candidate)
-                            copy_vector(r, r_candidate)
-                            vr = vr_candidate
+            if anderson_k > 0 and anderson_extrapolate(iterates, epoch, w_local, candidate):
+                vr_candidate = residual_from(
+                    block,
+                    data_b,
+                    indices_b,
+                    indptr_b,
+                    is_sparse,
+                    y,
+                    rho,
+                    fit_intercept,
+                    candidate,
+                    all_local,
+                    r_candidate,
+                )
+                value_candidate = datafit_value(
+                    r_candidate, vr_candidate, V, scale2, fit_intercept
+                ) + group_penalty_value(
+                    candidate, local_ptr, all_local, taus_local, all_groups_local
+                )
+                value_current = datafit_value(
+                    r, vr, V, scale2, fit_intercept
+                ) + group_penalty_value(
+                    w_local, local_ptr, all_local, taus_local, all_groups_local
+                )
+                if value_candidate < value_current:
+                    copy_vector(w_local, candidate)
+                    copy_vector(r, r_candidate)
+                    vr = vr_candidate
             if n_epochs >= max_epochs:
                 break
             if epoch % check_every == 0:

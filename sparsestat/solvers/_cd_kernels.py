@@ -411,6 +411,33 @@ def anderson_weights(iterates):
 
 
 @njit(cache=True)
+def anderson_extrapolate(iterates, epoch, current, out):
+    """Record ``current`` as the iterate of ``epoch``; extrapolate every ``K + 1`` epochs.
+
+    ``iterates`` has ``K + 1`` rows, a ring of the last iterates.  After the
+    epochs ``K, 2K + 1, ...`` (every ``K + 1``-th) the Anderson extrapolation
+    ``sum_k c_k·iterates[k + 1]`` is written into ``out`` and True is returned;
+    False otherwise, or when the weights' system is singular.  The one copy of
+    the extrapolation every solver uses; each solver then keeps ``out`` only
+    when it lowers its objective.
+    """
+    n_slots = iterates.shape[0]
+    slot = epoch % n_slots
+    copy_vector(iterates[slot], current)
+    if slot != n_slots - 1:
+        return False
+    coefs = anderson_weights(iterates)
+    if coefs.shape[0] == 0:
+        return False
+    for pos in range(out.shape[0]):
+        total = 0.0
+        for k in range(coefs.shape[0]):
+            total += coefs[k] * iterates[k + 1, pos]
+        out[pos] = total
+    return True
+
+
+@njit(cache=True)
 def build_working_set(w, kkt, ws_start):
     """Sorted indices of the support plus the largest KKT violations.
 
@@ -462,27 +489,20 @@ def anderson_step(
     w,
     r,
     vr,
-    iterates,
+    extrapolated,
     r_candidate,
     code,
     params,
     coord_weights,
 ):
-    """Try the Anderson extrapolation of the last iterates on ``ws``.
+    """Keep the Anderson extrapolation ``extrapolated`` (values on ``ws``) if it helps.
 
     Accepted (``w``, ``r`` updated in place) when it lowers the objective;
     returns the new ``vr``.
     """
-    coefs = anderson_weights(iterates)
-    if coefs.shape[0] == 0:
-        return vr
-    n_coefs = coefs.shape[0]
     w_candidate = w.copy()
     for pos in range(ws.shape[0]):
-        total = 0.0
-        for k in range(n_coefs):
-            total += coefs[k] * iterates[k + 1, pos]
-        w_candidate[ws[pos]] = total
+        w_candidate[ws[pos]] = extrapolated[pos]
     vr_candidate = residual_from(
         X, data, indices, indptr, is_sparse, y, v, fit_intercept, w_candidate, ws, r_candidate
     )
@@ -534,6 +554,8 @@ def inner_solve(
     ``(vr, n_epochs)``.
     """
     iterates = np.zeros((anderson_k + 1, ws.shape[0]))
+    current = np.empty(ws.shape[0])
+    extrapolated = np.empty(ws.shape[0])
     n_epochs = 0
     for epoch in range(max_epochs):
         vr = cd_epoch(
@@ -557,10 +579,9 @@ def inner_solve(
         )
         n_epochs += 1
         if anderson_k > 0:
-            slot = epoch % (anderson_k + 1)
             for pos in range(ws.shape[0]):
-                iterates[slot, pos] = w[ws[pos]]
-            if slot == anderson_k:
+                current[pos] = w[ws[pos]]
+            if anderson_extrapolate(iterates, epoch, current, extrapolated):
                 vr = anderson_step(
                     X,
                     data,
@@ -576,7 +597,7 @@ def inner_solve(
                     w,
                     r,
                     vr,
-                    iterates,
+                    extrapolated,
                     r_candidate,
                     code,
                     params,
@@ -752,6 +773,7 @@ def gram_cd(
     grad = Q @ w - q
     kkt = np.zeros(p)
     iterates = np.zeros((anderson_k + 1, p))
+    candidate = np.empty(p)
     threshold = tol * y_norm2 if use_gap else tol
     diag = np.empty(p)
     for j in range(p):
@@ -788,20 +810,15 @@ def gram_cd(
                     grad[k] += delta * Q[j, k]
         n_epochs += 1
         if anderson_k > 0:
-            slot = epoch % (anderson_k + 1)
-            copy_vector(iterates[slot], w)
-            if slot == anderson_k:
-                coefs = anderson_weights(iterates)
-                if coefs.shape[0] > 0:
-                    candidate = coefs @ iterates[1:]
-                    grad_candidate = Q @ candidate - q
-                    value_candidate = 0.5 * candidate @ (grad_candidate - q) + penalty_value(
-                        candidate, all_features, code, params, coord_weights
-                    )
-                    value_current = 0.5 * w @ (grad - q) + penalty_value(
-                        w, all_features, code, params, coord_weights
-                    )
-                    if value_candidate < value_current:
-                        copy_vector(w, candidate)
-                        copy_vector(grad, grad_candidate)
+            if anderson_extrapolate(iterates, epoch, w, candidate):
+                grad_candidate = Q @ candidate - q
+                value_candidate = 0.5 * candidate @ (grad_candidate - q) + penalty_value(
+                    candidate, all_features, code, params, coord_weights
+                )
+                value_current = 0.5 * w @ (grad - q) + penalty_value(
+                    w, all_features, code, params, coord_weights
+                )
+                if value_candidate < value_current:
+                    copy_vector(w, candidate)
+                    copy_vector(grad, grad_candidate)
     return grad, n_epochs, stop_crit, converged

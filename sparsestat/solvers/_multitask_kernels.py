@@ -31,7 +31,7 @@ from ..penalties._kernels import (
     uses_fixed_point,
     value_1d,
 )
-from ._cd_kernels import _REDUCTION_FLAGS, anderson_weights
+from ._cd_kernels import _REDUCTION_FLAGS, anderson_extrapolate
 from ._gap import rescaled_residual_gap
 
 
@@ -184,6 +184,7 @@ def multitask_inner_solve(
     z = np.empty(n_tasks)
     delta = np.empty(n_tasks)
     iterates = np.zeros((anderson_k + 1, m * n_tasks))
+    flat = np.empty(m * n_tasks)
     R_candidate = np.empty_like(R)
     vr_candidate = np.empty_like(vr)
     n_epochs = 0
@@ -213,39 +214,31 @@ def multitask_inner_solve(
                     if fit_intercept:
                         vr[t] -= delta[t] * means[j] * V
         n_epochs += 1
-        if anderson_k > 0:
-            slot = epoch % (anderson_k + 1)
-            copy_vector(iterates[slot], W.ravel())
-            if slot == anderson_k:
-                coefs = anderson_weights(iterates)
-                if coefs.shape[0] > 0:
-                    flat = np.zeros(m * n_tasks)
-                    for k in range(coefs.shape[0]):
-                        flat += coefs[k] * iterates[k + 1]
-                    candidate = flat.reshape((m, n_tasks))
-                    block_residual(
-                        block,
-                        data,
-                        indices,
-                        indptr,
-                        is_sparse,
-                        Y,
-                        rho,
-                        fit_intercept,
-                        candidate,
-                        R_candidate,
-                        vr_candidate,
-                    )
-                    new_value = residual_value(
-                        R_candidate, vr_candidate, V, scale2, fit_intercept
-                    ) + rows_value(candidate, code, params)
-                    old_value = residual_value(R, vr, V, scale2, fit_intercept) + rows_value(
-                        W, code, params
-                    )
-                    if new_value < old_value:
-                        copy_matrix(W, candidate)
-                        copy_matrix(R, R_candidate)
-                        copy_vector(vr, vr_candidate)
+        if anderson_k > 0 and anderson_extrapolate(iterates, epoch, W.ravel(), flat):
+            candidate = flat.reshape((m, n_tasks))
+            block_residual(
+                block,
+                data,
+                indices,
+                indptr,
+                is_sparse,
+                Y,
+                rho,
+                fit_intercept,
+                candidate,
+                R_candidate,
+                vr_candidate,
+            )
+            new_value = residual_value(
+                R_candidate, vr_candidate, V, scale2, fit_intercept
+            ) + rows_value(candidate, code, params)
+            old_value = residual_value(R, vr, V, scale2, fit_intercept) + rows_value(
+                W, code, params
+            )
+            if new_value < old_value:
+                copy_matrix(W, candidate)
+                copy_matrix(R, R_candidate)
+                copy_vector(vr, vr_candidate)
         if epoch % check_every == 0:
             largest = 0.0
             for j in range(m):

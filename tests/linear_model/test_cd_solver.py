@@ -1,5 +1,9 @@
 """The working-set CD solver's two mechanisms, as the user guide describes them.
 
+The Anderson extrapolation itself (``_cd_kernels.anderson_extrapolate``) is
+shared by every solver (CD, Gram CD, group BCD, multitask BCD); each keeps it
+only when it lowers its own objective.
+
 ``docs/user_guide/linear_model.rst``: the working set holds the current support
 and the coordinates that violate optimality most; the inner loop extrapolates
 (Anderson) every ``ANDERSON_K + 1`` epochs and keeps the extrapolation only when
@@ -60,9 +64,13 @@ def _anderson(problem, penalty, w, iterates):
     block, data_b, indices_b, indptr_b = _cd_kernels.gather_block(
         layout, X, data, indices, indptr, rho, ws
     )  # what the working-set loop hands to the inner solver
+    # the shared extrapolation (every solver's), then the CD solver's acceptance test
+    ring = np.array(iterates, dtype=float)
+    extrapolated = np.empty(problem.n_features)
+    assert _cd_kernels.anderson_extrapolate(ring, ring.shape[0] - 1, ring[-1].copy(), extrapolated)
     _cd_kernels.anderson_step(
         block, data_b, indices_b, indptr_b, False, y, rho, V, scale2, fit_intercept, ws, w, r,
-        vr, iterates, np.empty_like(y), code, params, weights,
+        vr, extrapolated, np.empty_like(y), code, params, weights,
     )  # fmt: skip
     after = problem.value(w) + penalty.value(w)
     return w, before, after
@@ -144,3 +152,30 @@ def test_anderson_reaches_the_same_lasso_in_fewer_epochs(lasso_problem):
     np.testing.assert_allclose(fast.coef, optimum, atol=1e-5)
     np.testing.assert_allclose(plain.coef, optimum, atol=1e-5)
     assert fast.n_iter < plain.n_iter
+
+
+def test_anderson_extrapolation_matches_the_textbook_formula_and_has_one_copy():
+    """``anderson_extrapolate`` against a numpy solve of Anderson's system
+    (c ∝ (UUᵀ)⁻¹1, U the differences of the iterates), and it is the only caller
+    of the weights in the solvers: a second copy of the extrapolation would
+    have to call them too."""
+    from pathlib import Path
+
+    rng = np.random.default_rng(3)
+    k = cd.ANDERSON_K
+    ring = rng.standard_normal((k + 1, 30)).cumsum(axis=0)
+    out = np.empty(30)
+    for epoch in range(k):  # the ring fills up; nothing extrapolated before slot K
+        assert not _cd_kernels.anderson_extrapolate(ring, epoch, ring[epoch].copy(), out)
+    assert _cd_kernels.anderson_extrapolate(ring, k, ring[k].copy(), out)
+    U = np.diff(ring, axis=0)
+    z = np.linalg.solve(U @ U.T, np.ones(k))
+    np.testing.assert_allclose(out, (z / z.sum()) @ ring[1:], rtol=1e-8, atol=1e-10)
+    solvers = Path(_cd_kernels.__file__).parent
+    callers = [
+        path.name
+        for path in sorted(solvers.glob("*.py"))
+        for line in path.read_text().splitlines()
+        if "anderson_weights(iterates)" in line and "def " not in line
+    ]
+    assert callers == ["_cd_kernels.py"]

@@ -258,7 +258,7 @@ def main():
     if args.blas_threads > 0:  # the same single core for every method, numpy's BLAS included
         from threadpoolctl import threadpool_limits
 
-        blas_limits = threadpool_limits(limits=args.blas_threads, user_api="blas")  # noqa: F841
+        threadpool_limits(limits=args.blas_threads, user_api="blas")  # kept until exit
         print(f"BLAS threads: {args.blas_threads}")
     results.value("blas_threads", args.blas_threads, "d")
     training = load_image_patches(16, 20_000, random_state=1)

@@ -198,6 +198,8 @@ def solve_fista(
     # the penalty may ask for a smaller step (the non-convex WGSEF's prox is
     # not defined on a range of steps with unequal weights)
     step = penalty.prox_step(1.0 / lipschitz)
+    # 1/step in the stopping rule; at the usual step 1/L, L itself (the exact
+    # value the rule used before prox_step existed)
     inv_step = lipschitz if step == 1.0 / lipschitz else 1.0 / step
     threshold = tol * problem.y_norm2 if uses_gap else tol
     z = w

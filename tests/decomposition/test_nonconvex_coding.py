@@ -206,9 +206,10 @@ def test_alpha_for_sparsity_bad_input(kwargs, match):
 
 
 def test_default_passes_converge_the_benchmarks_slowest_codes():
-    """The four ℓ2/3 codes of the coding benchmark (10⁴ whitened 16×16 patches,
-    1024 atoms, alpha matched to ℓ1's activity) that 1000 passes left
-    unconverged converge within the default max_iter (5000 passes)."""
+    """The codes of the coding benchmark (10⁴ whitened 16×16 patches, 1024 atoms,
+    alpha matched to ℓ1's activity) that 1000 passes left unconverged: four of
+    ℓ2/3, one of ℓ1/2.  They need between 1000 and 1700 passes (the user guide's
+    numbers) and converge within the default max_iter (5000 passes)."""
     import warnings
 
     from sklearn.exceptions import ConvergenceWarning
@@ -217,14 +218,18 @@ def test_default_passes_converge_the_benchmarks_slowest_codes():
 
     D = load_image_patches(16, 1024, random_state=5)
     D /= np.linalg.norm(D, axis=1, keepdims=True)
-    X = load_image_patches(16, 10_000, random_state=2)[[350, 3254, 6404, 6495]]
-    alpha = 0.13433675047321408
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        _, short = sparse_encode(
-            X, D, penalty="two_thirds", alpha=alpha, max_iter=1000, return_info=True
-        )
-    assert not short["converged"].any()
-    _, info = sparse_encode(X, D, penalty="two_thirds", alpha=alpha, return_info=True)
-    assert info["converged"].all()
-    assert info["n_iter"].max() > 1000
+    X = load_image_patches(16, 10_000, random_state=2)
+    cases = {
+        "two_thirds": (0.13433675047321408, [350, 3254, 6404, 6495]),
+        "half": (0.102739666422152, [1704]),
+    }
+    for penalty, (alpha, rows) in cases.items():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            _, short = sparse_encode(
+                X[rows], D, penalty=penalty, alpha=alpha, max_iter=1000, return_info=True
+            )
+        assert not short["converged"].any()
+        _, info = sparse_encode(X[rows], D, penalty=penalty, alpha=alpha, return_info=True)
+        assert info["converged"].all()
+        assert np.all((info["n_iter"] > 1000) & (info["n_iter"] <= 1700)), info["n_iter"]

@@ -783,6 +783,11 @@ def select_kth(values, n, kth):
     return values[kth]
 
 
+# Relative margins far above rounding (a few 1e-16): ``a <= b·(1 − 1e-14)`` with
+# ``b = lo·slope`` of normal size implies ``a/slope <= lo`` in floating point too.
+_BELOW = 1.0 - 1e-14
+_ABOVE = 1.0 + 1e-14
+_TINY = 1e-290  # below it products may be subnormal, with no relative error bound
 _SAMPLE_ITEMS = 127  # items sampled per round to pick the pivot breakpoint
 _BRACKET_ITEMS = 4096  # items sampled once to bracket the multiplier
 
@@ -901,6 +906,19 @@ def capped_simplex_multiplier(slopes, offsets, k):
         if not slope > 0.0:
             continue
         offset = offsets[i]
+        # most items are decided by products with a safety margin, which imply
+        # the division tests below (the same decisions, without two divisions)
+        at_lo = lo * slope
+        at_hi = hi * slope
+        if 1.0 + offset <= at_lo * _BELOW:
+            n_saturated += 1.0
+            continue
+        if offset >= at_hi * _ABOVE and at_hi > _TINY:
+            continue
+        if offset <= at_lo * _BELOW and 1.0 + offset >= at_hi * _ABOVE and at_lo > _TINY:
+            slope_sum += slope
+            offset_sum += offset
+            continue
         lower = offset / slope
         upper = (1.0 + offset) / slope
         if upper <= lo:
@@ -989,6 +1007,58 @@ def capped_simplex_multiplier(slopes, offsets, k):
     return min(max(nu, lo), hi)
 
 
+@njit(cache=True, inline="always")
+def capped_weight(slope, offset, nu):
+    """``clip(slope·nu − offset, 0, 1)`` for the multiplier ``nu`` of the capped simplex.
+
+    ``nu = inf`` (at most ``k`` positive slopes) gives 1 on every positive
+    slope.  Otherwise the ends are decided against the breakpoints themselves
+    (as in :func:`capped_simplex_multiplier`), so rounding in
+    ``slope·nu − offset`` cannot leave a 1e-16 weight on a dropped item.
+    """
+    if not slope > 0.0:
+        return 0.0
+    if nu == math.inf:
+        return 1.0
+    scaled = slope * nu  # the margin tests imply the division tests below
+    if scaled * _ABOVE <= offset and scaled > _TINY:
+        return 0.0
+    if scaled * _BELOW >= 1.0 + offset:
+        return 1.0
+    if nu <= offset / slope:
+        return 0.0
+    if nu >= (1.0 + offset) / slope:
+        return 1.0
+    return min(max(slope * nu - offset, 0.0), 1.0)
+
+
+@njit(cache=True, inline="always")
+def envelope_slopes(norms, sqrt_weights, lam, slopes, offsets):
+    """``slopes <- sqrt(d_i)·a_i`` and ``offsets <- lam·d_i``.
+
+    Returns the count of positive slopes and whether every norm is finite.
+    ``slopes`` may be ``norms`` itself (updated in place).
+    """
+    n_positive = 0
+    finite = True
+    for g in range(norms.shape[0]):
+        if not math.isfinite(norms[g]):
+            finite = False
+        slopes[g] = sqrt_weights[g] * norms[g]
+        offsets[g] = lam * sqrt_weights[g] * sqrt_weights[g]
+        if slopes[g] > 0.0:
+            n_positive += 1
+    return n_positive, finite
+
+
+@njit(cache=True, inline="always")
+def envelope_multiplier(slopes, offsets, n_positive, k):
+    """The capped-simplex multiplier, ``inf`` when at most ``k`` slopes are positive."""
+    if n_positive <= k:
+        return math.inf
+    return capped_simplex_multiplier(slopes, offsets, k)
+
+
 @njit(cache=True)
 def envelope_weights(norms, sqrt_weights, lam, k, theta):
     """Optimal ``theta`` of the (weighted group) sparse-envelope prox.
@@ -996,72 +1066,78 @@ def envelope_weights(norms, sqrt_weights, lam, k, theta):
     ``theta_i = clip(nu·sqrt(d_i)·a_i − lam·d_i, 0, 1)`` with ``sum theta = k``,
     where ``a_i`` are the group norms; all non-zero groups get ``theta = 1`` when
     there are at most ``k`` of them.  Returns the number of groups with
-    ``theta > 0`` (the groups the prox keeps).
+    ``theta > 0`` (the groups the prox keeps).  The proxes below compute the
+    same weights group by group, without this array.
     """
     m = norms.shape[0]
     slopes = np.empty(m, dtype=np.float64)
     offsets = np.empty(m, dtype=np.float64)
-    n_positive = 0
-    for g in range(m):
-        slopes[g] = sqrt_weights[g] * norms[g]
-        offsets[g] = lam * sqrt_weights[g] * sqrt_weights[g]
-        if slopes[g] > 0.0:
-            n_positive += 1
+    n_positive, _ = envelope_slopes(norms, sqrt_weights, lam, slopes, offsets)
+    nu = envelope_multiplier(slopes, offsets, n_positive, k)
     kept = 0
-    if n_positive <= k:
-        for g in range(m):
-            theta[g] = 1.0 if slopes[g] > 0.0 else 0.0
-            if slopes[g] > 0.0:
-                kept += 1
-        return kept
-    nu = capped_simplex_multiplier(slopes, offsets, k)
     for g in range(m):
-        # the ends are decided against the breakpoints themselves (as in the
-        # search), so rounding cannot leave a 1e-16 weight on a dropped group
-        if slopes[g] <= 0.0 or nu <= offsets[g] / slopes[g]:
-            theta[g] = 0.0
-        elif nu >= (1.0 + offsets[g]) / slopes[g]:
-            theta[g] = 1.0
-        else:
-            theta[g] = min(max(slopes[g] * nu - offsets[g], 0.0), 1.0)
+        theta[g] = capped_weight(slopes[g], offsets[g], nu)
         if theta[g] > 0.0:
             kept += 1
     return kept
 
 
 @njit(cache=True)
-def prox_wgsef(x, lam, k, sqrt_weights, grp_ptr, grp_idx, out):
+def prox_wgsef(x, lam, k, sqrt_weights, grp_ptr, grp_idx, out, work):
     """Prox of ``lam · S_k(b)``, ``b_i = sqrt(d_i)·||x_{G_i}||``, into ``out``.
 
-    ``x_{G_i} <- theta_i / (theta_i + lam·d_i) · x_{G_i}``.  Returns the number
-    of groups kept.  Linear time in the number of features.
+    ``x_{G_i} <- theta_i / (theta_i + lam·d_i) · x_{G_i}`` with the ``theta``
+    of :func:`envelope_weights`, computed group by group in the pass that
+    writes ``out``.  ``work`` is a float64 array of shape ``(2, n_groups)``,
+    overwritten: allocated by the caller with numpy, whose large arrays the
+    kernel may back with huge pages (an array allocated here in numba pays a
+    page fault per 4 KiB on first touch).  Returns the number of groups kept
+    and whether every group norm is finite, which holds when every entry of
+    ``x`` is (the groups cover all entries, and a norm that would overflow is
+    rescaled), so the caller needs no separate pass to validate ``x``.
+    Linear time in the number of features.
     """
     m = grp_ptr.shape[0] - 1
-    norms = np.empty(m, dtype=np.float64)
-    group_norms(x, grp_ptr, grp_idx, norms)
-    theta = np.empty(m, dtype=np.float64)
-    kept = envelope_weights(norms, sqrt_weights, lam, k, theta)
+    slopes = work[0]
+    offsets = work[1]
+    group_norms(x, grp_ptr, grp_idx, slopes)
+    n_positive, finite = envelope_slopes(slopes, sqrt_weights, lam, slopes, offsets)
+    nu = envelope_multiplier(slopes, offsets, n_positive, k)
+    kept = 0
     for g in range(m):
-        denominator = theta[g] + lam * sqrt_weights[g] * sqrt_weights[g]
-        factor = theta[g] / denominator if denominator > 0.0 else 1.0
+        theta = capped_weight(slopes[g], offsets[g], nu)
+        denominator = theta + offsets[g]
+        factor = theta / denominator if denominator > 0.0 else 1.0
+        if theta > 0.0:
+            kept += 1
         for pos in range(grp_ptr[g], grp_ptr[g + 1]):
             out[grp_idx[pos]] = factor * x[grp_idx[pos]]
-    return kept
+    return kept, finite
 
 
 @njit(cache=True)
-def prox_sparse_envelope(x, lam, k, out):
-    """Prox of ``lam · S_k(x)`` for a 1-D array (singleton groups, unit weights)."""
+def prox_sparse_envelope(x, lam, k, out, work):
+    """Prox of ``lam · S_k(x)`` for a 1-D array (singleton groups, unit weights).
+
+    ``work``: a float64 array of shape ``(2, x.size)``, as for :func:`prox_wgsef`.
+    """
     n = x.shape[0]
-    norms = np.empty(n, dtype=np.float64)
+    slopes = work[0]
+    offsets = work[1]
+    n_positive = 0
     for i in range(n):
-        norms[i] = abs(x[i])
-    ones = np.ones(n, dtype=np.float64)
-    theta = np.empty(n, dtype=np.float64)
-    kept = envelope_weights(norms, ones, lam, k, theta)
+        slopes[i] = abs(x[i])
+        offsets[i] = lam
+        if slopes[i] > 0.0:
+            n_positive += 1
+    nu = envelope_multiplier(slopes, offsets, n_positive, k)
+    kept = 0
     for i in range(n):
-        denominator = theta[i] + lam
-        out[i] = theta[i] / denominator * x[i] if denominator > 0.0 else x[i]
+        theta = capped_weight(slopes[i], lam, nu)
+        denominator = theta + lam
+        out[i] = theta / denominator * x[i] if denominator > 0.0 else x[i]
+        if theta > 0.0:
+            kept += 1
     return kept
 
 
@@ -1140,12 +1216,7 @@ def prox_wgsef_nonconvex(x, lam, k, weights, grp_ptr, grp_idx, out):
         else:
             s = capped_simplex_multiplier(slopes, offsets, k)
             for g in range(m):
-                if slopes[g] <= 0.0 or s <= offsets[g] / slopes[g]:
-                    theta = 0.0
-                elif s >= (1.0 + offsets[g]) / slopes[g]:
-                    theta = 1.0
-                else:
-                    theta = min(max(slopes[g] * s - offsets[g], 0.0), 1.0)
+                theta = capped_weight(slopes[g], offsets[g], s)
                 level = lam * weights[g]
                 factor[g] = theta / (theta + level * (1.0 - theta)) if theta > 0.0 else 0.0
                 if theta > 0.0:

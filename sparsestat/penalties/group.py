@@ -37,7 +37,7 @@ import numpy as np
 from array_api_compat import device as array_device
 
 from .._array_api import get_namespace, supports_float64, to_numpy
-from .._validation import check_integer, check_real, check_step
+from .._validation import check_finite_array, check_integer, check_real, check_step
 from . import _kernels
 from ._base import Penalty, as_float_array, takes_kernel_path
 from ._groups import GroupPartition
@@ -161,9 +161,14 @@ class _FlatVectorPenalty(Penalty):
     order (``x.reshape(-1)``), which suits weight matrices of neural networks.
     """
 
-    def _flat(self, x, name="x", *, check_input=True):
+    # True where ``_prox_numba_flat`` returns whether ``x`` is finite (its
+    # kernel learns it in a pass it makes anyway): ``prox`` then skips its own
+    # pass over ``x``
+    _kernel_checks_finite = False
+
+    def _flat(self, x, name="x", *, check_input=True, check_finite=True):
         if check_input:
-            xp, x = as_float_array(x, name)
+            xp, x = as_float_array(x, name, check_finite=check_finite)
         else:
             xp = get_namespace(x)
         shape = tuple(x.shape)
@@ -198,9 +203,12 @@ class _FlatVectorPenalty(Penalty):
         """
         if check_input:
             step = check_step(step)
-        xp, flat, shape = self._flat(x, check_input=check_input)
+        late_check = check_input and self._kernel_checks_finite
+        xp, flat, shape = self._flat(x, check_input=check_input, check_finite=not late_check)
         if takes_kernel_path(flat):
-            return self._prox_kernel(flat, float(step)).reshape(shape)
+            return self._prox_kernel(flat, float(step), check_finite=late_check).reshape(shape)
+        if late_check:
+            check_finite_array(flat)
         return xp.reshape(self._prox_flat(flat, float(step), xp), shape)
 
     def _prox_array_api(self, x, step):
@@ -216,14 +224,20 @@ class _FlatVectorPenalty(Penalty):
         _, flat, shape = self._flat(np.asarray(to_numpy(x)), check_input=check_input)
         return self._prox_kernel(flat, step).reshape(shape)
 
-    def _prox_kernel(self, flat, step):
-        """The numba kernel on a flat numpy array, without input checks."""
+    def _prox_kernel(self, flat, step, *, check_finite=False):
+        """The numba kernel on a flat numpy array.
+
+        With ``check_finite``, refuses NaN and inf in ``flat`` as
+        :func:`as_float_array` does, after the kernel when it reports them.
+        """
         dtype = flat.dtype
         if dtype not in (np.float32, np.float64):  # float16 and the like: no numba kernel
             flat = flat.astype(np.float32)
         flat = np.ascontiguousarray(flat)
         out = np.empty_like(flat)
-        self._prox_numba_flat(flat, step, out)
+        finite = self._prox_numba_flat(flat, step, out)
+        if check_finite and finite is not True:
+            check_finite_array(flat)
         return out.astype(dtype, copy=False)
 
     def value(self, x):
@@ -459,7 +473,7 @@ class SparseEnvelope(_EnvelopeMixin, _FlatVectorPenalty):
         if lam == 0.0:
             out[:] = x
             return
-        _kernels.prox_sparse_envelope(x, lam, self._k, out)
+        _kernels.prox_sparse_envelope(x, lam, self._k, out, np.empty((2, x.shape[0])))
 
     def _value_flat(self, x, xp):
         return self._alpha * envelope_value(x, self._k, xp)
@@ -563,6 +577,7 @@ class WGSEF(_GroupEnvelope):
     """
 
     names = ("wgsef",)
+    _kernel_checks_finite = True
 
     def _prox_flat(self, x, step, xp):
         lam = step * self._alpha
@@ -577,11 +592,12 @@ class WGSEF(_GroupEnvelope):
         return x * xp.astype(self.partition.expand(factor, xp, x), x.dtype)
 
     def _prox_numba_flat(self, x, step, out):
+        """The kernel into ``out``; returns whether ``x`` is finite (None: not known)."""
         lam = step * self._alpha
         if lam == 0.0:
             out[:] = x
-            return
-        _kernels.prox_wgsef(
+            return None
+        _, finite = _kernels.prox_wgsef(
             x,
             lam,
             self._k,
@@ -589,7 +605,9 @@ class WGSEF(_GroupEnvelope):
             self.partition.grp_ptr,
             self.partition.grp_idx,
             out,
+            np.empty((2, self.n_groups)),  # numpy's allocation: see the kernel
         )
+        return bool(finite)
 
     def _value_flat(self, x, xp):
         norms = self.partition.norms(x, xp)

@@ -261,6 +261,79 @@ def test_capped_simplex_search_linear_vs_sort(seed):
         np.testing.assert_array_equal(theta_numba, (norms > 0).astype(float))
 
 
+def _capped_weight_by_division(slope, offset, nu):
+    """The rule before the margin tests: the ends decided by dividing."""
+    if not slope > 0.0:
+        return 0.0
+    if nu == np.inf:
+        return 1.0
+    if nu <= offset / slope:
+        return 0.0
+    if nu >= (1.0 + offset) / slope:
+        return 1.0
+    return min(max(slope * nu - offset, 0.0), 1.0)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_capped_weight_margin_tests_agree_with_division(seed):
+    """``capped_weight`` decides most ends by products with a 1e-14 margin; they
+    must give the division rule's value bit for bit, also for ``nu`` one ulp
+    around each breakpoint and for magnitudes near overflow and underflow."""
+    rng = np.random.default_rng(seed)
+    slopes = np.exp(rng.uniform(-700, 700, 400)) if seed % 2 else rng.exponential(size=400)
+    offsets = np.exp(rng.uniform(-700, 700, 400)) if seed > 1 else rng.exponential(size=400)
+    for slope, offset in zip(slopes, offsets):
+        with np.errstate(all="ignore"):  # breakpoints may overflow to inf: part of the test
+            lower, upper = offset / slope, (1.0 + offset) / slope
+            nus = (lower, upper, lower + 0.5 * (upper - lower), rng.exponential() * upper)
+        for nu in nus:
+            for candidate in (np.nextafter(nu, 0.0), nu, np.nextafter(nu, np.inf)):
+                with np.errstate(all="ignore"):
+                    expected = _capped_weight_by_division(slope, offset, candidate)
+                got = _kernels.capped_weight(slope, offset, candidate)
+                assert np.float64(got).tobytes() == np.float64(expected).tobytes()
+
+
+def test_multiplier_with_breakpoints_clustered_at_the_root():
+    """A third of the breakpoints within an ulp of the multiplier: the fold's
+    margin tests leave them to the division tests, and the search still agrees
+    with the sort-based formula."""
+    rng = np.random.default_rng(7)
+    m, k, lam = 20000, 2000, 0.3  # m above the 4096-item sample: the bracket runs
+    slopes = rng.exponential(size=m)
+    theta = np.empty(m)
+    _kernels.envelope_weights(slopes, np.ones(m), lam, k, theta)
+    inside = (theta > 0) & (theta < 1)
+    nu = float(np.median((theta[inside] + lam) / slopes[inside]))
+    near = rng.choice(m, m // 3, replace=False)
+    slopes[near] = lam / np.nextafter(nu, rng.choice([0.0, np.inf], near.size))
+    theta_numba = np.empty(m)
+    _kernels.envelope_weights(slopes, np.ones(m), lam, k, theta_numba)
+    theta_xp = np.asarray(_envelope_theta_xp(slopes, np.ones(m), lam, k, _numpy_namespace()))
+    np.testing.assert_allclose(theta_numba, theta_xp, atol=1e-9)
+    assert theta_numba.sum() == pytest.approx(k, rel=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_wgsef_prox_refuses_nonfinite_through_its_kernel(dtype, bad):
+    """WGSEF's prox learns that x is finite from its kernel's group norms (no
+    separate pass); the error is the one every other prox raises, also when the
+    step makes the kernel a copy (no norms), and check_input=False skips it."""
+    groups = np.repeat(np.arange(50), 3)
+    x = np.random.default_rng(0).standard_normal(150).astype(dtype)
+    x[77] = bad
+    for pen in (WGSEF(k=3, alpha=0.5, groups=groups), WGSEF(k=3, alpha=0.0, groups=groups)):
+        with pytest.raises(ValueError, match="x contains NaN or infinite values"):
+            pen.prox(x, 1.0)
+        with pytest.raises(ValueError, match="x contains NaN or infinite values"):
+            pen.prox(x.tolist(), 1.0)
+        out = pen.prox(x, 1.0, check_input=False)
+        assert out.dtype == dtype and not np.isfinite(out[75:78]).all()
+    finite = np.where(np.isfinite(x), x, 1.0)
+    assert np.isfinite(WGSEF(k=3, alpha=0.5, groups=groups).prox(finite, 1.0)).all()
+
+
 def test_search_on_a_plateau_stays_on_it():
     """Regression: k groups saturate exactly, the next one must stay at theta = 0.
 

@@ -105,6 +105,17 @@ def is_numpy_namespace(xp):
     return namespace_name(xp) == "numpy"
 
 
+def is_foreign_array(X):
+    """True for arrays of another array-API library (CuPy, array-api-strict...).
+
+    numpy arrays, scipy.sparse matrices and anything scikit-learn converts
+    (lists, pandas DataFrames) take the numpy path.
+    """
+    if sp.issparse(X) or not hasattr(X, "__array_namespace__"):
+        return False
+    return not is_numpy_namespace(get_namespace(X))
+
+
 def supports_float64(xp):
     """True when the default device of ``xp`` has float64 (all of ours do)."""
     try:

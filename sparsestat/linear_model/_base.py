@@ -19,7 +19,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, process_routing
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._array_api import get_namespace, is_numpy_namespace, to_numpy
+from .._array_api import get_namespace, is_foreign_array, to_numpy
 from .._validation import (
     check_finite_array,
     check_integer,
@@ -35,6 +35,8 @@ from ..datafits.statistics import (
 )
 from ..penalties import CEL0, SeparablePenalty, make_penalty, penalty_names
 from ..penalties._registry import penalty_class, penalty_parameters
+from ..solvers._table import SOLVERS as SOLVER_TABLE
+from ..solvers._table import auto_solver, solver_names
 
 __all__ = [
     "PENALTY_NAMES",
@@ -52,7 +54,7 @@ __all__ = [
 PENALTY_NAMES = penalty_names("separable")
 #: The estimator parameters a penalty string is built from (those its class takes).
 ESTIMATOR_PARAMETERS = ("alpha", "l1_ratio", "gamma", "q", "positive")
-SOLVERS = ("auto", "cd", "gram", "fista", "cvxpy")
+SOLVERS = solver_names("separable")
 
 #: The start of scikit-learn's ConvergenceWarning for coordinate descent, so that
 #: warning filters written against scikit-learn's message catch ours too.
@@ -69,17 +71,6 @@ def host(array):
     if isinstance(array, (list, tuple, numbers.Number)):
         return array
     return to_numpy(array)
-
-
-def is_foreign_array(X):
-    """True for arrays of another array-API library (CuPy, array-api-strict...).
-
-    numpy arrays, scipy.sparse matrices and anything scikit-learn converts
-    (lists, pandas DataFrames) take the numpy path.
-    """
-    if sp.issparse(X) or not hasattr(X, "__array_namespace__"):
-        return False
-    return not is_numpy_namespace(get_namespace(X))
 
 
 # --------------------------------------------------------------------------- #
@@ -143,15 +134,9 @@ def choose_solver(solver, X, penalty):
     """Resolve ``solver='auto'`` and check that the requested solver applies."""
     if solver not in SOLVERS:
         raise ValueError(f"solver must be one of {SOLVERS}, got {solver!r}.")
-    on_numpy = not is_foreign_array(X)
     if solver == "auto":
-        if not on_numpy:
-            return "fista"
-        n_samples, n_features = X.shape
-        if not sp.issparse(X) and n_samples >= 10 * n_features and n_features <= 2000:
-            return "gram"
-        return "cd"
-    if solver in ("cd", "gram", "cvxpy") and not on_numpy:
+        return auto_solver("separable", X)
+    if not SOLVER_TABLE[solver].any_namespace and is_foreign_array(X):
         raise ValueError(
             f"solver={solver!r} needs numpy or scipy.sparse input; arrays from "
             f"{type(X).__module__} run with solver='fista' (or 'auto')."

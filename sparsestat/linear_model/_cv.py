@@ -25,6 +25,7 @@ from ..penalties._registry import penalty_parameters
 from ._base import (
     NOT_CONVERGED,
     PENALTY_NAMES,
+    SOLVERS,
     CVRoutingMixin,
     SparseLinearModel,
     make_problem,
@@ -264,7 +265,7 @@ class SparseRegressionCV(CVRoutingMixin, SparseLinearModel):
         "positive": [Boolean()],
         "max_iter": [Integer(low=1)],
         "tol": [Real(low=0.0)],
-        "solver": [Options("auto", "cd", "gram", "fista", "cvxpy")],
+        "solver": [Options(*SOLVERS)],
         "verbose": [Integer(low=0), Boolean()],
     }
 

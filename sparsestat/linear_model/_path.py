@@ -6,7 +6,6 @@ import numbers
 import warnings
 
 import numpy as np
-import scipy.sparse as sp
 from joblib import delayed
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_array, check_consistent_length
@@ -14,6 +13,7 @@ from sklearn.utils.validation import check_array, check_consistent_length
 from .._progress import progress, run_parallel
 from .._validation import check_coef_init, check_integer, check_real, check_sample_weight
 from ..penalties import SeparablePenalty
+from ..solvers._table import auto_solver
 from ._base import (
     NOT_CONVERGED,
     PENALTY_NAMES,
@@ -277,8 +277,7 @@ def sparse_path(
     max_iter = check_integer(max_iter, "max_iter", low=1)
     tol = check_real(tol, "tol", low=0.0)
     if solver == "auto":
-        dense_tall = not sp.issparse(X) and X.shape[0] >= 10 * X.shape[1] and X.shape[1] <= 2000
-        solver = "gram" if dense_tall else "cd"
+        solver = auto_solver("separable", X)
     if solver not in ("cd", "gram"):
         raise ValueError(f"sparse_path runs solver 'cd' or 'gram', got {solver!r}.")
     gram = problem.gram() if solver == "gram" else None

@@ -21,6 +21,7 @@ from .._validation import (
 )
 from ..penalties import GroupL2, GroupPartition, make_penalty, penalty_names
 from ..penalties._registry import penalty_parameters
+from ..solvers._table import auto_solver, solver_names
 from ._base import (
     CVRoutingMixin,
     SparseLinearModel,
@@ -192,7 +193,7 @@ class GroupSparseRegression(SparseLinearModel):
         "max_iter": [Integer(low=1)],
         "tol": [Real(low=0.0)],
         "warm_start": [Boolean()],
-        "solver": [Options("auto", "bcd", "fista")],
+        "solver": [Options(*solver_names("group"))],
         "verbose": [Integer(low=0), Boolean()],
     }
 
@@ -269,7 +270,7 @@ class GroupSparseRegression(SparseLinearModel):
         max_iter, tol = self.max_iter, self.tol
         solver = self.solver
         if solver == "auto":
-            solver = "bcd" if ("bcd" in penalty.solvers and data.on_numpy) else "fista"
+            solver = auto_solver("group", X, penalty)
         if solver == "bcd" and ("bcd" not in penalty.solvers or not data.on_numpy):
             raise ValueError(
                 "solver='bcd' solves the group lasso on numpy/scipy input; WGSEF's prox "
@@ -481,7 +482,7 @@ class GroupSparseRegressionCV(CVRoutingMixin, SparseLinearModel):
         "fit_intercept": [Boolean()],
         "max_iter": [Integer(low=1)],
         "tol": [Real(low=0.0)],
-        "solver": [Options("auto", "bcd", "fista")],
+        "solver": [Options(*solver_names("group"))],
         "verbose": [Integer(low=0), Boolean()],
     }
 

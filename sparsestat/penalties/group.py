@@ -218,11 +218,13 @@ class _FlatVectorPenalty(Penalty):
 
     def prox_numba(self, x, step, *, check_input=True):
         """Same as :meth:`prox` through the numba kernel (numpy arrays)."""
+        late_check = check_input and self._kernel_checks_finite
         if check_input:
             step = check_step(step)
-            _, x = as_float_array(x)
-        _, flat, shape = self._flat(np.asarray(to_numpy(x)), check_input=check_input)
-        return self._prox_kernel(flat, step).reshape(shape)
+            _, x = as_float_array(x, check_finite=False)
+        x = np.asarray(to_numpy(x))
+        _, flat, shape = self._flat(x, check_input=check_input, check_finite=not late_check)
+        return self._prox_kernel(flat, step, check_finite=late_check).reshape(shape)
 
     def _prox_kernel(self, flat, step, *, check_finite=False):
         """The numba kernel on a flat numpy array.

@@ -282,7 +282,7 @@ def test_capped_weight_margin_tests_agree_with_division(seed):
     rng = np.random.default_rng(seed)
     slopes = np.exp(rng.uniform(-700, 700, 400)) if seed % 2 else rng.exponential(size=400)
     offsets = np.exp(rng.uniform(-700, 700, 400)) if seed > 1 else rng.exponential(size=400)
-    for slope, offset in zip(slopes, offsets):
+    for slope, offset in zip(slopes, offsets, strict=True):
         with np.errstate(all="ignore"):  # breakpoints may overflow to inf: part of the test
             lower, upper = offset / slope, (1.0 + offset) / slope
             nus = (lower, upper, lower + 0.5 * (upper - lower), rng.exponential() * upper)

@@ -21,10 +21,11 @@ import numpy as np
 from .._kernel_copy import copy_vector
 from .._numba import njit
 from ..datafits.quadratic import LAYOUT_SPARSE
-from ..penalties._kernels import select_kth
 from ._cd_kernels import (
     _REDUCTION_FLAGS,
+    INNER_TOL_RATIO,
     anderson_extrapolate,
+    build_working_set,
     col_axpy,
     col_dot,
     datafit_value,
@@ -290,7 +291,7 @@ def working_set_bcd(
     support plus the most violating ones (at least ``ws_start``, twice the
     support), gathered group after group into a compact block on which proximal
     block epochs run (Anderson extrapolation every ``anderson_k`` epochs, kept
-    when it lowers the objective) until the block's violation is below 0.3 times
+    when it lowers the objective) until the block's violation is below INNER_TOL_RATIO (0.3) times
     the outer one.  Group Lipschitz constants are computed when a group first
     enters a working set.
 
@@ -321,30 +322,11 @@ def working_set_bcd(
             break
         if n_epochs >= max_epochs:
             break
-        # ---- working set of groups
-        n_support = 0
-        scores = np.empty(n_groups)
+        # ---- working set of groups: the rule of every working-set solver
+        norms = np.empty(n_groups)
         for g in range(n_groups):
-            active = group_norm_of(w, grp_ptr[g], grp_ptr[g + 1], grp_idx) > 0.0
-            scores[g] = math.inf if active else kkt[g]
-            if active:
-                n_support += 1
-        ws_size = min(max(ws_start, 2 * n_support), n_groups)
-        if ws_size < n_groups:
-            cutoff = select_kth(scores.copy(), n_groups, n_groups - ws_size)
-        else:
-            cutoff = -math.inf
-        ws_groups = np.empty(ws_size, dtype=np.int64)
-        count = 0
-        for g in range(n_groups):
-            if count < ws_size and scores[g] > cutoff:
-                ws_groups[count] = g
-                count += 1
-        for g in range(n_groups):
-            if count < ws_size and scores[g] == cutoff:
-                ws_groups[count] = g
-                count += 1
-        ws_groups = np.sort(ws_groups[:count])
+            norms[g] = group_norm_of(w, grp_ptr[g], grp_ptr[g + 1], grp_idx)
+        ws_groups = build_working_set(norms, kkt, ws_start)
         # ---- gather the block, group after group
         local_ptr = np.empty(ws_groups.shape[0] + 1, dtype=np.int64)
         local_ptr[0] = 0
@@ -393,7 +375,7 @@ def working_set_bcd(
         candidate = np.empty(m)
         all_local = np.arange(m)
         all_groups_local = np.arange(n_local)
-        inner_tol = 0.3 * largest
+        inner_tol = INNER_TOL_RATIO * largest
         for epoch in range(max_epochs - n_epochs):
             vr = bcd_epoch(
                 block,

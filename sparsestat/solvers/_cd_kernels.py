@@ -437,12 +437,22 @@ def anderson_extrapolate(iterates, epoch, current, out):
     return True
 
 
+#: Every working-set solver (CD, group BCD, multitask BCD) runs its inner
+#: epochs until the working set's largest violation is below this fraction of
+#: the outer one (the EPS_TOL = 0.3 of skglm's working-set solvers).
+INNER_TOL_RATIO = 0.3
+
+
 @njit(cache=True)
 def build_working_set(w, kkt, ws_start):
     """Sorted indices of the support plus the largest KKT violations.
 
-    Size ``min(max(ws_start, 2·|support|), n_features)``; selection by
-    quickselect on the scores (support scored +inf), no sort.
+    The working set of every working-set solver: coordinates for CD, groups
+    for group BCD (``w`` their norms) and rows for multitask BCD (``w`` the
+    row norms); ``kkt`` holds the violations of the same items.  Size
+    ``min(max(ws_start, 2·|support|), n_items)``; selection by quickselect on
+    the scores (support scored +inf; ties at the cutoff taken in index order),
+    no sort.
     """
     n_features = w.shape[0]
     n_support = 0
@@ -735,7 +745,7 @@ def working_set_cd(
             params,
             weights_local,
             max_epochs - n_epochs,
-            0.3 * largest_kkt,
+            INNER_TOL_RATIO * largest_kkt,
             anderson_k,
             check_every,
         )

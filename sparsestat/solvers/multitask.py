@@ -6,7 +6,7 @@ import numpy as np
 
 from ..penalties._kernels import P_GAP_L1_RATIO
 from . import _multitask_kernels
-from ._cd_kernels import build_working_set, gather_block
+from ._cd_kernels import INNER_TOL_RATIO, build_working_set, gather_block
 from ._gap import rescaled_residual_gap
 from .cd import ANDERSON_K, CHECK_EVERY, SolverResult
 
@@ -138,7 +138,7 @@ def solve_multitask(problem, penalty, coef_init=None, max_iter=1000, tol=1e-4, a
             code,
             params,
             max_iter - n_epochs,
-            0.3 * float(violations.max()),
+            INNER_TOL_RATIO * float(violations.max()),
             ANDERSON_K if anderson else 0,
             CHECK_EVERY,
         )

@@ -40,6 +40,35 @@ def test_working_set_is_the_support_plus_the_largest_violations(n_support, ws_st
     assert set(np.flatnonzero(w)) <= set(ws)
 
 
+def test_working_set_ties_at_the_cutoff_go_in_index_order():
+    w = np.zeros(12)
+    w[[2, 9]] = 1.0
+    kkt = np.array([5.0, 3, 0, 3, 3, 1, 3, 0, 0, 0, 0, 4])  # four 3s compete for two places
+    ws = _cd_kernels.build_working_set(w, kkt, 6)
+    np.testing.assert_array_equal(ws, brute_force_working_set(w, kkt, 6))
+    np.testing.assert_array_equal(ws, [0, 1, 2, 3, 9, 11])
+
+
+def test_every_working_set_solver_shares_the_rule_and_the_inner_tolerance():
+    """CD, group BCD and multitask BCD take their working sets from
+    ``build_working_set`` and their inner tolerance from ``INNER_TOL_RATIO``:
+    no solver module selects or sets the 0.3 itself (a second copy would drift)."""
+    import inspect
+    import re
+
+    from sparsestat.solvers import _bcd_kernels, multitask
+
+    for module in (_cd_kernels, _bcd_kernels, multitask):
+        source = inspect.getsource(module)
+        calls = re.findall(r"(?<!def )build_working_set\(", source)
+        assert calls, module.__name__
+        assert "INNER_TOL_RATIO * " in source, module.__name__
+        assert not re.search(r"\b0\.3 \*", source), module.__name__
+        body = source.replace(inspect.getsource(_cd_kernels.build_working_set), "")
+        assert "select_kth(" not in body, module.__name__
+    assert _cd_kernels.INNER_TOL_RATIO == 0.3
+
+
 @pytest.fixture(scope="module")
 def lasso_problem():
     X, y, _ = make_sparse_regression(80, 60, 5, rho=0.5, random_state=0)

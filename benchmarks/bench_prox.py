@@ -272,9 +272,7 @@ def wgsef_table(sizes, rng, results):
             lambda x=x, p=partition, out=norms: _kernels.group_norms(x, p.grp_ptr, p.grp_idx, out)
         )
         numba_time, out = best_time(lambda x=x, pen=pen: pen.prox_numba(x, 1.0))
-        array_time, _ = best_time(
-            lambda x=x, pen=pen: pen.prox(x, 1.0), repeat=1 if m >= 10**6 else 3
-        )
+        array_time, _ = best_time(lambda x=x, pen=pen: pen.prox(x, 1.0))
         kept = pen.active_groups(out).size
         numba_times.append(numba_time)
         ratio = numba_time / norms_time

@@ -23,17 +23,108 @@ from ..penalties._kernels import (
     zero_threshold_1d,
 )
 
+_MAX_CLASSES = 64  # distinct (curvature, weight) pairs looked for; beyond, no sharing
+
 
 @njit(cache=True, nogil=True)
-def _dead_zones(G, code, params, coord_weights, out):
-    """Zero thresholds of the prox at each coordinate's CD step ``1 / G_jj``."""
+def _coordinate_classes(G, coord_weights, first):
+    """``first[j]``: the first coordinate with the curvature ``G_jj`` and weight of j.
+
+    Normalised atoms have a handful of distinct ``G_jj`` (rounding of 1), so
+    the per-coordinate thresholds are a handful of distinct numbers.  At most
+    ``_MAX_CLASSES`` classes are looked for; a coordinate outside them is its
+    own (``first[j] = j``).
+    """
+    representatives = np.empty(_MAX_CLASSES, dtype=np.int64)
+    n_classes = 0
     for j in range(G.shape[0]):
+        first[j] = j
+        for c in range(n_classes):
+            i = representatives[c]
+            if G[i, i] == G[j, j] and coord_weights[i] == coord_weights[j]:
+                first[j] = i
+                break
+        if first[j] == j and n_classes < _MAX_CLASSES:
+            representatives[n_classes] = j
+            n_classes += 1
+
+
+@njit(cache=True, nogil=True)
+def _dead_zones(G, code, params, coord_weights, first, out):
+    """Zero thresholds of the prox at each coordinate's CD step ``1 / G_jj``.
+
+    Computed once per class of :func:`_coordinate_classes` (the same inputs
+    give the same value) and copied to the others: the threshold formula,
+    powers for ℓq, runs a handful of times per continuation stage instead of
+    once per atom.
+    """
+    for j in range(G.shape[0]):
+        if first[j] < j:
+            out[j] = out[first[j]]
+            continue
         curvature = G[j, j]
         out[j] = (
             zero_threshold_1d(1.0 / curvature, code, params, coord_weights[j])
             if curvature > 0.0
             else 0.0
         )
+
+
+@njit(cache=True, nogil=True)
+def _uniform_coordinates(G, coord_weights):
+    """True when the curvatures ``G_jj`` are positive and, like the weights,
+    equal to a relative 1e-12 (unit-norm atoms are, up to rounding)."""
+    low = math.inf
+    high = 0.0
+    low_weight = math.inf
+    high_weight = 0.0
+    for j in range(G.shape[0]):
+        low = min(low, G[j, j])
+        high = max(high, G[j, j])
+        low_weight = min(low_weight, coord_weights[j])
+        high_weight = max(high_weight, coord_weights[j])
+    return low > 0.0 and high <= low * _SPREAD and 0.0 < high_weight <= low_weight * _SPREAD
+
+
+# An entry alpha is ``|z|^e·G^p`` up to constants, with ``e`` in [1, 2] and
+# ``|p| <= 1.5`` (|z|, z², |z|^(2-q), the CEL0 and MCP regimes, the log-sum's
+# bisection), ``z = c_j / G_jj``.  With curvatures and weights equal to 1e-12,
+# a point 1e-9 below the largest, relatively, has an entry alpha smaller by far
+# more than rounding: only the points near the largest can hold the maximum.
+_SPREAD = 1.0 + 1e-12
+_NEAR_LARGEST = 1.0 - 1e-9
+
+
+@njit(cache=True, nogil=True)
+def _start_alpha(G, C, s, code, params, coord_weights, uniform):
+    """``max_j entry_alpha(c_j / G_jj)``: the smallest ``alpha`` with an all-zero code.
+
+    With ``uniform`` coordinates (unit-norm atoms, uniform weights) only the
+    points within a relative 1e-9 of the largest ``|c_j| / G_jj`` (of the
+    largest positive one for non-negative codes) are evaluated: the same
+    maximum, bit for bit, at a few evaluations of the penalty's formula (powers
+    for ℓq) instead of one per atom.
+    """
+    k = C.shape[1]
+    alpha_start = 0.0
+    positive = params[P_POSITIVE] != 0.0
+    largest = 0.0
+    if uniform:
+        for j in range(k):
+            z = C[s, j] / G[j, j]
+            largest = max(largest, z if positive else abs(z))
+    cutoff = largest * _NEAR_LARGEST
+    for j in range(k):
+        curvature = G[j, j]
+        if curvature <= 0.0:
+            continue
+        z = C[s, j] / curvature
+        if uniform and (z if positive else abs(z)) < cutoff:
+            continue
+        alpha_start = max(
+            alpha_start, entry_alpha(z, 1.0 / curvature, code, params, coord_weights[j])
+        )
+    return alpha_start
 
 
 @njit(cache=True, nogil=True)
@@ -96,11 +187,14 @@ def gram_cd_codes(
     n_signals, k = C.shape
     grad = np.empty(k)
     dead_zone = np.empty(k)
-    _dead_zones(G, code, params, coord_weights, dead_zone)
+    first = np.empty(k, dtype=np.int64)
+    _coordinate_classes(G, coord_weights, first)
+    _dead_zones(G, code, params, coord_weights, first, dead_zone)
     stage_dead_zone = np.empty(k)
     stage_params = params.copy()
     alpha = params[P_ALPHA]
     stage_tol = max(tol, 1e-3)
+    uniform = _uniform_coordinates(G, coord_weights)
     for s in range(n_signals):
         for j in range(k):
             grad[j] = -C[s, j]
@@ -113,20 +207,11 @@ def gram_cd_codes(
                     grad[j] += G[m, j] * value
         budget = max_iter
         if continuation > 1.0 and cold and alpha > 0.0:
-            alpha_start = 0.0
-            for j in range(k):
-                curvature = G[j, j]
-                if curvature > 0.0:
-                    alpha_start = max(
-                        alpha_start,
-                        entry_alpha(
-                            C[s, j] / curvature, 1.0 / curvature, code, params, coord_weights[j]
-                        ),
-                    )
+            alpha_start = _start_alpha(G, C, s, code, params, coord_weights, uniform)
             stage_alpha = alpha_start / continuation
             while stage_alpha > alpha and budget > 1:
                 stage_params[P_ALPHA] = stage_alpha
-                _dead_zones(G, code, stage_params, coord_weights, stage_dead_zone)
+                _dead_zones(G, code, stage_params, coord_weights, first, stage_dead_zone)
                 passes, _ = _cd_passes(
                     G,
                     C,

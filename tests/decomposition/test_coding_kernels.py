@@ -1,0 +1,93 @@
+"""Shortcuts of the coding kernel that must not change a single bit.
+
+``gram_cd_codes`` computes the prox thresholds once per class of coordinates
+with the same curvature and weight, and the continuation's starting alpha
+from the points near the largest when all coordinates are alike; both
+against the plain per-coordinate computation they replace.
+"""
+
+import numpy as np
+import pytest
+
+from sparsestat.decomposition import _coding_kernels as kernels
+from sparsestat.penalties import make_penalty
+
+PENALTIES = [
+    ("l1", {}),
+    ("l0", {}),
+    ("lq", {"q": 0.5}),
+    ("lq", {"q": 2 / 3}),
+    ("mcp", {"gamma": 3.0}),
+    ("scad", {"gamma": 3.7}),
+    ("log", {}),
+    ("elasticnet", {"l1_ratio": 0.7}),
+    ("cel0", {}),
+]
+
+
+def _unit_atoms(rng, n_atoms=80, n_features=30):
+    D = rng.standard_normal((n_atoms, n_features))
+    D /= np.linalg.norm(D, axis=1, keepdims=True)  # diagonal of D Dᵀ: 1 up to rounding
+    return D @ D.T
+
+
+def _kernel_penalty(name, extra, alpha, G, positive=False):
+    if name == "cel0":  # weights: the atom norms, 1 up to rounding
+        extra = {"column_norms": np.sqrt(np.diag(G))}
+    pen = make_penalty(name, alpha=alpha, positive=positive, **extra)
+    weights = np.ascontiguousarray(pen.coordinate_weights(G.shape[0]), dtype=np.float64)
+    return int(pen.kernel_code), pen.kernel_params, weights
+
+
+def test_coordinate_classes_are_the_first_equal_coordinate():
+    G = np.diag([1.0, 2.0, 1.0, 1.0, 2.0, 3.0])
+    weights = np.array([1.0, 1.0, 1.0, 0.5, 1.0, 1.0])
+    first = np.empty(6, dtype=np.int64)
+    kernels._coordinate_classes(G, weights, first)
+    np.testing.assert_array_equal(first, [0, 1, 0, 3, 1, 5])
+    # beyond _MAX_CLASSES distinct pairs, a coordinate is its own class
+    n = kernels._MAX_CLASSES + 10
+    G = np.diag(np.concatenate([np.arange(1.0, n + 1), [1.0, float(n)]]))
+    first = np.empty(n + 2, dtype=np.int64)
+    kernels._coordinate_classes(G, np.ones(n + 2), first)
+    assert first[n] == 0 and first[n + 1] == n + 1
+
+
+@pytest.mark.parametrize(("name", "extra"), PENALTIES)
+def test_dead_zones_by_class_equal_the_per_coordinate_thresholds(name, extra):
+    rng = np.random.default_rng(0)
+    G = _unit_atoms(rng)
+    assert np.unique(np.diag(G)).size > 1  # rounding: several classes
+    code, params, weights = _kernel_penalty(name, extra, 0.3, G)
+    first = np.empty(G.shape[0], dtype=np.int64)
+    kernels._coordinate_classes(G, weights, first)
+    by_class = np.empty(G.shape[0])
+    kernels._dead_zones(G, code, params, weights, first, by_class)
+    own = np.empty(G.shape[0])
+    kernels._dead_zones(G, code, params, weights, np.arange(G.shape[0]), own)
+    assert by_class.tobytes() == own.tobytes()
+
+
+@pytest.mark.parametrize("positive", [False, True])
+@pytest.mark.parametrize(("name", "extra"), PENALTIES)
+def test_start_alpha_near_the_largest_point_is_the_maximum(name, extra, positive):
+    """The uniform shortcut against the maximum over every atom, bit for bit,
+    also with many points within 1e-12 of the largest (ties of rounding)."""
+    rng = np.random.default_rng(1)
+    G = _unit_atoms(rng)
+    C = rng.standard_normal((40, G.shape[0]))
+    C[::3, :10] = C[::3, [0]] * (1 + 1e-13 * rng.standard_normal((1, 10)))
+    code, params, weights = _kernel_penalty(name, extra, 0.3, G, positive)
+    assert kernels._uniform_coordinates(G, weights)
+    for s in range(C.shape[0]):
+        shortcut = kernels._start_alpha(G, C, s, code, params, weights, True)
+        every = kernels._start_alpha(G, C, s, code, params, weights, False)
+        assert np.float64(shortcut).tobytes() == np.float64(every).tobytes()
+
+
+def test_uniform_coordinates_needs_equal_curvatures_and_weights():
+    G = np.diag([1.0, 1.0 + 1e-13, 1.0])
+    assert kernels._uniform_coordinates(G, np.ones(3))
+    assert not kernels._uniform_coordinates(np.diag([1.0, 1.01, 1.0]), np.ones(3))
+    assert not kernels._uniform_coordinates(G, np.array([1.0, 0.9, 1.0]))
+    assert not kernels._uniform_coordinates(np.diag([1.0, 0.0, 1.0]), np.ones(3))

@@ -57,7 +57,7 @@ _LAYERS = {
     "sparsestat.penalties": ("penalties",),
     "sparsestat.datafits": ("datafits",),
     "sparsestat.datafits.statistics": ("datafits",),
-    "sparsestat.solvers": ("datafits", "penalties", "solvers"),
+    "sparsestat.solvers": ("solvers",),  # the solver modules load on first use
     "sparsestat.linear_model": None,
     "sparsestat.linear_model._path": None,
     "sparsestat.linear_model.group": None,
@@ -81,6 +81,16 @@ def test_each_subpackage_imports_alone(module):
     allowed = _LAYERS[module]
     if allowed is not None:
         assert out == str(sorted(allowed))
+
+
+def test_solvers_load_on_first_use_and_only_the_layers_below():
+    out = _run(
+        "import sys\n"
+        "from sparsestat.solvers import solve_cd, SolverResult\n"
+        "print(solve_cd.__module__, sorted({name.split('.')[1] for name in sys.modules\n"
+        "    if name.startswith('sparsestat.') and not name.split('.')[1].startswith('_')}))"
+    )
+    assert out == "sparsestat.solvers.cd ['datafits', 'penalties', 'solvers']"
 
 
 def test_datafits_use_loads_no_estimator_layer():

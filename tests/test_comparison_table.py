@@ -100,3 +100,104 @@ def test_dagma_column():
     modules = {module.name for module in pkgutil.iter_modules(dagma.__path__)}
     assert {"linear", "nonlinear"} <= modules
     assert hasattr(importlib.import_module("dagma.linear"), "DagmaLinear")
+
+
+def _weighted_problem():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((40, 8))
+    X[X < 0.3] = 0.0  # mostly zeros: a natural sparse matrix
+    y = X @ rng.standard_normal(8) + 0.1 * rng.standard_normal(40)
+    return X, y, rng.integers(1, 4, 40).astype(float)
+
+
+def test_sparse_x_row():
+    """ "Sparse X": ✓ for sparsestat (regression, group, multitask), scikit-learn,
+    skglm and celer (the same fit as on the dense matrix); – for dagma (its
+    ``fit`` takes a numpy array)."""
+    import inspect
+
+    import scipy.sparse as sp
+    from sklearn.linear_model import Lasso as SklearnLasso
+
+    from sparsestat.linear_model import GroupSparseRegression, Lasso, MultiTaskLasso
+
+    X, y, _ = _weighted_problem()
+    Xs = sp.csc_matrix(X)
+    Y = np.column_stack([y, y[::-1]])
+    fits = [
+        lambda A: Lasso(alpha=0.05, tol=1e-12).fit(A, y).coef_,
+        lambda A: (
+            GroupSparseRegression(groups=2, penalty="group_l2", alpha=0.05, tol=1e-12)
+            .fit(A, y)
+            .coef_
+        ),
+        lambda A: MultiTaskLasso(alpha=0.05, tol=1e-12).fit(A, Y).coef_,
+        lambda A: SklearnLasso(alpha=0.05, tol=1e-12).fit(A, y).coef_,
+    ]
+    for name in ("skglm", "celer"):
+        try:
+            library = importlib.import_module(name)
+        except ImportError:
+            continue
+        estimator = library.Lasso(alpha=0.05, tol=1e-12)
+        fits.append(lambda A, estimator=estimator: estimator.fit(A, y).coef_)
+    for fit in fits:
+        np.testing.assert_allclose(fit(Xs), fit(X), atol=1e-8)
+    try:
+        from dagma.linear import DagmaLinear
+    except ImportError:
+        return
+    assert inspect.signature(DagmaLinear.fit).parameters["X"].annotation is np.ndarray
+
+
+def test_sample_weights_row():
+    """ "Sample weights": ✓ for sparsestat (regression, group, multitask:
+    integer weights fit as repeated rows), scikit-learn, skglm's
+    ``WeightedQuadratic`` and celer's Lasso, elastic net and group lasso (the
+    same weighted Lasso as scikit-learn's); – for dagma."""
+    import inspect
+
+    from sklearn.linear_model import Lasso as SklearnLasso
+
+    from sparsestat.linear_model import GroupSparseRegression, Lasso, MultiTaskLasso
+
+    X, y, w = _weighted_problem()
+    repeat = np.repeat(np.arange(40), w.astype(int))
+    Y = np.column_stack([y, y[::-1]])
+    for make, target in (
+        (lambda: Lasso(alpha=0.05, tol=1e-12), y),
+        (lambda: GroupSparseRegression(groups=2, penalty="group_l2", alpha=0.05, tol=1e-12), y),
+        (lambda: MultiTaskLasso(alpha=0.05, tol=1e-12), Y),
+    ):
+        weighted = make().fit(X, target, sample_weight=w).coef_
+        repeated = make().fit(X[repeat], target[repeat]).coef_
+        np.testing.assert_allclose(weighted, repeated, atol=1e-8)
+    reference = SklearnLasso(alpha=0.05, tol=1e-12).fit(X, y, sample_weight=w).coef_
+    np.testing.assert_allclose(Lasso(alpha=0.05, tol=1e-12).fit(X, y, sample_weight=w).coef_,
+                               reference, atol=1e-8)  # fmt: skip
+    try:
+        from skglm import GeneralizedLinearEstimator
+        from skglm.datafits import WeightedQuadratic
+        from skglm.penalties import L1
+        from skglm.solvers import AndersonCD
+    except ImportError:
+        pass
+    else:
+        skglm_fit = GeneralizedLinearEstimator(
+            WeightedQuadratic(w / w.mean()), L1(0.05), AndersonCD(tol=1e-12, fit_intercept=True)
+        ).fit(X, y)
+        np.testing.assert_allclose(skglm_fit.coef_, reference, atol=1e-6)
+    try:
+        import celer
+    except ImportError:
+        pass
+    else:
+        for name in ("Lasso", "ElasticNet", "GroupLasso"):
+            assert "sample_weight" in inspect.signature(getattr(celer, name).fit).parameters
+        celer_fit = celer.Lasso(alpha=0.05, tol=1e-12).fit(X, y, sample_weight=w)
+        np.testing.assert_allclose(celer_fit.coef_, reference, atol=1e-6)
+    try:
+        from dagma.linear import DagmaLinear
+    except ImportError:
+        return
+    assert "sample_weight" not in inspect.signature(DagmaLinear.fit).parameters

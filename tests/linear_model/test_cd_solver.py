@@ -183,6 +183,31 @@ def test_anderson_reaches_the_same_lasso_in_fewer_epochs(lasso_problem):
     assert fast.n_iter < plain.n_iter
 
 
+@pytest.mark.parametrize("solver", ["group", "multitask"])
+def test_anderson_also_accelerates_group_and_multitask_bcd(solver):
+    """The shared extrapolation in the two BCD solvers: the same solution,
+    fewer epochs (on this correlated design: 250 against 2159 for the group
+    lasso, 144 against 422 for the multitask Lasso)."""
+    from sparsestat.penalties import GroupL2
+    from sparsestat.solvers.bcd import solve_group_bcd
+    from sparsestat.solvers.multitask import solve_multitask
+
+    X, y, _ = make_sparse_regression(80, 60, 5, rho=0.8, random_state=0)
+    if solver == "group":
+        problem = QuadraticProblem(X, y)
+        penalty = GroupL2(alpha=0.02, groups=np.repeat(np.arange(20), 3))
+        solve = solve_group_bcd
+    else:
+        problem = QuadraticProblem(X, np.column_stack([y, X[:, 1] + 0.1 * y]))
+        penalty = L1(alpha=0.02)
+        solve = solve_multitask
+    fast = solve(problem, penalty, tol=1e-10, max_iter=100_000, anderson=True)
+    plain = solve(problem, penalty, tol=1e-10, max_iter=100_000, anderson=False)
+    assert fast.converged and plain.converged
+    np.testing.assert_allclose(fast.coef, plain.coef, atol=1e-6)
+    assert fast.n_iter < plain.n_iter / 2
+
+
 def test_anderson_extrapolation_matches_the_textbook_formula_and_has_one_copy():
     """``anderson_extrapolate`` against a numpy solve of Anderson's system
     (c ∝ (UUᵀ)⁻¹1, U the differences of the iterates), and it is the only caller

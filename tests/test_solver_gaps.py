@@ -12,11 +12,11 @@ drifted would break the equality.
 import numpy as np
 import pytest
 
-from sparsestat.datafits import GramProblem, QuadraticProblem, sufficient_statistics
+from sparsestat.datafits import ArrayProblem, GramProblem, QuadraticProblem, sufficient_statistics
 from sparsestat.penalties import L1, GroupL2
 from sparsestat.solvers import solve_cd, solve_gram_cd
 from sparsestat.solvers.bcd import solve_group_bcd
-from sparsestat.solvers.fista import ArrayProblem, _gap
+from sparsestat.solvers.fista import _gap
 from sparsestat.solvers.multitask import solve_gram_multitask, solve_multitask
 
 

@@ -94,3 +94,39 @@ def test_auto_rule_on_other_namespaces():
     X = xp.asarray(np.ones((200, 20)))
     assert auto_solver("separable", X) == "fista"
     assert auto_solver("group", X, GroupL2(1.0, groups=[0] * 20)) == "fista"
+
+
+def test_every_entry_has_the_common_solver_signature():
+    """``solve(problem, penalty, coef_init, *, max_iter, tol)`` for every entry,
+    so that run_solver calls them all the same way."""
+    import inspect
+
+    from sparsestat.solvers._table import solver_function
+
+    for name, spec in SOLVERS.items():
+        parameters = inspect.signature(solver_function(name)).parameters
+        assert list(parameters)[:3] == ["problem", "penalty", "coef_init"], name
+        for keyword in ("max_iter", "tol"):
+            assert keyword in parameters, (name, keyword)
+        assert spec.problem in ("quadratic", "array"), name
+
+
+@pytest.mark.parametrize("solver", ["cd", "gram", "fista", "cvxpy"])
+def test_run_solver_builds_the_datafit_of_the_entry(solver):
+    """The same Lasso from every separable solver through run_solver."""
+    if solver == "cvxpy":
+        pytest.importorskip("cvxpy")
+    from sparsestat.linear_model._base import run_solver, solver_problem
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((60, 10))
+    y = X[:, :3] @ np.ones(3) + 0.1 * rng.standard_normal(60)
+    w = rng.uniform(0.5, 2.0, 60)
+    problem = solver_problem(solver, X, y, w, True)
+    assert (
+        type(problem).__name__
+        == {"quadratic": "QuadraticProblem", "array": "ArrayProblem"}[SOLVERS[solver].problem]
+    )
+    result = run_solver(solver, problem, L1(0.05), None, 100_000, 1e-12)
+    reference = Lasso(alpha=0.05, tol=1e-12, max_iter=100_000).fit(X, y, sample_weight=w)
+    np.testing.assert_allclose(result.coef, reference.coef_, atol=1e-6)

@@ -26,7 +26,7 @@ from .._validation import (
     check_real,
     validate_params,
 )
-from ..datafits import QuadraticProblem
+from ..datafits import ArrayProblem, QuadraticProblem
 from ..datafits.statistics import (
     GramProblem,
     SufficientStatistics,
@@ -36,7 +36,7 @@ from ..datafits.statistics import (
 from ..penalties import CEL0, SeparablePenalty, make_penalty, penalty_names
 from ..penalties._registry import penalty_class, penalty_parameters
 from ..solvers._table import SOLVERS as SOLVER_TABLE
-from ..solvers._table import auto_solver, solver_names
+from ..solvers._table import auto_solver, solver_function, solver_names
 
 __all__ = [
     "PENALTY_NAMES",
@@ -154,33 +154,35 @@ def choose_solver(solver, X, penalty):
     return solver
 
 
-def run_solver(solver, problem_args, penalty, coef_init, max_iter, tol, verbose=0, gram=None):
-    """Run one solver; returns a SolverResult.
+def solver_problem(solver, X, y, sample_weight, fit_intercept, quadratic=None):
+    """The datafit ``solver`` takes (the table's ``problem``): ``quadratic`` when
+    given and it is a QuadraticProblem solver, else built from the data."""
+    if SOLVER_TABLE[solver].problem == "quadratic":
+        return (
+            quadratic
+            if quadratic is not None
+            else make_problem(X, y, sample_weight, fit_intercept)
+        )
+    if isinstance(quadratic, ArrayProblem):
+        return quadratic
+    return ArrayProblem(X, y, sample_weight, fit_intercept)
 
-    ``problem_args`` is ``(X, y, sample_weight, fit_intercept)`` for the solvers
-    that build their own problem (fista, cvxpy) and a QuadraticProblem for the
-    numba ones.  ``gram`` passes a precomputed ``(Q, q)`` to the Gram solver.
-    With ``verbose``, one line reports the solve (solver, iterations, the
-    stopping criterion reached and whether it converged).
+
+def run_solver(solver, problem, penalty, coef_init, max_iter, tol, verbose=0, gram=None):
+    """Run one solver of the table (``solvers/_table.py``); returns a SolverResult.
+
+    ``problem`` is the datafit the table's entry takes: a
+    :class:`~sparsestat.datafits.QuadraticProblem` for the numba solvers, an
+    :class:`~sparsestat.datafits.ArrayProblem` for fista and cvxpy (see
+    :func:`solver_problem`).  ``gram`` passes a precomputed ``(Q, q)`` to the
+    Gram solver.  With ``verbose``, one line reports the solve (solver,
+    iterations, the stopping criterion reached and whether it converged).
     """
-    from ..solvers import solve_cd, solve_gram_cd
-
     max_iter = check_integer(max_iter, "max_iter", low=1)
     tol = check_real(tol, "tol", low=0.0)
-    if solver == "cd":
-        result = solve_cd(problem_args, penalty, coef_init, max_iter=max_iter, tol=tol)
-    elif solver == "gram":
-        result = solve_gram_cd(
-            problem_args, penalty, coef_init, max_iter=max_iter, tol=tol, gram=gram
-        )
-    elif solver == "fista":
-        from ..solvers.fista import solve_fista
-
-        result = solve_fista(*problem_args, penalty, coef_init, max_iter=max_iter, tol=tol)
-    else:
-        from ..solvers.reference import solve_cvxpy
-
-        result = solve_cvxpy(*problem_args, penalty)
+    options = {} if gram is None else {"gram": gram}
+    solve = solver_function(solver)
+    result = solve(problem, penalty, coef_init, max_iter=max_iter, tol=tol, **options)
     if verbose:
         report_solve(type(penalty).__name__, result, tol)
     return result

@@ -19,6 +19,7 @@ from .._validation import (
     check_integer,
     check_sample_weight,
 )
+from ..datafits import ArrayProblem
 from ..penalties import GroupL2, GroupPartition, make_penalty, penalty_names
 from ..penalties._registry import penalty_parameters
 from ..solvers._table import auto_solver, solver_names
@@ -285,16 +286,8 @@ class GroupSparseRegression(SparseLinearModel):
         else:
             if data.on_numpy:  # the same refusal of overflowing data as every other solver
                 make_problem(X, y, sample_weight, self.fit_intercept)
-            result = solve_fista(
-                X,
-                y,
-                sample_weight,
-                self.fit_intercept,
-                penalty,
-                coef_init,
-                max_iter=max_iter,
-                tol=tol,
-            )
+            problem = ArrayProblem(X, y, sample_weight, self.fit_intercept)
+            result = solve_fista(problem, penalty, coef_init, max_iter=max_iter, tol=tol)
         check_finite_result(result.coef, result.stop_crit)
         if self.verbose:
             report_solve(type(self).__name__, result, tol)
@@ -534,8 +527,6 @@ class GroupSparseRegressionCV(CVRoutingMixin, SparseLinearModel):
                 grad
             )
             return alpha_grid(None, n_alphas, eps, top)
-        from ..solvers.fista import ArrayProblem
-
         scale = ArrayProblem(X, y, sample_weight, self.fit_intercept).lipschitz()
         scale = scale if scale > 0 else 1.0
         if self.penalty == "wgsef_nonconvex":

@@ -18,6 +18,7 @@ from .._validation import (
     Real,
     check_sample_weight,
 )
+from ..datafits import ArrayProblem
 from ..datafits.statistics import is_dask_collection
 from ..penalties import L1, MCP, SCAD, SeparablePenalty
 from ._base import (
@@ -32,6 +33,7 @@ from ._base import (
     host,
     make_problem,
     run_solver,
+    solver_problem,
     statistics_problem,
     unchecked_input,
     warn_if_alpha_zero,
@@ -394,16 +396,14 @@ class SparseRegression(SparseLinearModel):
         if on_numpy:
             problem = make_problem(X, y, sample_weight, self.fit_intercept)
         else:
-            from ..solvers.fista import ArrayProblem
-
             problem = ArrayProblem(X, y, sample_weight, self.fit_intercept)
         penalty = build_penalty(self, problem)
         solver = choose_solver(self._requested_solver(), X, penalty)
-        args = problem if solver in ("cd", "gram") else (X, y, sample_weight, self.fit_intercept)
+        problem = solver_problem(solver, X, y, sample_weight, self.fit_intercept, problem)
         gram = None
         if solver == "gram":
             gram = self._gram_matrix(problem, X, sample_weight, gram_cache)
-        result = self._minimise(solver, args, penalty, start, gram)
+        result = self._minimise(solver, problem, penalty, start, gram)
         check_finite_result(result.coef, result.stop_crit)
         return result, penalty
 
@@ -457,45 +457,42 @@ class SparseRegression(SparseLinearModel):
         self._store_results([result], penalty, statistics.dtype, None)
         return self
 
-    def _minimise(self, solver, args, penalty, start, gram):
+    def _minimise(self, solver, problem, penalty, start, gram):
         """Run the solver from each starting point; keep the lowest objective."""
         starts = (
-            [start] if start is not None else self._starting_points(solver, args, penalty, gram)
+            [start] if start is not None else self._starting_points(solver, problem, penalty, gram)
         )
         result = None
         for coef_init in starts:
             candidate = run_solver(
-                solver, args, penalty, coef_init, self.max_iter, self.tol, self.verbose, gram
+                solver, problem, penalty, coef_init, self.max_iter, self.tol, self.verbose, gram
             )
-            if result is None or self._objective(args, penalty, candidate) < self._objective(
-                args, penalty, result
+            if result is None or self._objective(problem, penalty, candidate) < self._objective(
+                problem, penalty, result
             ):
                 result = candidate
         warn_if_not_converged(result, type(self).__name__, self.max_iter, self.tol)
         return result
 
-    def _starting_points(self, solver, args, penalty, gram):
+    def _starting_points(self, solver, problem, penalty, gram):
         """Starting points the ``init`` parameter asks for (None means 0)."""
         if self.init == "zero" or penalty.is_convex:
             return [None]
         lasso = L1(penalty.alpha, positive=penalty.positive)
         relaxed = run_solver(
-            solver, args, lasso, None, self.max_iter, self.tol, self.verbose, gram
+            solver, problem, lasso, None, self.max_iter, self.tol, self.verbose, gram
         )
         start = np.asarray(host(relaxed.coef), dtype=np.float64)
         return [start] if self.init == "lasso" else [None, start]
 
     @staticmethod
-    def _objective(args, penalty, result):
-        if isinstance(args, tuple):  # array-API problems: evaluate on the host
-            from ..solvers.fista import ArrayProblem
-
-            problem = ArrayProblem(*args)
+    def _objective(problem, penalty, result):
+        if isinstance(problem, ArrayProblem):  # array-API problems
             residual = problem.residual(result.coef)
             xp = problem.xp
             datafit = 0.5 * float(xp.sum(problem.weights * residual * residual))
         else:
-            datafit = args.value(result.coef)
+            datafit = problem.value(result.coef)
         return datafit + penalty.value(result.coef)
 
     def _store_results(self, results, penalty, dtype, xp):

@@ -9,6 +9,7 @@ penalty's own ``solvers`` attribute.
 
 from __future__ import annotations
 
+import importlib
 from collections import namedtuple
 
 import scipy.sparse as sp
@@ -16,6 +17,7 @@ import scipy.sparse as sp
 from .._array_api import is_foreign_array
 
 __all__ = [
+    "solver_function",
     "GRAM_MAX_FEATURES",
     "GRAM_MIN_RATIO",
     "SOLVERS",
@@ -26,18 +28,58 @@ __all__ = [
 
 #: ``family``: the ``penalty_kind`` values it minimises; ``any_namespace``:
 #: whether it runs on arrays of other array-API libraries (CuPy, ...), not only
-#: on numpy and scipy.sparse; ``summary``: one line for the docs and errors.
-Solver = namedtuple("Solver", "family any_namespace summary")
+#: on numpy and scipy.sparse; ``problem``: the datafit it takes, ``"quadratic"``
+#: (:class:`~sparsestat.datafits.QuadraticProblem`, numba kernels) or
+#: ``"array"`` (:class:`~sparsestat.datafits.ArrayProblem`, array API);
+#: ``solve``: ``"module:function"``, imported on first use, with the signature
+#: ``solve(problem, penalty, coef_init, *, max_iter, tol) -> SolverResult``;
+#: ``summary``: one line for the docs and errors.
+Solver = namedtuple("Solver", "family any_namespace problem solve summary")
 
 SOLVERS = {
     "cd": Solver(
-        ("separable",), False, "working-set coordinate descent with Anderson acceleration"
+        ("separable",),
+        False,
+        "quadratic",
+        "sparsestat.solvers.cd:solve_cd",
+        "working-set coordinate descent with Anderson acceleration",
     ),
-    "gram": Solver(("separable",), False, "coordinate descent on the Gram matrix X'X"),
-    "bcd": Solver(("group",), False, "block coordinate descent, one group at a time"),
-    "fista": Solver(("separable", "group"), True, "FISTA with restarts (any array namespace)"),
-    "cvxpy": Solver(("separable",), False, "cvxpy, the reference for convex penalties"),
+    "gram": Solver(
+        ("separable",),
+        False,
+        "quadratic",
+        "sparsestat.solvers.cd:solve_gram_cd",
+        "coordinate descent on the Gram matrix X'X",
+    ),
+    "bcd": Solver(
+        ("group",),
+        False,
+        "quadratic",
+        "sparsestat.solvers.bcd:solve_group_bcd",
+        "block coordinate descent, one group at a time",
+    ),
+    "fista": Solver(
+        ("separable", "group"),
+        True,
+        "array",
+        "sparsestat.solvers.fista:solve_fista",
+        "FISTA with restarts (any array namespace)",
+    ),
+    "cvxpy": Solver(
+        ("separable",),
+        False,
+        "array",
+        "sparsestat.solvers.reference:solve_cvxpy",
+        "cvxpy, the reference for convex penalties",
+    ),
 }
+
+
+def solver_function(name):
+    """The ``solve`` function of the table's entry ``name`` (imported now)."""
+    module, function = SOLVERS[name].solve.split(":")
+    return getattr(importlib.import_module(module), function)
+
 
 #: The Gram matrix pays off for dense ``X`` with ``n_samples >= 10·n_features``
 #: and at most 2000 features (its ``p × p`` matrix stays small).

@@ -18,10 +18,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import scipy.sparse as sp
 from array_api_compat import device as array_device
 
-from .._array_api import get_namespace, is_numpy_namespace, to_numpy
+from .._array_api import is_numpy_namespace, to_numpy
+from ..datafits.array import ArrayProblem
 from ..penalties import L1
 from ._gap import rescaled_residual_gap
 from .cd import SolverResult
@@ -29,104 +29,6 @@ from .cd import SolverResult
 __all__ = ["ArrayProblem", "solve_fista"]
 
 CHECK_EVERY = 10
-POWER_ITERATIONS = 50
-
-
-class ArrayProblem:
-    """Weighted least squares with the intercept profiled out, on any namespace.
-
-    ``F(w) = ½ Σ ŝ_i (ỹ_i − x̃_iᵀ w)²`` with normalised weights ``ŝ`` (``1/n``
-    without sample weights) and ``X``, ``y`` centred implicitly by their
-    weighted means (``X`` is never copied).
-    """
-
-    def __init__(self, X, y, sample_weight, fit_intercept):
-        xp = get_namespace(y) if sp.issparse(X) else get_namespace(X, y)
-        self.xp = xp
-        self.X = X
-        self.dtype = X.dtype
-        self.n_samples, self.n_features = X.shape
-        dev = array_device(y)
-        if sample_weight is None:
-            weights = xp.full((self.n_samples,), 1.0 / self.n_samples, dtype=X.dtype, device=dev)
-        else:
-            host = np.asarray(sample_weight, dtype=np.float64)
-            weights = xp.asarray(host / host.sum(), dtype=X.dtype, device=dev)
-        self.weights = weights
-        self.fit_intercept = bool(fit_intercept)
-        if self.fit_intercept:
-            self.means = _rmatvec(X, weights, xp)
-            self.y_mean = xp.sum(weights * y)
-        else:
-            self.means = xp.zeros((self.n_features,), dtype=X.dtype, device=dev)
-            self.y_mean = xp.asarray(0.0, dtype=X.dtype, device=dev)
-        self.y_centred = y - self.y_mean
-        self.y_norm2 = float(xp.sum(weights * self.y_centred * self.y_centred))
-
-    @property
-    def column_norms(self):
-        """Centred column norms in the datafit's scaling (computed on demand: CEL0)."""
-        xp = self.xp
-        squares = _rmatvec(_squared(self.X), self.weights, xp) - self.means * self.means
-        return np.sqrt(np.clip(np.asarray(to_numpy(squares), dtype=float), 0, None))
-
-    def residual(self, w):
-        """Centred residual ``ỹ − X̃ w``."""
-        xp = self.xp
-        fitted = _matvec(self.X, w, xp)
-        if self.fit_intercept:
-            fitted = fitted - xp.sum(self.means * w)
-        return self.y_centred - fitted
-
-    def gradient_from_residual(self, residual):
-        return -_rmatvec(self.X, self.weights * residual, self.xp)
-
-    def lipschitz(self):
-        """Largest eigenvalue of ``X̃ᵀ diag(ŝ) X̃`` by power iteration."""
-        xp = self.xp
-        dev = array_device(self.y_centred)
-        rng = np.random.default_rng(0)
-        v = xp.asarray(rng.standard_normal(self.n_features), dtype=self.dtype, device=dev)
-        v = v / xp.linalg.vector_norm(v)
-        value = 0.0
-        for _ in range(POWER_ITERATIONS):
-            image = _matvec(self.X, v, xp)
-            if self.fit_intercept:
-                image = image - xp.sum(self.means * v)
-            image = self.weights * image
-            back = _rmatvec(self.X, image, xp)
-            if self.fit_intercept:
-                back = back - self.means * xp.sum(image)
-            norm = float(xp.linalg.vector_norm(back))
-            if norm == 0.0:
-                return 0.0
-            previous, value = value, norm
-            v = back / norm
-            if abs(value - previous) <= 1e-6 * value:
-                break
-        return value * 1.01  # power iteration approaches from below
-
-    def intercept(self, w):
-        xp = self.xp
-        if not self.fit_intercept:
-            return 0.0
-        return float(self.y_mean - xp.sum(self.means * w))
-
-
-def _matvec(X, w, xp):
-    if sp.issparse(X):
-        return np.asarray(X @ w).ravel()
-    return xp.matmul(X, w)
-
-
-def _rmatvec(X, v, xp):
-    if sp.issparse(X):
-        return np.asarray(X.T @ v).ravel()
-    return xp.matmul(v, X)
-
-
-def _squared(X):
-    return X.multiply(X) if sp.issparse(X) else X * X
 
 
 def _gap(problem, penalty, w, grad, residual):
@@ -157,10 +59,11 @@ def _gap(problem, penalty, w, grad, residual):
     return rescaled_residual_gap(r_norm2, ry, l1_norm, const, float(l2), w_norm2)
 
 
-def solve_fista(
-    X, y, sample_weight, fit_intercept, penalty, coef_init=None, max_iter=1000, tol=1e-6
-):
+def solve_fista(problem, penalty, coef_init=None, *, max_iter=1000, tol=1e-6):
     """Minimise ``F(w) + pen(w)`` by FISTA with gradient-based adaptive restart.
+
+    ``problem`` is an :class:`~sparsestat.datafits.array.ArrayProblem` (any
+    array namespace).
 
     Stops on the duality gap (relative to the centred ``||y||²``) for the Lasso,
     the elastic net and penalties with a ``conjugate`` (the envelope penalties:
@@ -170,14 +73,13 @@ def solve_fista(
     with the step ``t = penalty.prox_step(1/L)``.  The
     coefficients stay in the namespace and on the device of ``X``.
     """
-    problem = ArrayProblem(X, y, sample_weight, fit_intercept)
     xp = problem.xp
-    dev = array_device(y)
+    dev = array_device(problem.y_centred)
     lipschitz = problem.lipschitz()
     if coef_init is None:
-        w = xp.zeros((problem.n_features,), dtype=X.dtype, device=dev)
+        w = xp.zeros((problem.n_features,), dtype=problem.dtype, device=dev)
     else:
-        w = xp.asarray(np.asarray(to_numpy(coef_init)), dtype=X.dtype, device=dev)
+        w = xp.asarray(np.asarray(to_numpy(coef_init)), dtype=problem.dtype, device=dev)
     has_conjugate = hasattr(penalty, "conjugate")
     uses_gap = bool(getattr(penalty, "has_duality_gap", False)) or has_conjugate
     # on the CPU, a group penalty's numba prox (WGSEF: linear time) runs; the

@@ -14,13 +14,19 @@ __all__ = ["solve_cvxpy"]
 _TIGHT = {"tol_gap_abs": 1e-12, "tol_gap_rel": 1e-12, "tol_feas": 1e-12, "max_iter": 500}
 
 
-def solve_cvxpy(X, y, sample_weight, fit_intercept, penalty):
+def solve_cvxpy(problem, penalty, coef_init=None, *, max_iter=None, tol=None):
     """Solve the Lasso or elastic-net problem with cvxpy (Clarabel, tight tolerances).
 
     Meant as a reference on small problems: it builds the whole problem
-    symbolically.  The reported ``stop_crit`` is the duality gap at the
-    solution, computed as for the other solvers.
+    symbolically from the data of ``problem`` (an
+    :class:`~sparsestat.datafits.array.ArrayProblem` on numpy or scipy.sparse
+    input).  The reported ``stop_crit`` is the duality gap at the solution,
+    computed as for the other solvers.  ``coef_init``, ``max_iter`` and
+    ``tol`` are accepted for the common solver signature and not used:
+    Clarabel runs to its own tight tolerances.
     """
+    X, y = problem.X, problem.y
+    sample_weight, fit_intercept = problem.sample_weight, problem.fit_intercept
     from .._optional import import_optional
 
     cp = import_optional("cvxpy", "cvxpy", "solver='cvxpy'")

@@ -194,7 +194,7 @@ def test_cv_nonconvex_wgsef(grouped):
     most k groups."""
     from sklearn.model_selection import KFold
 
-    from sparsestat.solvers.fista import ArrayProblem
+    from sparsestat.datafits import ArrayProblem
 
     X, y, _, groups = grouped
     model = GroupSparseRegressionCV(
@@ -284,7 +284,7 @@ def test_nonconvex_wgsef_ends_with_exactly_k_groups(grouped, k):
     but the run still ends, converged, with exactly k groups on this problem.
     At 0.1·L it does not (k = 1 ends with 2 groups): exact k is not automatic.
     """
-    from sparsestat.solvers.fista import ArrayProblem
+    from sparsestat.datafits import ArrayProblem
 
     X, y, _, groups = grouped
     lipschitz = ArrayProblem(X, y, None, True).lipschitz()
@@ -331,7 +331,7 @@ GROUPS_ALONG_TRAINING = {
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 @pytest.mark.parametrize(("k", "factor"), list(GROUPS_ALONG_TRAINING))
 def test_nonconvex_wgsef_groups_along_training_as_documented(grouped, k, factor):
-    from sparsestat.solvers.fista import ArrayProblem
+    from sparsestat.datafits import ArrayProblem
 
     X, y, _, groups = grouped
     alpha = factor * ArrayProblem(X, y, None, True).lipschitz()
@@ -354,7 +354,7 @@ def test_nonconvex_wgsef_unequal_weights_every_alpha(grouped):
     prox's mixed range; FISTA then takes the penalty's prox_step and ends at a fixed
     point of the prox-gradient map at that step, and the CV runs over the whole grid
     (it raised ValueError before)."""
-    from sparsestat.solvers.fista import ArrayProblem
+    from sparsestat.datafits import ArrayProblem
 
     X, y, coef, groups = grouped
     true_groups = np.unique(groups[np.flatnonzero(coef)])

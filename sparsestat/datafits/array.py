@@ -18,7 +18,46 @@ class ArrayProblem:
 
     ``F(w) = ½ Σ ŝ_i (ỹ_i − x̃_iᵀ w)²`` with normalised weights ``ŝ`` (``1/n``
     without sample weights) and ``X``, ``y`` centred implicitly by their
-    weighted means (``X`` is never copied).
+    weighted means (``X`` is never copied).  The datafit of the solvers written
+    against the array API (``solver="fista"``, and the cvxpy reference): every
+    operation is a matrix-vector product, an elementwise expression or a
+    reduction of ``X``'s namespace.
+
+    Parameters
+    ----------
+    X : array of shape (n_samples, n_features)
+        numpy, CuPy or array-api-strict array, or a scipy.sparse matrix;
+        validated and finite.
+    y : array of shape (n_samples,)
+        Same namespace (and device) as ``X``.
+    sample_weight : array-like of shape (n_samples,) or None
+        Validated non-negative weights with a positive sum.
+    fit_intercept : bool
+        Whether the intercept is profiled out.
+
+    Attributes
+    ----------
+    xp : namespace
+        The array namespace of ``X`` and ``y``.
+    weights : array of shape (n_samples,)
+        The normalised weights ``ŝ`` (sum 1), in ``X``'s dtype.
+    means : array of shape (n_features,)
+        Weighted column means (zeros without an intercept).
+    y_centred : array of shape (n_samples,)
+        ``y`` minus its weighted mean.
+    y_norm2 : float
+        ``Σ ŝ_i ỹ_i²``, the scale of the duality gap.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparsestat.datafits import ArrayProblem
+    >>> X = np.array([[1.0, 0.0], [0.0, 2.0], [1.0, 1.0]])
+    >>> problem = ArrayProblem(X, X @ [1.0, -1.0], None, fit_intercept=False)
+    >>> problem.residual(np.array([1.0, -1.0]))
+    array([0., 0., 0.])
+    >>> round(problem.lipschitz(), 3)  # largest eigenvalue of XᵀX/n, plus 1 %
+    1.785
     """
 
     def __init__(self, X, y, sample_weight, fit_intercept):

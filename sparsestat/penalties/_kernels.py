@@ -1051,11 +1051,42 @@ def envelope_slopes(norms, sqrt_weights, lam, slopes, offsets):
     return n_positive, finite
 
 
+_SLOPES_TOO_LARGE = 2.0**1000  # the largest slope times their count, beyond: rescale
+_SLOPES_TOO_SMALL = 2.0**-1000
+
+
+@njit(cache=True)
+def rescale_slopes(slopes):
+    """Multiply ``slopes`` in place by a power of two when their sums could overflow
+    or their breakpoints ``offset / slope`` could (huge or subnormal group norms).
+
+    The capped-simplex weights do not change when every slope is multiplied by
+    the same factor (the multiplier takes its inverse), and a power of two
+    multiplies exactly, so the caller's weights are those of the unscaled
+    slopes.  Slopes in the usual range are left untouched.
+    """
+    largest = 0.0
+    for value in slopes:
+        largest = max(largest, value)
+    if not (0.0 < largest < math.inf):
+        return
+    if largest * slopes.shape[0] <= _SLOPES_TOO_LARGE and largest >= _SLOPES_TOO_SMALL:
+        return
+    shift = -math.frexp(largest)[1]  # the largest slope into [0.5, 1)
+    for i in range(slopes.shape[0]):
+        slopes[i] = math.ldexp(slopes[i], shift)
+
+
 @njit(cache=True, inline="always")
 def envelope_multiplier(slopes, offsets, n_positive, k):
-    """The capped-simplex multiplier, ``inf`` when at most ``k`` slopes are positive."""
+    """The capped-simplex multiplier, ``inf`` when at most ``k`` slopes are positive.
+
+    ``slopes`` may be rescaled in place (:func:`rescale_slopes`): the caller
+    reads the weights from them afterwards.
+    """
     if n_positive <= k:
         return math.inf
+    rescale_slopes(slopes)
     return capped_simplex_multiplier(slopes, offsets, k)
 
 
@@ -1214,6 +1245,7 @@ def prox_wgsef_nonconvex(x, lam, k, weights, grp_ptr, grp_idx, out):
                 if slopes[g] > 0.0:
                     kept += 1
         else:
+            rescale_slopes(slopes)
             s = capped_simplex_multiplier(slopes, offsets, k)
             for g in range(m):
                 theta = capped_weight(slopes[g], offsets[g], s)

@@ -33,6 +33,8 @@ shrinks a few runners-up, which is why exact k-level selection (in
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from array_api_compat import device as array_device
 
@@ -120,9 +122,19 @@ def _capped_simplex_theta_xp(slopes, offsets, k, xp, work):
     zeros = xp.zeros_like(slopes)
     if n_positive <= k:
         return xp.where(positive, xp.ones_like(slopes), zeros)
+    # as the numba kernel (_kernels.rescale_slopes): a power of two, exact, that
+    # leaves the weights unchanged, when the slopes' sums or breakpoints could overflow
+    largest = float(xp.max(slopes))
+    if 0.0 < largest < math.inf and (
+        largest * slopes.shape[0] > _kernels._SLOPES_TOO_LARGE
+        or largest < _kernels._SLOPES_TOO_SMALL
+    ):
+        shift = -math.frexp(largest)[1]  # in two exact steps: 2**shift may not be a float
+        slopes = slopes * math.ldexp(1.0, shift // 2) * math.ldexp(1.0, shift - shift // 2)
     safe = xp.where(positive, slopes, xp.ones_like(slopes))
-    lower = offsets / safe
-    upper = (1.0 + offsets) / safe
+    with np.errstate(over="ignore"):  # a tiny slope's breakpoints may be inf: never reached
+        lower = offsets / safe
+        upper = (1.0 + offsets) / safe
     far = xp.max(xp.where(positive, upper, zeros))
     lower = xp.where(positive, lower, far)
     upper = xp.where(positive, upper, far)

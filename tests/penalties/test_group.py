@@ -314,6 +314,36 @@ def test_multiplier_with_breakpoints_clustered_at_the_root():
     assert theta_numba.sum() == pytest.approx(k, rel=1e-12)
 
 
+@pytest.mark.parametrize("scale", [2.0**1022, 2.0**-1040, 1.0])
+@pytest.mark.parametrize("penalty", ["wgsef", "envelope", "nonconvex"])
+def test_envelope_prox_is_homogeneous_up_to_overflow_and_subnormals(penalty, scale):
+    """These penalties are homogeneous of degree 2, so prox(c·x) = c·prox(x).
+    Near overflow (group norms of 1e308: their sums overflowed, and the prox
+    returned zeros) and among subnormals (breakpoints overflowed), the
+    kernels and the array-API formula rescale the slopes by a power of two."""
+    from sparsestat.penalties import NonconvexWGSEF
+
+    rng = np.random.default_rng(3)
+    groups = np.repeat(np.arange(30), 3)
+    x = rng.standard_normal(90) * np.repeat(rng.exponential(size=30), 3)
+    x = x / np.abs(x).max() * 1.5  # entries up to 1.5: 1.5·2^1022 is finite
+    pen = {
+        "wgsef": WGSEF(k=4, alpha=0.3, groups=groups),
+        "envelope": SparseEnvelope(k=10, alpha=0.3),
+        "nonconvex": NonconvexWGSEF(k=4, alpha=0.05, groups=groups),
+    }[penalty]
+    expected = pen.prox(x, 1.0)
+    scaled = x * scale
+    for result in (pen.prox(scaled, 1.0), pen._prox_array_api(scaled, 1.0)):
+        assert np.isfinite(result).all()
+        if scale > 2.0**-1000:
+            np.testing.assert_allclose(result / scale, expected, rtol=1e-10, atol=1e-12)
+        else:  # subnormal entries keep few bits: compare where they keep many
+            big = np.abs(scaled) > 1e3 * np.finfo(float).smallest_subnormal
+            np.testing.assert_allclose(result[big] / scale, expected[big], rtol=1e-2, atol=1e-12)
+            np.testing.assert_array_equal(result[big] != 0, expected[big] != 0)
+
+
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
 def test_wgsef_prox_refuses_nonfinite_through_its_kernel(dtype, bad):

@@ -1036,11 +1036,12 @@ def capped_weight(slope, offset, nu):
 def envelope_slopes(norms, sqrt_weights, lam, slopes, offsets):
     """``slopes <- sqrt(d_i)·a_i`` and ``offsets <- lam·d_i``.
 
-    Returns the count of positive slopes and whether every norm is finite.
-    ``slopes`` may be ``norms`` itself (updated in place).
+    Returns the count of positive slopes, whether every norm is finite, and
+    the largest slope.  ``slopes`` may be ``norms`` itself (updated in place).
     """
     n_positive = 0
     finite = True
+    largest = 0.0
     for g in range(norms.shape[0]):
         if not math.isfinite(norms[g]):
             finite = False
@@ -1048,7 +1049,8 @@ def envelope_slopes(norms, sqrt_weights, lam, slopes, offsets):
         offsets[g] = lam * sqrt_weights[g] * sqrt_weights[g]
         if slopes[g] > 0.0:
             n_positive += 1
-    return n_positive, finite
+        largest = max(largest, slopes[g])
+    return n_positive, finite, largest
 
 
 _SLOPES_TOO_LARGE = 2.0**1000  # the largest slope times their count, beyond: rescale
@@ -1056,18 +1058,16 @@ _SLOPES_TOO_SMALL = 2.0**-1000
 
 
 @njit(cache=True)
-def rescale_slopes(slopes):
+def rescale_slopes(slopes, largest):
     """Multiply ``slopes`` in place by a power of two when their sums could overflow
     or their breakpoints ``offset / slope`` could (huge or subnormal group norms).
 
     The capped-simplex weights do not change when every slope is multiplied by
     the same factor (the multiplier takes its inverse), and a power of two
     multiplies exactly, so the caller's weights are those of the unscaled
-    slopes.  Slopes in the usual range are left untouched.
+    slopes.  Slopes in the usual range are left untouched.  ``largest``: the
+    largest slope, found by the caller's pass over them.
     """
-    largest = 0.0
-    for value in slopes:
-        largest = max(largest, value)
     if not (0.0 < largest < math.inf):
         return
     if largest * slopes.shape[0] <= _SLOPES_TOO_LARGE and largest >= _SLOPES_TOO_SMALL:
@@ -1078,7 +1078,7 @@ def rescale_slopes(slopes):
 
 
 @njit(cache=True, inline="always")
-def envelope_multiplier(slopes, offsets, n_positive, k):
+def envelope_multiplier(slopes, offsets, n_positive, largest, k):
     """The capped-simplex multiplier, ``inf`` when at most ``k`` slopes are positive.
 
     ``slopes`` may be rescaled in place (:func:`rescale_slopes`): the caller
@@ -1086,7 +1086,7 @@ def envelope_multiplier(slopes, offsets, n_positive, k):
     """
     if n_positive <= k:
         return math.inf
-    rescale_slopes(slopes)
+    rescale_slopes(slopes, largest)
     return capped_simplex_multiplier(slopes, offsets, k)
 
 
@@ -1103,8 +1103,8 @@ def envelope_weights(norms, sqrt_weights, lam, k, theta):
     m = norms.shape[0]
     slopes = np.empty(m, dtype=np.float64)
     offsets = np.empty(m, dtype=np.float64)
-    n_positive, _ = envelope_slopes(norms, sqrt_weights, lam, slopes, offsets)
-    nu = envelope_multiplier(slopes, offsets, n_positive, k)
+    n_positive, _, largest = envelope_slopes(norms, sqrt_weights, lam, slopes, offsets)
+    nu = envelope_multiplier(slopes, offsets, n_positive, largest, k)
     kept = 0
     for g in range(m):
         theta[g] = capped_weight(slopes[g], offsets[g], nu)
@@ -1132,8 +1132,8 @@ def prox_wgsef(x, lam, k, sqrt_weights, grp_ptr, grp_idx, out, work):
     slopes = work[0]
     offsets = work[1]
     group_norms(x, grp_ptr, grp_idx, slopes)
-    n_positive, finite = envelope_slopes(slopes, sqrt_weights, lam, slopes, offsets)
-    nu = envelope_multiplier(slopes, offsets, n_positive, k)
+    n_positive, finite, largest = envelope_slopes(slopes, sqrt_weights, lam, slopes, offsets)
+    nu = envelope_multiplier(slopes, offsets, n_positive, largest, k)
     kept = 0
     for g in range(m):
         theta = capped_weight(slopes[g], offsets[g], nu)
@@ -1156,12 +1156,14 @@ def prox_sparse_envelope(x, lam, k, out, work):
     slopes = work[0]
     offsets = work[1]
     n_positive = 0
+    largest = 0.0
     for i in range(n):
         slopes[i] = abs(x[i])
         offsets[i] = lam
         if slopes[i] > 0.0:
             n_positive += 1
-    nu = envelope_multiplier(slopes, offsets, n_positive, k)
+        largest = max(largest, slopes[i])
+    nu = envelope_multiplier(slopes, offsets, n_positive, largest, k)
     kept = 0
     for i in range(n):
         theta = capped_weight(slopes[i], lam, nu)
@@ -1233,19 +1235,21 @@ def prox_wgsef_nonconvex(x, lam, k, weights, grp_ptr, grp_idx, out):
         slopes = np.empty(m, dtype=np.float64)
         offsets = np.empty(m, dtype=np.float64)
         n_positive = 0
+        largest = 0.0
         for g in range(m):
             level = lam * weights[g]
             slopes[g] = math.sqrt(level) * norms[g] / (1.0 - level)
             offsets[g] = level / (1.0 - level)
             if slopes[g] > 0.0:
                 n_positive += 1
+            largest = max(largest, slopes[g])
         if n_positive <= k:
             for g in range(m):
                 factor[g] = 1.0
                 if slopes[g] > 0.0:
                     kept += 1
         else:
-            rescale_slopes(slopes)
+            rescale_slopes(slopes, largest)
             s = capped_simplex_multiplier(slopes, offsets, k)
             for g in range(m):
                 theta = capped_weight(slopes[g], offsets[g], s)

@@ -138,6 +138,7 @@ def main():
     if args.tables_from:
         rebuild(args.tables_from)
         return
+    out = Results("bench_v1")  # now: it records the start time and load of the run
     if args.blas_threads > 0:  # the same single core for both learners, numpy's BLAS included
         from threadpoolctl import threadpool_limits
 
@@ -198,7 +199,7 @@ def main():
     if args.authors:
         results["authors"] = compare_authors(train, test, sizes[0], patch, args, results)
     figures(dictionaries, results, sizes, patch, Path(args.output))
-    write_results(results)
+    write_results(results, out=out)
 
 
 def error_at(results, penalty, size, target):
@@ -328,9 +329,13 @@ def figures(dictionaries, results, sizes, patch, output):
     print(f"figures in {output}/")
 
 
-def write_results(results, meta=None):
-    """Save the run's tables (and its raw numbers, to rebuild them) via ``_results``."""
-    out = Results("bench_v1")
+def write_results(results, meta=None, out=None):
+    """Save the run's tables (and its raw numbers, to rebuild them) via ``_results``.
+
+    ``out``: the run's ``Results``, created when it started; a new one when
+    rebuilding the tables of an earlier run (its ``meta`` replaces the new one's).
+    """
+    out = Results("bench_v1") if out is None else out
     if meta is not None:  # rebuilding the tables of an earlier run
         out.meta_override = meta
     out.data = {

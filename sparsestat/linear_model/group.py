@@ -22,7 +22,7 @@ from .._validation import (
 from ..datafits import ArrayProblem
 from ..penalties import GroupL2, GroupPartition, make_penalty, penalty_names
 from ..penalties._registry import penalty_parameters
-from ..solvers._table import auto_solver, solver_names
+from ..solvers._table import auto_solver, solver_function, solver_names
 from ._base import (
     CVRoutingMixin,
     SparseLinearModel,
@@ -31,6 +31,7 @@ from ._base import (
     is_foreign_array,
     make_problem,
     report_solve,
+    solver_problem,
     warn_if_alpha_zero,
     warn_if_not_converged,
 )
@@ -245,9 +246,6 @@ class GroupSparseRegression(SparseLinearModel):
         self : object
             The fitted estimator.
         """
-        from ..solvers.bcd import solve_group_bcd
-        from ..solvers.fista import solve_fista
-
         self._validate_params()
         data = XYInput(self, X, y, reset=True)
         X, y = data.X, data.y
@@ -280,14 +278,11 @@ class GroupSparseRegression(SparseLinearModel):
         coef_init = None
         if self.warm_start and hasattr(self, "coef_") and np.shape(self.coef_) == (X.shape[1],):
             coef_init = np.asarray(to_numpy(self.coef_), dtype=np.float64)
-        if solver == "bcd":
-            problem = make_problem(X, y, sample_weight, self.fit_intercept)
-            result = solve_group_bcd(problem, penalty, coef_init, max_iter=max_iter, tol=tol)
-        else:
-            if data.on_numpy:  # the same refusal of overflowing data as every other solver
-                make_problem(X, y, sample_weight, self.fit_intercept)
-            problem = ArrayProblem(X, y, sample_weight, self.fit_intercept)
-            result = solve_fista(problem, penalty, coef_init, max_iter=max_iter, tol=tol)
+        if solver == "fista" and data.on_numpy:  # the refusal of overflowing data of
+            make_problem(X, y, sample_weight, self.fit_intercept)  # every other solver
+        problem = solver_problem(solver, X, y, sample_weight, self.fit_intercept)
+        solve = solver_function(solver)
+        result = solve(problem, penalty, coef_init, max_iter=max_iter, tol=tol)
         check_finite_result(result.coef, result.stop_crit)
         if self.verbose:
             report_solve(type(self).__name__, result, tol)

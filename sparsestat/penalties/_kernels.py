@@ -1068,13 +1068,24 @@ def rescale_slopes(slopes, largest):
     slopes.  Slopes in the usual range are left untouched.  ``largest``: the
     largest slope, found by the caller's pass over them.
     """
+    shift = slope_shift(largest, slopes.shape[0])
+    if shift != 0:
+        for i in range(slopes.shape[0]):
+            slopes[i] = math.ldexp(slopes[i], shift)
+
+
+@njit(cache=True)
+def slope_shift(largest, n):
+    """The power of two ``shift`` that :func:`rescale_slopes` multiplies ``n``
+    slopes by (``2**shift``), given the largest; 0 in the usual range.
+
+    The one rule, also for the array-API formula of ``penalties/group.py``.
+    """
     if not (0.0 < largest < math.inf):
-        return
-    if largest * slopes.shape[0] <= _SLOPES_TOO_LARGE and largest >= _SLOPES_TOO_SMALL:
-        return
-    shift = -math.frexp(largest)[1]  # the largest slope into [0.5, 1)
-    for i in range(slopes.shape[0]):
-        slopes[i] = math.ldexp(slopes[i], shift)
+        return 0
+    if largest * n <= _SLOPES_TOO_LARGE and largest >= _SLOPES_TOO_SMALL:
+        return 0
+    return -math.frexp(largest)[1]  # the largest slope into [0.5, 1)
 
 
 @njit(cache=True, inline="always")
@@ -1243,20 +1254,16 @@ def prox_wgsef_nonconvex(x, lam, k, weights, grp_ptr, grp_idx, out):
             if slopes[g] > 0.0:
                 n_positive += 1
             largest = max(largest, slopes[g])
-        if n_positive <= k:
-            for g in range(m):
+        s = envelope_multiplier(slopes, offsets, n_positive, largest, k)
+        for g in range(m):
+            theta = capped_weight(slopes[g], offsets[g], s)
+            level = lam * weights[g]
+            if s == math.inf:  # at most k non-zero groups: every group kept as it is
                 factor[g] = 1.0
-                if slopes[g] > 0.0:
-                    kept += 1
-        else:
-            rescale_slopes(slopes, largest)
-            s = capped_simplex_multiplier(slopes, offsets, k)
-            for g in range(m):
-                theta = capped_weight(slopes[g], offsets[g], s)
-                level = lam * weights[g]
+            else:
                 factor[g] = theta / (theta + level * (1.0 - theta)) if theta > 0.0 else 0.0
-                if theta > 0.0:
-                    kept += 1
+            if theta > 0.0:
+                kept += 1
     for g in range(m):
         for pos in range(grp_ptr[g], grp_ptr[g + 1]):
             out[grp_idx[pos]] = factor[g] * x[grp_idx[pos]]

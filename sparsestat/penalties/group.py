@@ -124,12 +124,8 @@ def _capped_simplex_theta_xp(slopes, offsets, k, xp, work):
         return xp.where(positive, xp.ones_like(slopes), zeros)
     # as the numba kernel (_kernels.rescale_slopes): a power of two, exact, that
     # leaves the weights unchanged, when the slopes' sums or breakpoints could overflow
-    largest = float(xp.max(slopes))
-    if 0.0 < largest < math.inf and (
-        largest * slopes.shape[0] > _kernels._SLOPES_TOO_LARGE
-        or largest < _kernels._SLOPES_TOO_SMALL
-    ):
-        shift = -math.frexp(largest)[1]  # in two exact steps: 2**shift may not be a float
+    shift = _kernels.slope_shift(float(xp.max(slopes)), slopes.shape[0])
+    if shift != 0:  # in two exact steps: 2**shift itself may not be a float
         slopes = slopes * math.ldexp(1.0, shift // 2) * math.ldexp(1.0, shift - shift // 2)
     safe = xp.where(positive, slopes, xp.ones_like(slopes))
     with np.errstate(over="ignore"):  # a tiny slope's breakpoints may be inf: never reached

@@ -17,12 +17,12 @@ import scipy.sparse as sp
 from .._array_api import is_foreign_array
 
 __all__ = [
-    "solver_function",
     "GRAM_MAX_FEATURES",
     "GRAM_MIN_RATIO",
     "SOLVERS",
     "Solver",
     "auto_solver",
+    "solver_function",
     "solver_names",
 ]
 

@@ -283,7 +283,8 @@ def proximal_gradient_codes(
     through the coordinates that changed, so an iteration costs
     O(n_components · (1 + changed coordinates)) per signal rather than a dense
     product, and a zero coordinate whose point stays in the prox's dead zone
-    is skipped.  Stopping: per signal (``batch_rule`` False) when its largest
+    is skipped (ISTA screens for these first, in a loop without branches, and
+    runs the prox on the others only).  Stopping: per signal (``batch_rule`` False) when its largest
     change is at most ``tol`` times its largest coefficient (the rule of
     ``algorithm="cd"``); or for the whole batch at once by the rule of
     Rentzeperis et al., ``||ΔR||_F / (tol + ||R_prev||_F) < tol``.
@@ -293,6 +294,10 @@ def proximal_gradient_codes(
     grad_prev = np.empty(k)
     previous = np.empty(k)
     dead_zone = np.empty(k)
+    changed = np.empty(k, dtype=np.int64)
+    changes = np.empty(k)
+    candidates = np.empty(k, dtype=np.int64)
+    mask = np.empty(k, dtype=np.bool_)
     for j in range(k):
         dead_zone[j] = zero_threshold_1d(step, code, params, coord_weights[j])
     positive = params[P_POSITIVE] != 0.0
@@ -325,40 +330,70 @@ def proximal_gradient_codes(
         for s in range(n_signals):
             if not active[s]:
                 continue
-            beta = extrapolation[s]
-            for j in range(k):
-                previous[j] = R[s, j]
-                grad_prev[j] = grad[s, j]
             uphill = 0.0
             largest_change = 0.0
             largest_value = 0.0
             change2 = 0.0
-            for j in range(k):
+            n_changed = 0
+            beta = extrapolation[s]
+            if accelerated:
+                n_scan = k
+                for j in range(k):
+                    previous[j] = R[s, j]
+                    grad_prev[j] = grad[s, j]
+                    candidates[j] = j
+            else:
+                # ISTA screen, branch-free so that it vectorises: a zero code whose point
+                # stays in the dead zone stays zero (a NaN point is kept, so the prox sees
+                # it); the others are the candidates of the sweep
+                for j in range(k):
+                    old = R[s, j]
+                    R[s, j] = old + 0.0  # -0.0 becomes 0.0, as the sweep would write it
+                    point = old - step * grad[s, j]
+                    mask[j] = (old != 0.0) | (
+                        ~(abs(point) <= dead_zone[j]) & ~(positive & (point <= 0.0))
+                    )
+                n_scan = 0
+                for j in range(k):
+                    if mask[j]:
+                        candidates[n_scan] = j
+                        n_scan += 1
+            for i in range(n_scan):
+                j = candidates[i]
+                old = R[s, j]
                 if accelerated:
-                    y = previous[j] + beta * (previous[j] - prev_codes[s, j])
+                    y = old + beta * (old - prev_codes[s, j])
                     g = grad_prev[j] + beta * (grad_prev[j] - prev_grads[s, j])
                 else:
-                    y = previous[j]
-                    g = grad_prev[j]
+                    y = old
+                    g = grad[s, j]
                 point = y - step * g
                 if y == 0.0 and (abs(point) <= dead_zone[j] or (positive and point <= 0.0)):
                     new = 0.0
+                    if old == 0.0:  # stays at zero: nothing to record (-0.0 becomes 0.0)
+                        R[s, j] = 0.0
+                        continue
                 else:
                     new = prox_1d(point, step, code, params, coord_weights[j])
                 R[s, j] = new
                 if accelerated:
-                    uphill += (y - new) * (new - previous[j])
-                delta = new - previous[j]
+                    uphill += (y - new) * (new - old)
+                delta = new - old
                 if delta != 0.0:
                     change2 += delta * delta
                     largest_change = max(largest_change, abs(delta))
+                    changed[n_changed] = j
+                    changes[n_changed] = delta
+                    n_changed += 1
                 largest_value = max(largest_value, abs(new))
-                norm_total += previous[j] * previous[j]
-            for j in range(k):
-                delta = R[s, j] - previous[j]
-                if delta != 0.0:
-                    for m in range(k):  # G is symmetric: row j is contiguous
-                        grad[s, m] += delta * G[j, m]
+                norm_total += old * old
+            # the gradient moves after the sweep (every coordinate above saw the same point),
+            # through the coordinates that changed, in increasing order
+            for c in range(n_changed):
+                j = changed[c]
+                delta = changes[c]
+                for m in range(k):  # G is symmetric: row j is contiguous
+                    grad[s, m] += delta * G[j, m]
             if accelerated:
                 for j in range(k):
                     prev_codes[s, j] = previous[j]

@@ -130,13 +130,15 @@ def test_array_api_strict(coding_problem, penalty):
         np.testing.assert_allclose(np.asarray(strict), host, atol=1e-7)
 
 
-def _generic_proximal(X, D, penalty, alpha, accelerated, max_iter, tol, step=None):
+def _generic_proximal(
+    X, D, penalty, alpha, accelerated, max_iter, tol, step=None, positive=False
+):
     from array_api_compat import numpy as xp_numpy
 
     from sparsestat.decomposition.sparse_coding import _encode_proximal
 
     G = D @ D.T
-    pen = _coding_penalty(penalty, alpha, np.sqrt(np.diag(G)))
+    pen = _coding_penalty(penalty, alpha, np.sqrt(np.diag(G)), positive=positive)
     step = 1.0 / np.linalg.norm(D, 2) ** 2 if step is None else step
     codes, _, _ = _encode_proximal(
         X,
@@ -155,12 +157,23 @@ def _generic_proximal(X, D, penalty, alpha, accelerated, max_iter, tol, step=Non
 
 @pytest.mark.parametrize("penalty", PENALTIES)
 @pytest.mark.parametrize("algorithm", ["ista", "fista"])
-def test_numba_proximal_kernel_matches_the_array_api_iteration(coding_problem, penalty, algorithm):
-    """The numba kernel (incremental gradient, dead-zone skip) is the same iteration."""
+@pytest.mark.parametrize("positive", [False, True])
+def test_numba_proximal_kernel_matches_the_array_api_iteration(
+    coding_problem, penalty, algorithm, positive
+):
+    """The numba kernel (incremental gradient, dead-zone screen) is the same iteration."""
     X, D = coding_problem
     for step in (None, 0.05):
         generic = _generic_proximal(
-            X, D, penalty, 0.05, algorithm == "fista", max_iter=40, tol=0.0, step=step
+            X,
+            D,
+            penalty,
+            0.05,
+            algorithm == "fista",
+            max_iter=40,
+            tol=0.0,
+            step=step,
+            positive=positive,
         )
         kernel = sparse_encode(
             X,
@@ -171,8 +184,32 @@ def test_numba_proximal_kernel_matches_the_array_api_iteration(coding_problem, p
             max_iter=40,
             tol=0.0,
             step=step,
+            positive=positive,
         )
         np.testing.assert_allclose(kernel, generic, atol=1e-9)
+
+
+@pytest.mark.parametrize("accelerated", [False, True])
+def test_numba_proximal_kernel_passes_nan_and_inf_points_to_the_prox(coding_problem, accelerated):
+    """A NaN or infinite point is not screened out as 'stays zero': the prox sees it (IEEE)."""
+    from sparsestat.decomposition import _coding_kernels
+
+    X, D = coding_problem
+    G = np.ascontiguousarray(D @ D.T)
+    C = np.ascontiguousarray(X @ D.T)
+    C[0, 2], C[1, 3] = np.nan, np.inf
+    pen = _coding_penalty("l1", 0.05, np.sqrt(np.diag(G)))
+    R = np.zeros_like(C)
+    n_iter = np.zeros(C.shape[0], dtype=np.int64)
+    converged = np.zeros(C.shape[0], dtype=bool)
+    _coding_kernels.proximal_gradient_codes(
+        G, C, R, int(pen.kernel_code), pen.kernel_params, np.ones(G.shape[0]), 0.01,
+        accelerated, 1, 0.0, True, n_iter, converged,
+    )  # fmt: skip
+    assert np.isnan(R[0, 2])
+    # ISTA keeps the infinite point; FISTA's extrapolation of it (0 · (inf − inf)) is NaN
+    assert R[1, 3] == np.inf if not accelerated else np.isnan(R[1, 3])
+    assert np.all(np.isfinite(R[2:]))
 
 
 def test_float32_stays_float32(coding_problem):

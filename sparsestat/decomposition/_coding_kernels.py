@@ -284,10 +284,10 @@ def proximal_gradient_codes(
     O(n_components · (1 + changed coordinates)) per signal rather than a dense
     product, and a zero coordinate whose point stays in the prox's dead zone
     is skipped (ISTA screens for these first, in a loop without branches, and
-    runs the prox on the others only).  Stopping: per signal (``batch_rule`` False) when its largest
-    change is at most ``tol`` times its largest coefficient (the rule of
-    ``algorithm="cd"``); or for the whole batch at once by the rule of
-    Rentzeperis et al., ``||ΔR||_F / (tol + ||R_prev||_F) < tol``.
+    runs the prox on the others only).  Stopping: per signal (``batch_rule``
+    False) when its largest change is at most ``tol`` times its largest
+    coefficient (the rule of ``algorithm="cd"``); or for the whole batch at
+    once by the rule of Rentzeperis et al., ``||ΔR||_F / (tol + ||R_prev||_F) < tol``.
     """
     n_signals, k = C.shape
     grad = np.empty((n_signals, k))

@@ -706,31 +706,33 @@ def prox_rows_l2(x, tau, out):
 
 
 @njit(cache=True)
-def _sift_down(values, offset, start, end):
-    root = start
-    while 2 * root + 1 < end:
-        child = 2 * root + 1
-        if child + 1 < end and values[offset + child] < values[offset + child + 1]:
-            child += 1
-        if values[offset + root] < values[offset + child]:
-            values[offset + root], values[offset + child] = (
-                values[offset + child],
-                values[offset + root],
-            )
-            root = child
-        else:
-            return
-
-
-@njit(cache=True)
 def _heapsort(values, lo, hi):
-    """Sort ``values[lo:hi]`` in place (O(n log n) worst case, quick to compile)."""
+    """Sort ``values[lo:hi]`` in place (O(n log n) worst case, quick to compile).
+
+    Builds a max-heap, then moves its root to the end of the shrinking heap;
+    both phases sift one root down, written once in the loop below (a separate
+    sift-down function called with a constant 0 was compiled in several
+    specialisations).
+    """
     n = hi - lo
-    for start in range(n // 2 - 1, -1, -1):
-        _sift_down(values, lo, start, n)
-    for end in range(n - 1, 0, -1):
-        values[lo], values[lo + end] = values[lo + end], values[lo]
-        _sift_down(values, lo, 0, end)
+    n_build = n // 2
+    for step in range(n_build + max(n - 1, 0)):
+        if step < n_build:  # heap construction: roots n//2 - 1, ..., 0 over the whole slice
+            root = n_build - 1 - step
+            end = n
+        else:  # extraction: the largest goes to the end, the new root sinks
+            end = n - 1 - (step - n_build)
+            values[lo], values[lo + end] = values[lo + end], values[lo]
+            root = 0
+        while 2 * root + 1 < end:
+            child = 2 * root + 1
+            if child + 1 < end and values[lo + child] < values[lo + child + 1]:
+                child += 1
+            if values[lo + root] < values[lo + child]:
+                values[lo + root], values[lo + child] = values[lo + child], values[lo + root]
+                root = child
+            else:
+                break
 
 
 @njit(cache=True)
@@ -742,7 +744,7 @@ def select_kth(values, n, kth):
     adversarial order) the remaining slice is heap-sorted, so the worst case
     stays ``O(n log n)``.
     """
-    lo = 0
+    lo = np.int64(0)  # not the literal 0: numba would also compile _heapsort for it
     hi = n - 1
     budget = 8
     size = n

@@ -130,9 +130,7 @@ def test_array_api_strict(coding_problem, penalty):
         np.testing.assert_allclose(np.asarray(strict), host, atol=1e-7)
 
 
-def _generic_proximal(
-    X, D, penalty, alpha, accelerated, max_iter, tol, step=None, positive=False
-):
+def _generic_proximal(X, D, penalty, alpha, accelerated, max_iter, tol, step=None, positive=False):
     from array_api_compat import numpy as xp_numpy
 
     from sparsestat.decomposition.sparse_coding import _encode_proximal

@@ -107,9 +107,8 @@ def test_regression_and_coding_kernels_share_the_optimality_rule(name):
     grad = G @ code - C[0]
     out = np.empty(6)
     regression = _cd_kernels.kkt_violation(
-        code, grad, np.diag(G).copy(), np.arange(6), int(penalty.kernel_code),
-        penalty.kernel_params, weights, out,
-    )  # fmt: skip
+        code, grad, np.diag(G).copy(), np.arange(6), penalty.kernel_arguments(6), out
+    )
     # the coding kernel forms the gradient itself (another summation order)
     assert regression == pytest.approx(coding[0], rel=1e-12)
     fixed_point = pk.uses_fixed_point(penalty.kernel_params)

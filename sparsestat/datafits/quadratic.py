@@ -41,6 +41,8 @@ a compact ``LAYOUT_COLUMNS`` block), so its memory is O(n·|working set|).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -52,6 +54,44 @@ __all__ = ["QuadraticProblem", "LAYOUT_ROWS", "LAYOUT_COLUMNS", "LAYOUT_SPARSE"]
 LAYOUT_ROWS = 0
 LAYOUT_COLUMNS = 1
 LAYOUT_SPARSE = 2
+
+
+# The numba kernels take a problem as two module-level named tuples (numba passes
+# them as structs, and caches the kernels that take them; no jitclass).
+class KernelDesign(NamedTuple):
+    """A design as the working-set kernels read it.
+
+    ``layout`` (``LAYOUT_*``); ``X`` the C-ordered dense array in that layout
+    (an empty (0, 0) array when sparse); ``data``, ``indices``, ``indptr`` the
+    CSC arrays (empty when dense); ``rho`` the row scale.  A working-set block
+    (``_cd_kernels.gather_block``) is one too, in the columns or sparse layout,
+    with its rows scaled already (its ``rho`` serves ``vᵀr``).
+    """
+
+    layout: int
+    X: np.ndarray
+    data: np.ndarray
+    indices: np.ndarray
+    indptr: np.ndarray
+    rho: np.ndarray
+
+
+class KernelDatafit(NamedTuple):
+    """The datafit's statistics as the kernels read them (see :class:`QuadraticProblem`).
+
+    ``means`` and ``lipschitz`` are per column: of the full design, or of a
+    working-set block's columns inside the kernels.
+    """
+
+    y: np.ndarray
+    V: float
+    scale2: float
+    means: np.ndarray
+    lipschitz: np.ndarray
+    fit_intercept: bool
+    vy: float
+    y_norm2: float
+
 
 _GRAM_CHUNK_ROWS = 8192
 
@@ -251,27 +291,27 @@ class QuadraticProblem:
         )
 
     def kernel_arguments(self):
-        """The design and its statistics, in the order the numba working-set kernels take them.
+        """``(KernelDesign, KernelDatafit)``: the problem as the numba kernels take it.
 
-        ``(layout, X_kernel, data, indices, indptr, rho, y, V, scale2, means,
-        lipschitz, fit_intercept, vy, y_norm2)`` — one place for the signature
-        shared by the coordinate-descent and block-coordinate-descent kernels.
+        One place for the arguments shared by the coordinate-descent and
+        block-coordinate-descent kernels.
         """
-        return (
-            self.layout,
-            self.X_kernel,
-            self.data,
-            self.indices,
-            self.indptr,
-            self.rho,
+        datafit = KernelDatafit(
             self.y,
-            self.V,
-            self.scale2,
+            float(self.V),
+            float(self.scale2),
             self.means,
             self.lipschitz,
             self.fit_intercept,
-            self.vy,
-            self.y_norm2,
+            float(self.vy),
+            float(self.y_norm2),
+        )
+        return self.kernel_design(), datafit
+
+    def kernel_design(self):
+        """The design as the numba kernels read it: a :class:`KernelDesign`."""
+        return KernelDesign(
+            self.layout, self.X_kernel, self.data, self.indices, self.indptr, self.rho
         )
 
     @property

@@ -10,6 +10,7 @@ from array_api_compat import device as array_device
 
 from .._array_api import get_namespace, to_numpy
 from .._validation import check_finite_array, check_integer, check_step
+from . import _kernels
 from ._registry import constructor_parameters, register
 
 __all__ = ["Penalty", "SeparablePenalty"]
@@ -302,6 +303,18 @@ class SeparablePenalty(Penalty):
 
     def _coordinate_weights_array(self):
         return None
+
+    def kernel_arguments(self, n_features):
+        """The penalty as the solver kernels take it: a ``_kernels.KernelPenalty``.
+
+        ``(kernel_code, kernel_params, coordinate_weights(n_features))``, the
+        weights as a contiguous float64 array.
+        """
+        return _kernels.KernelPenalty(
+            int(self.kernel_code),
+            self.kernel_params,
+            np.ascontiguousarray(self.coordinate_weights(n_features), dtype=np.float64),
+        )
 
     def _kernel_weights(self, n_columns):
         """Weights for ``prox_separable``: per column, or one entry when unweighted."""

@@ -19,10 +19,26 @@ the features of group ``g`` are ``grp_idx[grp_ptr[g]:grp_ptr[g + 1]]``.
 """
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 
 from .._numba import njit
+
+
+class KernelPenalty(NamedTuple):
+    """A separable penalty as the solver kernels take it (a named tuple: numba
+    passes it as a struct and caches the kernels that take it).
+
+    ``code`` (``CODE_*``), ``params`` (the ``P_*`` vector) and ``weights``
+    (the per-coordinate parameter; ones when the penalty has none), as
+    :meth:`~sparsestat.penalties.SeparablePenalty.kernel_arguments` builds them.
+    """
+
+    code: int
+    params: np.ndarray
+    weights: np.ndarray
+
 
 # Integer codes of the separable penalties (see ``SeparablePenalty.kernel_code``).
 CODE_L1 = 0

@@ -20,7 +20,7 @@ import numpy as np
 
 from .._kernel_copy import copy_vector
 from .._numba import njit
-from ..datafits.quadratic import LAYOUT_SPARSE
+from ..datafits.quadratic import LAYOUT_SPARSE, KernelDatafit
 from ._cd_kernels import (
     _REDUCTION_FLAGS,
     INNER_TOL_RATIO,
@@ -40,15 +40,18 @@ _POWER_ITERATIONS = 60
 
 
 @njit(cache=True, fastmath=_REDUCTION_FLAGS)
-def group_lipschitz(block, data, indices, indptr, is_sparse, positions, means, V, scale2):
+def group_lipschitz(block, positions, means, V, scale2):
     """Largest eigenvalue of the centred scaled Gram matrix of one group.
 
-    ``positions`` are the group's columns in ``block``; power iteration on the
-    small (size × size) Gram matrix.
+    ``positions`` are the group's columns in ``block`` (a ``KernelDesign`` in the
+    columns or sparse layout); power iteration on the small (size × size) Gram
+    matrix.
     """
     size = positions.shape[0]
     gram = np.empty((size, size))
-    n = block.shape[1] if not is_sparse else 0
+    is_sparse = block.layout == LAYOUT_SPARSE
+    data, indices, indptr = block.data, block.indices, block.indptr
+    n = block.X.shape[1] if not is_sparse else 0
     for a in range(size):
         for b in range(a, size):
             total = 0.0
@@ -68,7 +71,7 @@ def group_lipschitz(block, data, indices, indptr, is_sparse, positions, means, V
                         kb += 1
             else:
                 for i in range(n):
-                    total += block[ja, i] * block[jb, i]
+                    total += block.X[ja, i] * block.X[jb, i]
             value = scale2 * (total - V * means[a] * means[b])
             gram[a, b] = value
             gram[b, a] = value
@@ -128,9 +131,7 @@ def group_kkt(w, grad, grp_ptr, grp_idx, taus, out):
 
 
 @njit(cache=True)
-def group_lasso_gap(
-    w, grad, r, vr, y, vy, V, scale2, fit_intercept, grp_ptr, grp_idx, taus, lipschitz
-):
+def group_lasso_gap(w, grad, r, vr, data, grp_ptr, grp_idx, taus):
     """Duality gap of the group lasso (dual point: the residual rescaled).
 
     Unpenalized groups (``tau_g = 0``) add ``||g_g||² / (2·sum_{j in g} L_j)``
@@ -149,11 +150,11 @@ def group_lasso_gap(
         else:
             trace = 0.0
             for pos in range(start, stop):
-                trace += lipschitz[grp_idx[pos]]
+                trace += data.lipschitz[grp_idx[pos]]
             if trace > 0.0:
                 unpenalized += grad_norm * grad_norm / (2.0 * trace)
-    r_norm2 = 2.0 * datafit_value(r, vr, V, scale2, fit_intercept)
-    ry = residual_dot_target(r, vr, y, vy, V, scale2, fit_intercept)
+    r_norm2 = 2.0 * datafit_value(r, vr, data.V, data.scale2, data.fit_intercept)
+    ry = residual_dot_target(r, vr, data.y, data.vy, data.V, data.scale2, data.fit_intercept)
     return rescaled_residual_gap(r_norm2, ry, penalty, const, 0.0, 0.0) + unpenalized
 
 
@@ -166,30 +167,14 @@ def group_penalty_value(w, grp_ptr, grp_idx, taus, groups):
 
 
 @njit(cache=True)
-def bcd_epoch(
-    block,
-    data,
-    indices,
-    indptr,
-    is_sparse,
-    r,
-    vr,
-    V,
-    scale2,
-    fit_intercept,
-    w,
-    means,
-    local_ptr,
-    group_lip,
-    taus,
-    scratch,
-):
+def bcd_epoch(block, data, w, local_ptr, group_lip, taus, r, vr, scratch):
     """One pass of proximal block updates over the groups of the block.
 
     The block holds the working set's columns group after group
-    (``local_ptr``); ``w``, ``means`` are indexed like the block's columns and
-    ``group_lip``, ``taus`` like its groups.  Returns ``vr``.
+    (``local_ptr``); ``w`` and ``data.means`` are indexed like the block's
+    columns and ``group_lip``, ``taus`` like its groups.  Returns ``vr``.
     """
+    means, scale2, V, fit_intercept = data.means, data.scale2, data.V, data.fit_intercept
     for g in range(local_ptr.shape[0] - 1):
         lip = group_lip[g]
         if lip <= 0.0:
@@ -197,7 +182,7 @@ def bcd_epoch(
         start, stop = local_ptr[g], local_ptr[g + 1]
         norm = 0.0
         for j in range(start, stop):
-            dot = col_dot(block, data, indices, indptr, is_sparse, j, r)
+            dot = col_dot(block, j, r)
             if fit_intercept:
                 dot -= means[j] * vr
             scratch[j] = w[j] + scale2 * dot / lip  # w_j − g_j / L_g
@@ -210,35 +195,21 @@ def bcd_epoch(
             delta = new - w[j]
             if delta != 0.0:
                 w[j] = new
-                col_axpy(block, data, indices, indptr, is_sparse, j, -delta, r)
+                col_axpy(block, j, -delta, r)
                 if fit_intercept:
                     vr -= delta * means[j] * V
     return vr
 
 
 @njit(cache=True)
-def _block_kkt(
-    block,
-    data,
-    indices,
-    indptr,
-    is_sparse,
-    r,
-    vr,
-    scale2,
-    fit_intercept,
-    w,
-    means,
-    local_ptr,
-    taus,
-    grad,
-):
+def _block_kkt(block, data, w, local_ptr, taus, r, vr, grad):
+    means, scale2, fit_intercept = data.means, data.scale2, data.fit_intercept
     largest = 0.0
     for g in range(local_ptr.shape[0] - 1):
         start, stop = local_ptr[g], local_ptr[g + 1]
         w_norm = 0.0
         for j in range(start, stop):
-            dot = col_dot(block, data, indices, indptr, is_sparse, j, r)
+            dot = col_dot(block, j, r)
             if fit_intercept:
                 dot -= means[j] * vr
             grad[j] = -scale2 * dot
@@ -260,63 +231,39 @@ def _block_kkt(
 
 @njit(cache=True)
 def working_set_bcd(
-    layout,
-    X,
-    data,
-    indices,
-    indptr,
-    rho,
-    y,
-    V,
-    scale2,
-    means,
-    lipschitz,
-    fit_intercept,
-    vy,
-    y_norm2,
-    grp_ptr,
-    grp_idx,
-    taus,
-    w,
-    max_epochs,
-    tol,
-    ws_start,
-    anderson_k,
-    check_every,
+    design, data, grp_ptr, grp_idx, taus, w, max_epochs, tol, ws_start, anderson_k, check_every
 ):
     """Group lasso by working-set block coordinate descent with Anderson acceleration.
 
+    ``design`` and ``data`` are the problem's (``QuadraticProblem.kernel_arguments``).
     Outer loop on the full design: gradient, group violations, duality gap
     (stop when below ``tol·y_norm2``); the working set is the groups in the
     support plus the most violating ones (at least ``ws_start``, twice the
     support), gathered group after group into a compact block on which proximal
     block epochs run (Anderson extrapolation every ``anderson_k`` epochs, kept
-    when it lowers the objective) until the block's violation is below INNER_TOL_RATIO (0.3) times
-    the outer one.  Group Lipschitz constants are computed when a group first
-    enters a working set.
+    when it lowers the objective) until the block's violation is below
+    ``INNER_TOL_RATIO`` times the outer one.  Group Lipschitz constants are
+    computed when a group first enters a working set.
 
     Returns ``(vr, n_epochs, stop_crit, converged)``; ``w`` is updated in place.
     """
     n_features = w.shape[0]
     n_groups = grp_ptr.shape[0] - 1
+    y = data.y
     r = np.empty_like(y)
-    vr = initial_residual(layout, X, data, indices, indptr, rho, y, w, fit_intercept, r)
+    vr = initial_residual(design, data, w, r)
     grad = np.zeros(n_features)
     kkt = np.zeros(n_groups)
     group_lip_all = np.full(n_groups, -1.0)
     r_candidate = np.empty_like(y)
-    threshold = tol * y_norm2
+    threshold = tol * data.y_norm2
     n_epochs = 0
     stop_crit = math.inf
     converged = False
     while True:
-        full_gradient(
-            layout, X, data, indices, indptr, rho, r, vr, means, scale2, fit_intercept, grad
-        )
+        full_gradient(design, data, r, vr, grad)
         largest = group_kkt(w, grad, grp_ptr, grp_idx, taus, kkt)
-        stop_crit = group_lasso_gap(
-            w, grad, r, vr, y, vy, V, scale2, fit_intercept, grp_ptr, grp_idx, taus, lipschitz
-        )
+        stop_crit = group_lasso_gap(w, grad, r, vr, data, grp_ptr, grp_idx, taus)
         if stop_crit <= threshold:
             converged = True
             break
@@ -338,16 +285,23 @@ def working_set_bcd(
             g = ws_groups[k]
             for offset in range(grp_ptr[g + 1] - grp_ptr[g]):
                 columns[local_ptr[k] + offset] = grp_idx[grp_ptr[g] + offset]
-        block, data_b, indices_b, indptr_b = gather_block(
-            layout, X, data, indices, indptr, rho, columns
-        )
-        is_sparse = layout == LAYOUT_SPARSE
+        block = gather_block(design, columns)
         m = columns.shape[0]
         w_local = np.empty(m)
         means_local = np.empty(m)
         for c in range(m):
             w_local[c] = w[columns[c]]
-            means_local[c] = means[columns[c]]
+            means_local[c] = data.means[columns[c]]
+        data_local = KernelDatafit(
+            y,
+            data.V,
+            data.scale2,
+            means_local,
+            data.lipschitz,  # not read on the block (groups have their own constants)
+            data.fit_intercept,
+            data.vy,
+            data.y_norm2,
+        )
         n_local = ws_groups.shape[0]
         group_lip = np.empty(n_local)
         taus_local = np.empty(n_local)
@@ -358,14 +312,10 @@ def working_set_bcd(
                 positions = np.arange(local_ptr[k], local_ptr[k + 1])
                 group_lip_all[g] = group_lipschitz(
                     block,
-                    data_b,
-                    indices_b,
-                    indptr_b,
-                    is_sparse,
                     positions,
                     means_local[local_ptr[k] : local_ptr[k + 1]],
-                    V,
-                    scale2,
+                    data.V,
+                    data.scale2,
                 )
             group_lip[k] = group_lip_all[g]
         # ---- inner loop
@@ -376,40 +326,14 @@ def working_set_bcd(
         all_local = np.arange(m)
         all_groups_local = np.arange(n_local)
         inner_tol = INNER_TOL_RATIO * largest
+        V, scale2, fit_intercept = data.V, data.scale2, data.fit_intercept
         for epoch in range(max_epochs - n_epochs):
             vr = bcd_epoch(
-                block,
-                data_b,
-                indices_b,
-                indptr_b,
-                is_sparse,
-                r,
-                vr,
-                V,
-                scale2,
-                fit_intercept,
-                w_local,
-                means_local,
-                local_ptr,
-                group_lip,
-                taus_local,
-                scratch,
+                block, data_local, w_local, local_ptr, group_lip, taus_local, r, vr, scratch
             )
             n_epochs += 1
             if anderson_k > 0 and anderson_extrapolate(iterates, epoch, w_local, candidate):
-                vr_candidate = residual_from(
-                    block,
-                    data_b,
-                    indices_b,
-                    indptr_b,
-                    is_sparse,
-                    y,
-                    rho,
-                    fit_intercept,
-                    candidate,
-                    all_local,
-                    r_candidate,
-                )
+                vr_candidate = residual_from(block, data_local, candidate, all_local, r_candidate)
                 value_candidate = datafit_value(
                     r_candidate, vr_candidate, V, scale2, fit_intercept
                 ) + group_penalty_value(
@@ -428,20 +352,7 @@ def working_set_bcd(
                 break
             if epoch % check_every == 0:
                 inner = _block_kkt(
-                    block,
-                    data_b,
-                    indices_b,
-                    indptr_b,
-                    is_sparse,
-                    r,
-                    vr,
-                    scale2,
-                    fit_intercept,
-                    w_local,
-                    means_local,
-                    local_ptr,
-                    taus_local,
-                    grad_local,
+                    block, data_local, w_local, local_ptr, taus_local, r, vr, grad_local
                 )
                 if inner <= inner_tol:
                     break

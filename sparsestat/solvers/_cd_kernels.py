@@ -23,11 +23,18 @@ import numpy as np
 
 from .._kernel_copy import copy_vector
 from .._numba import njit
-from ..datafits.quadratic import LAYOUT_COLUMNS, LAYOUT_ROWS, LAYOUT_SPARSE
+from ..datafits.quadratic import (
+    LAYOUT_COLUMNS,
+    LAYOUT_ROWS,
+    LAYOUT_SPARSE,
+    KernelDatafit,
+    KernelDesign,
+)
 from ..penalties._kernels import (
     P_ALPHA,
     P_GAP_L1_RATIO,
     P_POSITIVE,
+    KernelPenalty,
     coordinate_violation,
     prox_1d,
     select_kth,
@@ -45,38 +52,43 @@ _REDUCTION_FLAGS = {"reassoc", "contract"}
 
 
 @njit(cache=True, fastmath=_REDUCTION_FLAGS)
-def col_dot(X, data, indices, indptr, is_sparse, j, vec):
-    """``X_jᵀ vec`` in float64; dense ``X`` in the columns layout (row j = column j)."""
+def col_dot(block, j, vec):
+    """``X_jᵀ vec`` in float64 for a design in the columns layout (row j = column j) or CSC."""
     total = 0.0
-    if is_sparse:
+    if block.layout == LAYOUT_SPARSE:
+        data, indices, indptr = block.data, block.indices, block.indptr
         for k in range(indptr[j], indptr[j + 1]):
             total += data[k] * vec[indices[k]]
     else:
+        X = block.X
         for i in range(X.shape[1]):
             total += X[j, i] * vec[i]
     return total
 
 
 @njit(cache=True, fastmath=_REDUCTION_FLAGS)
-def col_axpy(X, data, indices, indptr, is_sparse, j, scale, vec):
+def col_axpy(block, j, scale, vec):
     """``vec += scale · X_j`` in place (columns layout or CSC)."""
-    if is_sparse:
+    if block.layout == LAYOUT_SPARSE:
+        data, indices, indptr = block.data, block.indices, block.indptr
         for k in range(indptr[j], indptr[j + 1]):
             vec[indices[k]] += scale * data[k]
     else:
+        X = block.X
         for i in range(X.shape[1]):
             vec[i] += scale * X[j, i]
 
 
 @njit(cache=True)
-def residual_from(X, data, indices, indptr, is_sparse, y, v, fit_intercept, w, features, r):
+def residual_from(block, data, w, features, r):
     """``r = y − Σ_{j in features} w_j X_j`` in place (a block); returns ``vᵀr``."""
-    copy_vector(r, y)
+    copy_vector(r, data.y)
     for j in features:
         if w[j] != 0.0:
-            col_axpy(X, data, indices, indptr, is_sparse, j, -w[j], r)
+            col_axpy(block, j, -w[j], r)
     vr = 0.0
-    if fit_intercept:
+    if data.fit_intercept:
+        v = block.rho
         for i in range(r.shape[0]):
             vr += v[i] * r[i]
     return vr
@@ -86,8 +98,10 @@ def residual_from(X, data, indices, indptr, is_sparse, y, v, fit_intercept, w, f
 # the full design, in any layout, rows scaled on the fly
 # --------------------------------------------------------------------------- #
 @njit(cache=True, fastmath=_REDUCTION_FLAGS)
-def full_gradient(layout, X, data, indices, indptr, rho, r, vr, means, scale2, fit_intercept, out):
+def full_gradient(design, data, r, vr, out):
     """Centred gradient of every coordinate: ``−scale2·(X̂ᵀr − m·vr)``, ``X̂ = diag(rho) X``."""
+    layout, X, rho = design.layout, design.X, design.rho
+    means, scale2 = data.means, data.scale2
     n = r.shape[0]
     p = out.shape[0]
     scaled = np.empty(n)
@@ -106,23 +120,25 @@ def full_gradient(layout, X, data, indices, indptr, rho, r, vr, means, scale2, f
                 total += X[j, i] * scaled[i]
             out[j] = total
     else:
+        values, indices, indptr = design.data, design.indices, design.indptr
         for j in range(p):
             total = 0.0
             for k in range(indptr[j], indptr[j + 1]):
-                total += data[k] * scaled[indices[k]]
+                total += values[k] * scaled[indices[k]]
             out[j] = total
     for j in range(p):
         value = out[j]
-        if fit_intercept:
+        if data.fit_intercept:
             value -= means[j] * vr
         out[j] = -scale2 * value
 
 
 @njit(cache=True)
-def initial_residual(layout, X, data, indices, indptr, rho, y, w, fit_intercept, r):
+def initial_residual(design, data, w, r):
     """``r = ŷ − X̂ w`` for the full design; returns ``vr = rhoᵀ r``."""
+    layout, X, rho = design.layout, design.X, design.rho
     n = r.shape[0]
-    copy_vector(r, y)
+    copy_vector(r, data.y)
     support = np.flatnonzero(w)
     if support.shape[0] > 0:
         if layout == LAYOUT_ROWS:
@@ -136,25 +152,28 @@ def initial_residual(layout, X, data, indices, indptr, rho, y, w, fit_intercept,
                 for i in range(n):
                     r[i] -= w[j] * rho[i] * X[j, i]
         else:
+            values, indices, indptr = design.data, design.indices, design.indptr
             for j in support:
                 for k in range(indptr[j], indptr[j + 1]):
                     i = indices[k]
-                    r[i] -= w[j] * rho[i] * data[k]
+                    r[i] -= w[j] * rho[i] * values[k]
     vr = 0.0
-    if fit_intercept:
+    if data.fit_intercept:
         for i in range(n):
             vr += rho[i] * r[i]
     return vr
 
 
 @njit(cache=True)
-def gather_block(layout, X, data, indices, indptr, rho, ws):
-    """Columns ``ws`` of ``X̂ = diag(rho) X`` as a compact block.
+def gather_block(design, ws):
+    """Columns ``ws`` of ``X̂ = diag(rho) X`` as a compact block, a :class:`KernelDesign`.
 
     Dense: a C-ordered (m, n) array in the columns layout.  Sparse: CSC arrays
-    of the m columns (rows rescaled).  The unused half of the return value is
-    empty.
+    of the m columns (rows rescaled).  The unused arrays are empty; ``rho`` is
+    the design's (the block's rows are scaled already: it serves ``vᵀr``).
     """
+    layout, X, rho = design.layout, design.X, design.rho
+    data, indices, indptr = design.data, design.indices, design.indptr
     m = ws.shape[0]
     n = rho.shape[0]
     if layout == LAYOUT_SPARSE:
@@ -173,7 +192,9 @@ def gather_block(layout, X, data, indices, indptr, rho, ws):
                 i = indices[source]
                 indices_b[start + offset] = i
                 data_b[start + offset] = rho[i] * data[source]
-        return np.empty((0, 0), dtype=X.dtype), data_b, indices_b, indptr_b
+        return KernelDesign(
+            layout, np.empty((0, 0), dtype=X.dtype), data_b, indices_b, indptr_b, rho
+        )
     block = np.empty((m, n), dtype=X.dtype)
     if layout == LAYOUT_COLUMNS:
         for k in range(m):
@@ -185,7 +206,14 @@ def gather_block(layout, X, data, indices, indptr, rho, ws):
             factor = rho[i]
             for k in range(m):
                 block[k, i] = factor * X[i, ws[k]]
-    return block, data[:0].copy(), indices[:0].copy(), indptr[:1].copy()
+    return KernelDesign(
+        np.int64(LAYOUT_COLUMNS),  # an int64 like the design's layout, not a literal
+        block,
+        data[:0].copy(),
+        indices[:0].copy(),
+        indptr[:1].copy(),
+        rho,
+    )
 
 
 @njit(cache=True, fastmath=_REDUCTION_FLAGS)
@@ -200,28 +228,26 @@ def datafit_value(r, vr, V, scale2, fit_intercept):
 
 
 @njit(cache=True)
-def penalty_value(w, features, code, params, coord_weights):
+def penalty_value(w, features, pen):
     total = 0.0
     for j in features:
         if w[j] != 0.0:
-            total += value_1d(w[j], code, params, coord_weights[j])
+            total += value_1d(w[j], pen.code, pen.params, pen.weights[j])
     return total
 
 
 @njit(cache=True)
-def gradient_on(
-    X, data, indices, indptr, is_sparse, r, vr, means, scale2, fit_intercept, features, out
-):
+def gradient_on(block, data, r, vr, features, out):
     """Centred gradient ``out[j]`` for ``j`` in ``features``."""
     for j in features:
-        dot = col_dot(X, data, indices, indptr, is_sparse, j, r)
-        if fit_intercept:
-            dot -= means[j] * vr
-        out[j] = -scale2 * dot
+        dot = col_dot(block, j, r)
+        if data.fit_intercept:
+            dot -= data.means[j] * vr
+        out[j] = -data.scale2 * dot
 
 
 @njit(cache=True)
-def kkt_violation(w, grad, lipschitz, features, code, params, coord_weights, out):
+def kkt_violation(w, grad, lipschitz, features, pen, out):
     """Per-coordinate optimality violation; returns the max over ``features``.
 
     ``subdiff_distance(w_j, g_j)`` for penalties with a finite slope at 0; for
@@ -232,14 +258,14 @@ def kkt_violation(w, grad, lipschitz, features, code, params, coord_weights, out
     optimal.
     """
     largest = 0.0
-    fixed_point = uses_fixed_point(params)
+    fixed_point = uses_fixed_point(pen.params)
     for j in features:
         lip = lipschitz[j]
         if lip == 0.0:
             out[j] = 0.0
             continue
         out[j] = coordinate_violation(
-            w[j], grad[j], lip, fixed_point, code, params, coord_weights[j]
+            w[j], grad[j], lip, fixed_point, pen.code, pen.params, pen.weights[j]
         )
         if out[j] > largest:
             largest = out[j]
@@ -247,7 +273,7 @@ def kkt_violation(w, grad, lipschitz, features, code, params, coord_weights, out
 
 
 @njit(cache=True)
-def _gap_from(w, grad, r_norm2, ry, code, params, coord_weights, lipschitz):
+def _gap_from(w, grad, r_norm2, ry, pen, lipschitz):
     """Duality gap of the (weighted) Lasso or elastic net.
 
     ``P(w) = ½||ρ||² + sum_j l1_j |w_j| + ½ l2 ||w||²`` with the centred scaled
@@ -262,6 +288,7 @@ def _gap_from(w, grad, r_norm2, ry, code, params, coord_weights, lipschitz):
     them, the decrease a single exact update of that coordinate would bring.
     It is zero exactly at the optimum and equals the gap when they are optimal.
     """
+    params, coord_weights = pen.params, pen.weights
     alpha = params[P_ALPHA]
     l1_ratio = params[P_GAP_L1_RATIO]  # L1: 1; elastic net: its l1_ratio
     l2 = alpha * (1.0 - l1_ratio)
@@ -289,54 +316,41 @@ def _gap_from(w, grad, r_norm2, ry, code, params, coord_weights, lipschitz):
 
 
 @njit(cache=True)
-def duality_gap(
-    w, grad, r, vr, y, vy, V, scale2, fit_intercept, code, params, coord_weights, lipschitz
-):
-    """Duality gap at ``w`` from the residual (see :func:`_gap_from`)."""
-    r_norm2 = 2.0 * datafit_value(r, vr, V, scale2, fit_intercept)
-    ry = residual_dot_target(r, vr, y, vy, V, scale2, fit_intercept)
-    return _gap_from(w, grad, r_norm2, ry, code, params, coord_weights, lipschitz)
+def duality_gap(w, grad, r, vr, data, pen):
+    """Duality gap at ``w`` from the residual (see :func:`_gap_from`).
+
+    ``data`` is the full design's :class:`KernelDatafit`.
+    """
+    r_norm2 = 2.0 * datafit_value(r, vr, data.V, data.scale2, data.fit_intercept)
+    ry = residual_dot_target(r, vr, data.y, data.vy, data.V, data.scale2, data.fit_intercept)
+    return _gap_from(w, grad, r_norm2, ry, pen, data.lipschitz)
 
 
 # --------------------------------------------------------------------------- #
 # epochs and extrapolation
 # --------------------------------------------------------------------------- #
 @njit(cache=True)
-def cd_epoch(
-    X,
-    data,
-    indices,
-    indptr,
-    is_sparse,
-    r,
-    vr,
-    V,
-    means,
-    scale2,
-    lipschitz,
-    fit_intercept,
-    features,
-    w,
-    code,
-    params,
-    coord_weights,
-):
-    """One pass of exact coordinate minimisation over ``features``; returns ``vr``."""
+def cd_epoch(block, data, features, w, r, vr, pen):
+    """One pass of exact coordinate minimisation over ``features``; returns ``vr``.
+
+    ``data`` holds the block's own column means and Lipschitz constants.
+    """
+    means, lipschitz, scale2, V = data.means, data.lipschitz, data.scale2, data.V
     for j in features:
         lip = lipschitz[j]
         if lip == 0.0:
             continue
-        dot = col_dot(X, data, indices, indptr, is_sparse, j, r)
-        if fit_intercept:
+        dot = col_dot(block, j, r)
+        if data.fit_intercept:
             dot -= means[j] * vr
         grad = -scale2 * dot
         old = w[j]
-        new = prox_1d(old - grad / lip, 1.0 / lip, code, params, coord_weights[j])
+        new = prox_1d(old - grad / lip, 1.0 / lip, pen.code, pen.params, pen.weights[j])
         if new != old:
             delta = new - old
             w[j] = new
-            col_axpy(X, data, indices, indptr, is_sparse, j, -delta, r)
-            if fit_intercept:
+            col_axpy(block, j, -delta, r)
+            if data.fit_intercept:
                 vr -= delta * means[j] * V
     return vr
 
@@ -484,27 +498,7 @@ def build_working_set(w, kkt, ws_start):
 
 
 @njit(cache=True)
-def anderson_step(
-    X,
-    data,
-    indices,
-    indptr,
-    is_sparse,
-    y,
-    v,
-    V,
-    scale2,
-    fit_intercept,
-    ws,
-    w,
-    r,
-    vr,
-    extrapolated,
-    r_candidate,
-    code,
-    params,
-    coord_weights,
-):
+def anderson_step(block, data, ws, w, r, vr, extrapolated, r_candidate, pen):
     """Keep the Anderson extrapolation ``extrapolated`` (values on ``ws``) if it helps.
 
     Accepted (``w``, ``r`` updated in place) when it lowers the objective;
@@ -513,13 +507,12 @@ def anderson_step(
     w_candidate = w.copy()
     for pos in range(ws.shape[0]):
         w_candidate[ws[pos]] = extrapolated[pos]
-    vr_candidate = residual_from(
-        X, data, indices, indptr, is_sparse, y, v, fit_intercept, w_candidate, ws, r_candidate
-    )
+    vr_candidate = residual_from(block, data, w_candidate, ws, r_candidate)
+    V, scale2, fit_intercept = data.V, data.scale2, data.fit_intercept
     value_candidate = datafit_value(r_candidate, vr_candidate, V, scale2, fit_intercept)
-    value_candidate += penalty_value(w_candidate, ws, code, params, coord_weights)
+    value_candidate += penalty_value(w_candidate, ws, pen)
     value_current = datafit_value(r, vr, V, scale2, fit_intercept)
-    value_current += penalty_value(w, ws, code, params, coord_weights)
+    value_current += penalty_value(w, ws, pen)
     if value_candidate < value_current:
         for pos in range(ws.shape[0]):
             w[ws[pos]] = w_candidate[ws[pos]]
@@ -530,129 +523,44 @@ def anderson_step(
 
 @njit(cache=True)
 def inner_solve(
-    X,
-    data,
-    indices,
-    indptr,
-    is_sparse,
-    y,
-    v,
-    V,
-    scale2,
-    means,
-    lipschitz,
-    fit_intercept,
-    ws,
-    w,
-    r,
-    vr,
-    grad,
-    kkt,
-    r_candidate,
-    code,
-    params,
-    coord_weights,
-    max_epochs,
-    inner_tol,
-    anderson_k,
-    check_every,
+    block, data, ws, w, r, vr, pen, work, max_epochs, inner_tol, anderson_k, check_every
 ):
     """CD epochs on the working set with Anderson extrapolation every ``anderson_k``.
 
-    Stops when the largest violation on ``ws`` is below ``inner_tol`` (checked
-    every ``check_every`` epochs) or after ``max_epochs``.  Returns
-    ``(vr, n_epochs)``.
+    ``data`` holds the block's column means and Lipschitz constants; ``work``
+    is ``(grad, kkt, r_candidate)``, scratch arrays.  Stops when the largest
+    violation on ``ws`` is below ``inner_tol`` (checked every ``check_every``
+    epochs) or after ``max_epochs``.  Returns ``(vr, n_epochs)``.
     """
+    grad, kkt, r_candidate = work
     iterates = np.zeros((anderson_k + 1, ws.shape[0]))
     current = np.empty(ws.shape[0])
     extrapolated = np.empty(ws.shape[0])
     n_epochs = 0
     for epoch in range(max_epochs):
-        vr = cd_epoch(
-            X,
-            data,
-            indices,
-            indptr,
-            is_sparse,
-            r,
-            vr,
-            V,
-            means,
-            scale2,
-            lipschitz,
-            fit_intercept,
-            ws,
-            w,
-            code,
-            params,
-            coord_weights,
-        )
+        vr = cd_epoch(block, data, ws, w, r, vr, pen)
         n_epochs += 1
         if anderson_k > 0:
             for pos in range(ws.shape[0]):
                 current[pos] = w[ws[pos]]
             if anderson_extrapolate(iterates, epoch, current, extrapolated):
-                vr = anderson_step(
-                    X,
-                    data,
-                    indices,
-                    indptr,
-                    is_sparse,
-                    y,
-                    v,
-                    V,
-                    scale2,
-                    fit_intercept,
-                    ws,
-                    w,
-                    r,
-                    vr,
-                    extrapolated,
-                    r_candidate,
-                    code,
-                    params,
-                    coord_weights,
-                )
+                vr = anderson_step(block, data, ws, w, r, vr, extrapolated, r_candidate, pen)
         if epoch % check_every == 0:
-            gradient_on(
-                X, data, indices, indptr, is_sparse, r, vr, means, scale2, fit_intercept, ws, grad
-            )
-            if (
-                kkt_violation(w, grad, lipschitz, ws, code, params, coord_weights, kkt)
-                <= inner_tol
-            ):
+            gradient_on(block, data, r, vr, ws, grad)
+            if kkt_violation(w, grad, data.lipschitz, ws, pen, kkt) <= inner_tol:
                 break
     return vr, n_epochs
 
 
 @njit(cache=True)
 def working_set_cd(
-    layout,
-    X,
-    data,
-    indices,
-    indptr,
-    rho,
-    y,
-    V,
-    scale2,
-    means,
-    lipschitz,
-    fit_intercept,
-    vy,
-    y_norm2,
-    code,
-    params,
-    coord_weights,
-    w,
-    max_epochs,
-    tol,
-    use_gap,
-    ws_start,
-    anderson_k,
-    check_every,
+    design, data, pen, w, max_epochs, tol, use_gap, ws_start, anderson_k, check_every
 ):
     """Solve ``min_w F(w) + pen(w)`` by working-set CD with Anderson acceleration.
+
+    ``design`` (:class:`KernelDesign`) and ``data`` (:class:`KernelDatafit`)
+    are the problem's (``QuadraticProblem.kernel_arguments``), ``pen`` the
+    penalty's (``SeparablePenalty.kernel_arguments``).
 
     Outer loop, on the full design: gradient, optimality (duality gap when
     ``use_gap``, else the largest subdifferential distance), stop if below
@@ -661,45 +569,28 @@ def working_set_cd(
     coordinates (at least ``ws_start``, twice the support size); its columns
     are gathered into a compact block (rows scaled), and CD epochs with
     Anderson extrapolation every ``anderson_k`` epochs run on the block until
-    its own largest violation falls below 0.3 times the outer one.  The full
-    design is only read, never copied.
+    its own largest violation falls below ``INNER_TOL_RATIO`` times the outer
+    one.  The full design is only read, never copied.
 
     Returns ``(vr, r, n_epochs, stop_crit, converged)``; ``w`` is updated in place.
     """
     n_features = w.shape[0]
+    y = data.y
     r = np.empty_like(y)
-    vr = initial_residual(layout, X, data, indices, indptr, rho, y, w, fit_intercept, r)
+    vr = initial_residual(design, data, w, r)
     grad = np.zeros(n_features)
     kkt = np.zeros(n_features)
     all_features = np.arange(n_features)
     r_candidate = np.empty_like(y)
-    threshold = tol * y_norm2 if use_gap else tol
+    threshold = tol * data.y_norm2 if use_gap else tol
     n_epochs = 0
     stop_crit = math.inf
     converged = False
     while True:
-        full_gradient(
-            layout, X, data, indices, indptr, rho, r, vr, means, scale2, fit_intercept, grad
-        )
-        largest_kkt = kkt_violation(
-            w, grad, lipschitz, all_features, code, params, coord_weights, kkt
-        )
+        full_gradient(design, data, r, vr, grad)
+        largest_kkt = kkt_violation(w, grad, data.lipschitz, all_features, pen, kkt)
         if use_gap:
-            stop_crit = duality_gap(
-                w,
-                grad,
-                r,
-                vr,
-                y,
-                vy,
-                V,
-                scale2,
-                fit_intercept,
-                code,
-                params,
-                coord_weights,
-                lipschitz,
-            )
+            stop_crit = duality_gap(w, grad, r, vr, data, pen)
         else:
             stop_crit = largest_kkt
         if stop_crit <= threshold:
@@ -709,41 +600,35 @@ def working_set_cd(
             break
         ws = build_working_set(w, kkt, ws_start)
         m = ws.shape[0]
-        block, data_b, indices_b, indptr_b = gather_block(
-            layout, X, data, indices, indptr, rho, ws
-        )
+        block = gather_block(design, ws)
         w_local = np.empty(m)
         means_local = np.empty(m)
         lipschitz_local = np.empty(m)
         weights_local = np.empty(m)
         for k in range(m):
             w_local[k] = w[ws[k]]
-            means_local[k] = means[ws[k]]
-            lipschitz_local[k] = lipschitz[ws[k]]
-            weights_local[k] = coord_weights[ws[k]]
-        vr, done = inner_solve(
-            block,
-            data_b,
-            indices_b,
-            indptr_b,
-            layout == LAYOUT_SPARSE,
+            means_local[k] = data.means[ws[k]]
+            lipschitz_local[k] = data.lipschitz[ws[k]]
+            weights_local[k] = pen.weights[ws[k]]
+        data_local = KernelDatafit(
             y,
-            rho,
-            V,
-            scale2,
+            data.V,
+            data.scale2,
             means_local,
             lipschitz_local,
-            fit_intercept,
+            data.fit_intercept,
+            data.vy,
+            data.y_norm2,
+        )
+        vr, done = inner_solve(
+            block,
+            data_local,
             np.arange(m),
             w_local,
             r,
             vr,
-            np.zeros(m),
-            np.zeros(m),
-            r_candidate,
-            code,
-            params,
-            weights_local,
+            KernelPenalty(pen.code, pen.params, weights_local),
+            (np.zeros(m), np.zeros(m), r_candidate),
             max_epochs - n_epochs,
             INNER_TOL_RATIO * largest_kkt,
             anderson_k,
@@ -759,19 +644,7 @@ def working_set_cd(
 # Gram variant (n_samples >> n_features)
 # --------------------------------------------------------------------------- #
 @njit(cache=True)
-def gram_cd(
-    Q,
-    q,
-    y_norm2,
-    code,
-    params,
-    coord_weights,
-    w,
-    max_epochs,
-    tol,
-    use_gap,
-    anderson_k,
-):
+def gram_cd(Q, q, y_norm2, pen, w, max_epochs, tol, use_gap, anderson_k):
     """CD on ``½ wᵀQw − qᵀw + ½ y_norm2 + pen(w)`` with a maintained gradient.
 
     ``Q`` is the centred scaled Gram matrix (p × p) and ``q`` the centred
@@ -793,13 +666,11 @@ def gram_cd(
     converged = False
     n_epochs = 0
     for epoch in range(max_epochs + 1):
-        largest = kkt_violation(w, grad, diag, all_features, code, params, coord_weights, kkt)
+        largest = kkt_violation(w, grad, diag, all_features, pen, kkt)
         if use_gap:
             qw = q @ w
             r_norm2 = y_norm2 - qw + w @ grad  # ||ρ||² = ||b||² − 2qᵀw + wᵀQw
-            stop_crit = _gap_from(
-                w, grad, r_norm2, y_norm2 - qw, code, params, coord_weights, diag
-            )
+            stop_crit = _gap_from(w, grad, r_norm2, y_norm2 - qw, pen, diag)
         else:
             stop_crit = largest
         if stop_crit <= threshold:
@@ -812,7 +683,7 @@ def gram_cd(
             if lip <= 0.0:
                 continue
             old = w[j]
-            new = prox_1d(old - grad[j] / lip, 1.0 / lip, code, params, coord_weights[j])
+            new = prox_1d(old - grad[j] / lip, 1.0 / lip, pen.code, pen.params, pen.weights[j])
             if new != old:
                 delta = new - old
                 w[j] = new
@@ -823,11 +694,9 @@ def gram_cd(
             if anderson_extrapolate(iterates, epoch, w, candidate):
                 grad_candidate = Q @ candidate - q
                 value_candidate = 0.5 * candidate @ (grad_candidate - q) + penalty_value(
-                    candidate, all_features, code, params, coord_weights
+                    candidate, all_features, pen
                 )
-                value_current = 0.5 * w @ (grad - q) + penalty_value(
-                    w, all_features, code, params, coord_weights
-                )
+                value_current = 0.5 * w @ (grad - q) + penalty_value(w, all_features, pen)
                 if value_candidate < value_current:
                     copy_vector(w, candidate)
                     copy_vector(grad, grad_candidate)

@@ -24,6 +24,7 @@ import numpy as np
 
 from .._kernel_copy import copy_matrix, copy_vector
 from .._numba import njit
+from ..datafits.quadratic import LAYOUT_SPARSE
 from ..penalties._kernels import (
     _derivative_abs,
     _slope_at_zero,
@@ -36,36 +37,40 @@ from ._gap import rescaled_residual_gap
 
 
 @njit(cache=True, fastmath=_REDUCTION_FLAGS)
-def row_correlation(block, data, indices, indptr, is_sparse, j, R, out):
-    """``out[t] = X_jᵀ R[:, t]`` for column ``j`` of the block."""
+def row_correlation(block, j, R, out):
+    """``out[t] = X_jᵀ R[:, t]`` for column ``j`` of the block (a ``KernelDesign``)."""
     out[:] = 0.0
     n_tasks = R.shape[1]
-    if is_sparse:
+    if block.layout == LAYOUT_SPARSE:
+        data, indices, indptr = block.data, block.indices, block.indptr
         for k in range(indptr[j], indptr[j + 1]):
             i = indices[k]
             x = data[k]
             for t in range(n_tasks):
                 out[t] += x * R[i, t]
     else:
-        for i in range(block.shape[1]):
-            x = block[j, i]
+        X = block.X
+        for i in range(X.shape[1]):
+            x = X[j, i]
             for t in range(n_tasks):
                 out[t] += x * R[i, t]
 
 
 @njit(cache=True, fastmath=_REDUCTION_FLAGS)
-def row_update(block, data, indices, indptr, is_sparse, j, delta, R):
+def row_update(block, j, delta, R):
     """``R −= X_j δᵀ`` in place."""
     n_tasks = R.shape[1]
-    if is_sparse:
+    if block.layout == LAYOUT_SPARSE:
+        data, indices, indptr = block.data, block.indices, block.indptr
         for k in range(indptr[j], indptr[j + 1]):
             i = indices[k]
             x = data[k]
             for t in range(n_tasks):
                 R[i, t] -= x * delta[t]
     else:
-        for i in range(block.shape[1]):
-            x = block[j, i]
+        X = block.X
+        for i in range(X.shape[1]):
+            x = X[j, i]
             for t in range(n_tasks):
                 R[i, t] -= x * delta[t]
 
@@ -135,13 +140,14 @@ def residual_value(R, vr, V, scale2, fit_intercept):
 
 
 @njit(cache=True)
-def block_residual(block, data, indices, indptr, is_sparse, Y, rho, fit_intercept, W, R, vr):
+def block_residual(block, Y, fit_intercept, W, R, vr):
     """``R = Ŷ − X_block W`` and ``vr = rhoᵀ R`` in place."""
     copy_matrix(R, Y)
     for j in range(W.shape[0]):
         if np.any(W[j] != 0.0):
-            row_update(block, data, indices, indptr, is_sparse, j, W[j], R)
+            row_update(block, j, W[j], R)
     vr[:] = 0.0
+    rho = block.rho
     if fit_intercept:
         for i in range(R.shape[0]):
             for t in range(R.shape[1]):
@@ -151,12 +157,7 @@ def block_residual(block, data, indices, indptr, is_sparse, Y, rho, fit_intercep
 @njit(cache=True)
 def multitask_inner_solve(
     block,
-    data,
-    indices,
-    indptr,
-    is_sparse,
     Y,
-    rho,
     V,
     scale2,
     means,
@@ -174,9 +175,10 @@ def multitask_inner_solve(
 ):
     """Row-wise proximal BCD on the block, Anderson every ``anderson_k`` epochs.
 
-    ``W`` (m, n_tasks), ``means`` and ``lipschitz`` are the block's; ``R`` and
-    ``vr`` are the global residual and its intercept sums, updated in place.
-    Returns the number of epochs.
+    ``block`` is a ``KernelDesign`` (``_cd_kernels.gather_block``); ``W``
+    (m, n_tasks), ``means`` and ``lipschitz`` are the block's; ``R`` and ``vr``
+    are the global residual and its intercept sums, updated in place.  Returns
+    the number of epochs.
     """
     m, n_tasks = W.shape
     correlation = np.empty(n_tasks)
@@ -193,7 +195,7 @@ def multitask_inner_solve(
             lip = lipschitz[j]
             if lip == 0.0:
                 continue
-            row_correlation(block, data, indices, indptr, is_sparse, j, R, correlation)
+            row_correlation(block, j, R, correlation)
             norm = 0.0
             for t in range(n_tasks):
                 value = correlation[t] - (means[j] * vr[t] if fit_intercept else 0.0)
@@ -208,7 +210,7 @@ def multitask_inner_solve(
                 if delta[t] != 0.0:
                     changed = True
             if changed:
-                row_update(block, data, indices, indptr, is_sparse, j, delta, R)
+                row_update(block, j, delta, R)
                 for t in range(n_tasks):
                     W[j, t] += delta[t]
                     if fit_intercept:
@@ -216,19 +218,7 @@ def multitask_inner_solve(
         n_epochs += 1
         if anderson_k > 0 and anderson_extrapolate(iterates, epoch, W.ravel(), flat):
             candidate = flat.reshape((m, n_tasks))
-            block_residual(
-                block,
-                data,
-                indices,
-                indptr,
-                is_sparse,
-                Y,
-                rho,
-                fit_intercept,
-                candidate,
-                R_candidate,
-                vr_candidate,
-            )
+            block_residual(block, Y, fit_intercept, candidate, R_candidate, vr_candidate)
             new_value = residual_value(
                 R_candidate, vr_candidate, V, scale2, fit_intercept
             ) + rows_value(candidate, code, params)
@@ -244,7 +234,7 @@ def multitask_inner_solve(
             for j in range(m):
                 if lipschitz[j] == 0.0:
                     continue
-                row_correlation(block, data, indices, indptr, is_sparse, j, R, correlation)
+                row_correlation(block, j, R, correlation)
                 for t in range(n_tasks):
                     value = correlation[t] - (means[j] * vr[t] if fit_intercept else 0.0)
                     gradient[t] = -scale2 * value

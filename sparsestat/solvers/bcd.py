@@ -36,8 +36,10 @@ def solve_group_bcd(problem, penalty, coef_init=None, max_iter=1000, tol=1e-6, a
     partition.check_n_features(problem.n_features, "X")
     taus = np.ascontiguousarray(penalty.alpha * penalty.group_weights, dtype=np.float64)
     w = np.zeros(problem.n_features) if coef_init is None else np.array(coef_init, dtype=float)
+    design, datafit = problem.kernel_arguments()
     vr, n_epochs, stop_crit, converged = _bcd_kernels.working_set_bcd(
-        *problem.kernel_arguments(),
+        design,
+        datafit,
         partition.grp_ptr,
         partition.grp_idx,
         taus,

@@ -56,14 +56,6 @@ class SolverResult:
     solver: str
 
 
-def _kernel_penalty(penalty, n_features):
-    return (
-        int(penalty.kernel_code),
-        penalty.kernel_params,
-        np.ascontiguousarray(penalty.coordinate_weights(n_features), dtype=np.float64),
-    )
-
-
 def solve_cd(problem, penalty, coef_init=None, max_iter=1000, tol=1e-4, anderson=True):
     """Working-set coordinate descent with Anderson acceleration.
 
@@ -102,14 +94,13 @@ def solve_cd(problem, penalty, coef_init=None, max_iter=1000, tol=1e-4, anderson
     >>> result.coef.round(3), result.converged
     (array([ 0.9  ,  0.   ,  0.   , -1.924]), True)
     """
-    code, params, coord_weights = _kernel_penalty(penalty, problem.n_features)
     w = np.zeros(problem.n_features) if coef_init is None else np.array(coef_init, dtype=float)
     use_gap = bool(penalty.has_duality_gap)
+    design, datafit = problem.kernel_arguments()
     vr, _, n_epochs, stop_crit, converged = _cd_kernels.working_set_cd(
-        *problem.kernel_arguments(),
-        code,
-        params,
-        coord_weights,
+        design,
+        datafit,
+        penalty.kernel_arguments(problem.n_features),
         w,
         int(max_iter),
         float(tol),
@@ -161,7 +152,6 @@ def solve_gram_cd(problem, penalty, coef_init=None, max_iter=1000, tol=1e-4, gra
     >>> solve_gram_cd(problem, L1(alpha=0.1)).coef.round(3)
     array([ 0.9  ,  0.   ,  0.   , -1.924])
     """
-    code, params, coord_weights = _kernel_penalty(penalty, problem.n_features)
     Q, q = problem.gram() if gram is None else gram
     w = np.zeros(problem.n_features) if coef_init is None else np.array(coef_init, dtype=float)
     use_gap = bool(penalty.has_duality_gap)
@@ -169,9 +159,7 @@ def solve_gram_cd(problem, penalty, coef_init=None, max_iter=1000, tol=1e-4, gra
         Q,
         q,
         problem.y_norm2,
-        code,
-        params,
-        coord_weights,
+        penalty.kernel_arguments(problem.n_features),
         w,
         int(max_iter),
         float(tol),

@@ -109,24 +109,11 @@ def solve_multitask(problem, penalty, coef_init=None, max_iter=1000, tol=1e-4, a
             break
         row_norms_w = np.linalg.norm(W, axis=1)
         ws = build_working_set(row_norms_w, violations, WS_START)
-        block, data_b, indices_b, indptr_b = gather_block(
-            problem.layout,
-            problem.X_kernel,
-            problem.data,
-            problem.indices,
-            problem.indptr,
-            problem.rho,
-            ws,
-        )
+        block = gather_block(problem.kernel_design(), ws)
         W_local = np.ascontiguousarray(W[ws])
         n_epochs += _multitask_kernels.multitask_inner_solve(
             block,
-            data_b,
-            indices_b,
-            indptr_b,
-            problem.is_sparse,
             Y,
-            problem.rho,
             problem.V,
             problem.scale2,
             problem.means[ws],

@@ -65,15 +65,8 @@ def solve_cvxpy(problem, penalty, coef_init=None, *, max_iter=None, tol=None):
         grad,
         r,
         vr,
-        quadratic.y,
-        quadratic.vy,
-        quadratic.V,
-        quadratic.scale2,
-        quadratic.fit_intercept,
-        penalty.kernel_code,
-        penalty.kernel_params,
-        penalty.coordinate_weights(n_features),
-        quadratic.lipschitz,
+        quadratic.kernel_arguments()[1],
+        penalty.kernel_arguments(n_features),
     )
     intercept = quadratic.intercept(coef)
     return SolverResult(coef, intercept, 1, gap, True, True, "cvxpy")

@@ -80,27 +80,23 @@ def lasso_problem():
 
 def _anderson(problem, penalty, w, iterates):
     """Run the kernel's Anderson step on all features; returns (w, accepted)."""
-    (layout, X, data, indices, indptr, rho, y, V, scale2, *_rest) = problem.kernel_arguments()
-    fit_intercept = problem.fit_intercept
-    code, params, weights = cd._kernel_penalty(penalty, problem.n_features)
+    design, datafit = problem.kernel_arguments()
+    pen = penalty.kernel_arguments(problem.n_features)
     w = w.copy()
-    r = np.empty_like(y)
-    vr = _cd_kernels.initial_residual(
-        layout, X, data, indices, indptr, rho, y, w, fit_intercept, r
-    )
+    r = np.empty_like(datafit.y)
+    vr = _cd_kernels.initial_residual(design, datafit, w, r)
     before = problem.value(w) + penalty.value(w)
     ws = np.arange(problem.n_features)
-    block, data_b, indices_b, indptr_b = _cd_kernels.gather_block(
-        layout, X, data, indices, indptr, rho, ws
-    )  # what the working-set loop hands to the inner solver
+    block = _cd_kernels.gather_block(
+        design, ws
+    )  # what the working-set loop hands the inner solver
     # the shared extrapolation (every solver's), then the CD solver's acceptance test
     ring = np.array(iterates, dtype=float)
     extrapolated = np.empty(problem.n_features)
     assert _cd_kernels.anderson_extrapolate(ring, ring.shape[0] - 1, ring[-1].copy(), extrapolated)
     _cd_kernels.anderson_step(
-        block, data_b, indices_b, indptr_b, False, y, rho, V, scale2, fit_intercept, ws, w, r,
-        vr, extrapolated, np.empty_like(y), code, params, weights,
-    )  # fmt: skip
+        block, datafit, ws, w, r, vr, extrapolated, np.empty_like(datafit.y), pen
+    )
     after = problem.value(w) + penalty.value(w)
     return w, before, after
 
@@ -133,25 +129,17 @@ def test_anderson_extrapolation_is_rejected_when_it_raises_the_objective(lasso_p
 
 
 def _inner(problem, penalty, anderson_k, max_epochs):
-    (layout, X, data, indices, indptr, rho, y, V, scale2, means, lipschitz, fit_intercept, *_) = (
-        problem.kernel_arguments()
-    )
-    code, params, weights = cd._kernel_penalty(penalty, problem.n_features)
+    design, datafit = problem.kernel_arguments()
+    pen = penalty.kernel_arguments(problem.n_features)
     p = problem.n_features
     w = np.zeros(p)
-    r = np.empty_like(y)
-    vr = _cd_kernels.initial_residual(
-        layout, X, data, indices, indptr, rho, y, w, fit_intercept, r
-    )
-    block, data_b, indices_b, indptr_b = _cd_kernels.gather_block(
-        layout, X, data, indices, indptr, rho, np.arange(p)
-    )
+    r = np.empty_like(datafit.y)
+    vr = _cd_kernels.initial_residual(design, datafit, w, r)
+    block = _cd_kernels.gather_block(design, np.arange(p))
+    work = (np.zeros(p), np.zeros(p), np.empty_like(datafit.y))
     _cd_kernels.inner_solve(
-        block, data_b, indices_b, indptr_b, False, y, rho, V, scale2, means, lipschitz,
-        fit_intercept,
-        np.arange(p), w, r, vr, np.zeros(p), np.zeros(p), np.empty_like(y), code, params,
-        weights, max_epochs, 0.0, anderson_k, 1000,
-    )  # fmt: skip
+        block, datafit, np.arange(p), w, r, vr, pen, work, max_epochs, 0.0, anderson_k, 1000
+    )
     return w
 
 

@@ -20,6 +20,9 @@ datafits, solvers
     The least-squares problems and the solvers the estimators run.
 plotting
     Matplotlib helpers (``pip install sparsestat[plot]``).
+precompile
+    Compile the numba kernels ahead of the first fits (``python -m
+    sparsestat.precompile``), for container images and CI caches.
 
 ``sufficient_statistics`` reduces data (in memory or a dask array larger than
 memory) to the moments least squares and CoLiDE depend on; the linear
@@ -45,6 +48,7 @@ _SUBMODULES = (
     "multitask",
     "penalties",
     "plotting",
+    "precompile",
     "solvers",
     "task_selection",
 )
@@ -64,6 +68,7 @@ __all__ = [
     "linear_model",
     "penalties",
     "plotting",
+    "precompile",
     "solvers",
     "task_selection",
     "get_namespace",

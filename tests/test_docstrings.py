@@ -28,6 +28,7 @@ SUBPACKAGES = (
     "datafits",
     "solvers",
     "plotting",
+    "precompile",
 )
 TOP_LEVEL = ("get_namespace", "to_numpy", "sufficient_statistics", "SufficientStatistics")
 

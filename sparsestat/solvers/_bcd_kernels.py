@@ -28,6 +28,7 @@ from ._cd_kernels import (
     build_working_set,
     col_axpy,
     col_dot,
+    columns_of,
     datafit_value,
     full_gradient,
     gather_block,
@@ -175,6 +176,7 @@ def bcd_epoch(block, data, w, local_ptr, group_lip, taus, r, vr, scratch):
     columns and ``group_lip``, ``taus`` like its groups.  Returns ``vr``.
     """
     means, scale2, V, fit_intercept = data.means, data.scale2, data.V, data.fit_intercept
+    X, values, indices, indptr, is_sparse = columns_of(block)
     for g in range(local_ptr.shape[0] - 1):
         lip = group_lip[g]
         if lip <= 0.0:
@@ -182,7 +184,7 @@ def bcd_epoch(block, data, w, local_ptr, group_lip, taus, r, vr, scratch):
         start, stop = local_ptr[g], local_ptr[g + 1]
         norm = 0.0
         for j in range(start, stop):
-            dot = col_dot(block, j, r)
+            dot = col_dot(X, values, indices, indptr, is_sparse, j, r)
             if fit_intercept:
                 dot -= means[j] * vr
             scratch[j] = w[j] + scale2 * dot / lip  # w_j − g_j / L_g
@@ -195,7 +197,7 @@ def bcd_epoch(block, data, w, local_ptr, group_lip, taus, r, vr, scratch):
             delta = new - w[j]
             if delta != 0.0:
                 w[j] = new
-                col_axpy(block, j, -delta, r)
+                col_axpy(X, values, indices, indptr, is_sparse, j, -delta, r)
                 if fit_intercept:
                     vr -= delta * means[j] * V
     return vr
@@ -204,12 +206,13 @@ def bcd_epoch(block, data, w, local_ptr, group_lip, taus, r, vr, scratch):
 @njit(cache=True)
 def _block_kkt(block, data, w, local_ptr, taus, r, vr, grad):
     means, scale2, fit_intercept = data.means, data.scale2, data.fit_intercept
+    X, values, indices, indptr, is_sparse = columns_of(block)
     largest = 0.0
     for g in range(local_ptr.shape[0] - 1):
         start, stop = local_ptr[g], local_ptr[g + 1]
         w_norm = 0.0
         for j in range(start, stop):
-            dot = col_dot(block, j, r)
+            dot = col_dot(X, values, indices, indptr, is_sparse, j, r)
             if fit_intercept:
                 dot -= means[j] * vr
             grad[j] = -scale2 * dot

@@ -51,30 +51,38 @@ from ._gap import rescaled_residual_gap, residual_dot_target
 _REDUCTION_FLAGS = {"reassoc", "contract"}
 
 
+@njit(cache=True, inline="always")  # unpacking only: no compile of its own
+def columns_of(block):
+    """``(X, data, indices, indptr, is_sparse)`` of a block, for :func:`col_dot` and
+    :func:`col_axpy`.
+
+    The per-coordinate helpers take the arrays themselves: numba passes a named
+    tuple of arrays as all of its arrays' fields, a cost paid at every call of
+    the innermost loop.
+    """
+    return block.X, block.data, block.indices, block.indptr, block.layout == LAYOUT_SPARSE
+
+
 @njit(cache=True, fastmath=_REDUCTION_FLAGS)
-def col_dot(block, j, vec):
-    """``X_jᵀ vec`` in float64 for a design in the columns layout (row j = column j) or CSC."""
+def col_dot(X, data, indices, indptr, is_sparse, j, vec):
+    """``X_jᵀ vec`` in float64; dense ``X`` in the columns layout (row j = column j)."""
     total = 0.0
-    if block.layout == LAYOUT_SPARSE:
-        data, indices, indptr = block.data, block.indices, block.indptr
+    if is_sparse:
         for k in range(indptr[j], indptr[j + 1]):
             total += data[k] * vec[indices[k]]
     else:
-        X = block.X
         for i in range(X.shape[1]):
             total += X[j, i] * vec[i]
     return total
 
 
 @njit(cache=True, fastmath=_REDUCTION_FLAGS)
-def col_axpy(block, j, scale, vec):
+def col_axpy(X, data, indices, indptr, is_sparse, j, scale, vec):
     """``vec += scale · X_j`` in place (columns layout or CSC)."""
-    if block.layout == LAYOUT_SPARSE:
-        data, indices, indptr = block.data, block.indices, block.indptr
+    if is_sparse:
         for k in range(indptr[j], indptr[j + 1]):
             vec[indices[k]] += scale * data[k]
     else:
-        X = block.X
         for i in range(X.shape[1]):
             vec[i] += scale * X[j, i]
 
@@ -82,10 +90,11 @@ def col_axpy(block, j, scale, vec):
 @njit(cache=True)
 def residual_from(block, data, w, features, r):
     """``r = y − Σ_{j in features} w_j X_j`` in place (a block); returns ``vᵀr``."""
+    X, values, indices, indptr, is_sparse = columns_of(block)
     copy_vector(r, data.y)
     for j in features:
         if w[j] != 0.0:
-            col_axpy(block, j, -w[j], r)
+            col_axpy(X, values, indices, indptr, is_sparse, j, -w[j], r)
     vr = 0.0
     if data.fit_intercept:
         v = block.rho
@@ -239,8 +248,9 @@ def penalty_value(w, features, pen):
 @njit(cache=True)
 def gradient_on(block, data, r, vr, features, out):
     """Centred gradient ``out[j]`` for ``j`` in ``features``."""
+    X, values, indices, indptr, is_sparse = columns_of(block)
     for j in features:
-        dot = col_dot(block, j, r)
+        dot = col_dot(X, values, indices, indptr, is_sparse, j, r)
         if data.fit_intercept:
             dot -= data.means[j] * vr
         out[j] = -data.scale2 * dot
@@ -336,11 +346,12 @@ def cd_epoch(block, data, features, w, r, vr, pen):
     ``data`` holds the block's own column means and Lipschitz constants.
     """
     means, lipschitz, scale2, V = data.means, data.lipschitz, data.scale2, data.V
+    X, values, indices, indptr, is_sparse = columns_of(block)
     for j in features:
         lip = lipschitz[j]
         if lip == 0.0:
             continue
-        dot = col_dot(block, j, r)
+        dot = col_dot(X, values, indices, indptr, is_sparse, j, r)
         if data.fit_intercept:
             dot -= means[j] * vr
         grad = -scale2 * dot
@@ -349,7 +360,7 @@ def cd_epoch(block, data, features, w, r, vr, pen):
         if new != old:
             delta = new - old
             w[j] = new
-            col_axpy(block, j, -delta, r)
+            col_axpy(X, values, indices, indptr, is_sparse, j, -delta, r)
             if data.fit_intercept:
                 vr -= delta * means[j] * V
     return vr

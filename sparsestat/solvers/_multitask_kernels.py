@@ -24,7 +24,6 @@ import numpy as np
 
 from .._kernel_copy import copy_matrix, copy_vector
 from .._numba import njit
-from ..datafits.quadratic import LAYOUT_SPARSE
 from ..penalties._kernels import (
     _derivative_abs,
     _slope_at_zero,
@@ -32,24 +31,22 @@ from ..penalties._kernels import (
     uses_fixed_point,
     value_1d,
 )
-from ._cd_kernels import _REDUCTION_FLAGS, anderson_extrapolate
+from ._cd_kernels import _REDUCTION_FLAGS, anderson_extrapolate, columns_of
 from ._gap import rescaled_residual_gap
 
 
 @njit(cache=True, fastmath=_REDUCTION_FLAGS)
-def row_correlation(block, j, R, out):
-    """``out[t] = X_jᵀ R[:, t]`` for column ``j`` of the block (a ``KernelDesign``)."""
+def row_correlation(X, data, indices, indptr, is_sparse, j, R, out):
+    """``out[t] = X_jᵀ R[:, t]`` for column ``j`` of the block (``columns_of`` a block)."""
     out[:] = 0.0
     n_tasks = R.shape[1]
-    if block.layout == LAYOUT_SPARSE:
-        data, indices, indptr = block.data, block.indices, block.indptr
+    if is_sparse:
         for k in range(indptr[j], indptr[j + 1]):
             i = indices[k]
             x = data[k]
             for t in range(n_tasks):
                 out[t] += x * R[i, t]
     else:
-        X = block.X
         for i in range(X.shape[1]):
             x = X[j, i]
             for t in range(n_tasks):
@@ -57,18 +54,16 @@ def row_correlation(block, j, R, out):
 
 
 @njit(cache=True, fastmath=_REDUCTION_FLAGS)
-def row_update(block, j, delta, R):
+def row_update(X, data, indices, indptr, is_sparse, j, delta, R):
     """``R −= X_j δᵀ`` in place."""
     n_tasks = R.shape[1]
-    if block.layout == LAYOUT_SPARSE:
-        data, indices, indptr = block.data, block.indices, block.indptr
+    if is_sparse:
         for k in range(indptr[j], indptr[j + 1]):
             i = indices[k]
             x = data[k]
             for t in range(n_tasks):
                 R[i, t] -= x * delta[t]
     else:
-        X = block.X
         for i in range(X.shape[1]):
             x = X[j, i]
             for t in range(n_tasks):
@@ -142,10 +137,11 @@ def residual_value(R, vr, V, scale2, fit_intercept):
 @njit(cache=True)
 def block_residual(block, Y, fit_intercept, W, R, vr):
     """``R = Ŷ − X_block W`` and ``vr = rhoᵀ R`` in place."""
+    X, values, indices, indptr, is_sparse = columns_of(block)
     copy_matrix(R, Y)
     for j in range(W.shape[0]):
         if np.any(W[j] != 0.0):
-            row_update(block, j, W[j], R)
+            row_update(X, values, indices, indptr, is_sparse, j, W[j], R)
     vr[:] = 0.0
     rho = block.rho
     if fit_intercept:
@@ -181,6 +177,7 @@ def multitask_inner_solve(
     the number of epochs.
     """
     m, n_tasks = W.shape
+    X, values, indices, indptr, is_sparse = columns_of(block)
     correlation = np.empty(n_tasks)
     gradient = np.empty(n_tasks)
     z = np.empty(n_tasks)
@@ -195,7 +192,7 @@ def multitask_inner_solve(
             lip = lipschitz[j]
             if lip == 0.0:
                 continue
-            row_correlation(block, j, R, correlation)
+            row_correlation(X, values, indices, indptr, is_sparse, j, R, correlation)
             norm = 0.0
             for t in range(n_tasks):
                 value = correlation[t] - (means[j] * vr[t] if fit_intercept else 0.0)
@@ -210,7 +207,7 @@ def multitask_inner_solve(
                 if delta[t] != 0.0:
                     changed = True
             if changed:
-                row_update(block, j, delta, R)
+                row_update(X, values, indices, indptr, is_sparse, j, delta, R)
                 for t in range(n_tasks):
                     W[j, t] += delta[t]
                     if fit_intercept:
@@ -234,7 +231,7 @@ def multitask_inner_solve(
             for j in range(m):
                 if lipschitz[j] == 0.0:
                     continue
-                row_correlation(block, j, R, correlation)
+                row_correlation(X, values, indices, indptr, is_sparse, j, R, correlation)
                 for t in range(n_tasks):
                     value = correlation[t] - (means[j] * vr[t] if fit_intercept else 0.0)
                     gradient[t] = -scale2 * value

@@ -11,8 +11,8 @@ from sparsestat.precompile import FAMILIES, main, precompile
 
 
 def test_every_family_runs_and_is_timed():
-    """Each family fits its estimators (kernels already cached here: this is their load)."""
-    seconds = precompile(dtypes=["float64", "float32"])
+    """Each family fits its estimators (float64: the kernels the rest of the suite compiles)."""
+    seconds = precompile(dtypes=["float64"])
     assert list(seconds) == list(FAMILIES)
     assert all(value >= 0.0 for value in seconds.values())
 

@@ -76,6 +76,7 @@ def solve_multitask(problem, penalty, coef_init=None, max_iter=1000, tol=1e-4, a
     n_epochs = 0
     stop_crit = np.inf
     converged = False
+    design = problem.kernel_design()
     while True:
         scaled = rho[:, None] * R if problem.weighted else R
         correlation = np.asarray(problem.X.T @ scaled, dtype=np.float64)
@@ -109,7 +110,7 @@ def solve_multitask(problem, penalty, coef_init=None, max_iter=1000, tol=1e-4, a
             break
         row_norms_w = np.linalg.norm(W, axis=1)
         ws = build_working_set(row_norms_w, violations, WS_START)
-        block = gather_block(problem.kernel_design(), ws)
+        block = gather_block(design, ws)
         W_local = np.ascontiguousarray(W[ws])
         n_epochs += _multitask_kernels.multitask_inner_solve(
             block,

@@ -1,8 +1,8 @@
 """Compile sparsestat's numba kernels ahead of the first fit, into numba's disk cache.
 
 The first fit of each estimator family in an environment whose numba cache is
-empty compiles the family's kernels (15 seconds or so for ``Lasso``, see the
-speed page); later processes load them from the cache.  A container image, a
+empty compiles the family's kernels (seconds: the speed page has the measured
+times); later processes load them from the cache.  A container image, a
 CI cache or a cluster installation can pay that once, when it is built::
 
     python -m sparsestat.precompile            # every family, float64 and float32

@@ -13,8 +13,8 @@ caches them (next to the installed package, or in ``NUMBA_CACHE_DIR`` when it
 is set: set it to the same directory in the image and at run time).
 
 The compilation runs the estimators themselves on tiny random problems, dense
-and CSC, so it compiles exactly the specialisations that fits of that dtype
-and layout use (numba compiles one per argument type, not per problem size).
+and CSC, so it compiles the specialisations that fits of that dtype use
+(numba compiles one per argument type, not per problem size).
 """
 
 from __future__ import annotations

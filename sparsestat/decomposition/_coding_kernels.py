@@ -300,6 +300,7 @@ def proximal_gradient_codes(
     mask = np.empty(k, dtype=np.bool_)
     for j in range(k):
         dead_zone[j] = zero_threshold_1d(step, code, params, coord_weights[j])
+        candidates[j] = j  # FISTA sweeps every coordinate; ISTA's screen rewrites this
     positive = params[P_POSITIVE] != 0.0
     momentum_t = np.ones(n_signals)
     extrapolation = np.zeros(n_signals)  # the coefficient of the next FISTA point
@@ -341,7 +342,6 @@ def proximal_gradient_codes(
                 for j in range(k):
                     previous[j] = R[s, j]
                     grad_prev[j] = grad[s, j]
-                    candidates[j] = j
             else:
                 # ISTA screen, branch-free so that it vectorises: a zero code whose point
                 # stays in the dead zone stays zero (a NaN point is kept, so the prox sees

@@ -13,14 +13,14 @@ from __future__ import annotations
 from ._numba import njit
 
 
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def copy_vector(destination, source):
     """``destination[:] = source`` for 1-D arrays of the same length."""
     for i in range(source.shape[0]):
         destination[i] = source[i]
 
 
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def copy_matrix(destination, source):
     """``destination[:, :] = source`` for 2-D arrays of the same shape."""
     for i in range(source.shape[0]):

@@ -20,6 +20,19 @@ kernel modules (the ``.py`` files of the package that import this ``njit``):
 editing any of them recompiles every sparsestat kernel once, and nothing else
 changes.  This uses numba's cache-locator classes; on a numba without them the
 plain numba behaviour applies.
+
+Kernels that only other kernels call are declared ``@njit(cache=True,
+internal=True)``.  numba builds two wrappers for every compiled function so
+that Python can call it (a CPython wrapper and a C callback wrapper) and
+compiles each function to machine code on its own; for a helper that is only
+ever inlined into its callers' machine code, the wrappers are pure compile
+cost: about half of the compile time of a small function.  An internal kernel
+is compiled without them.  Python can still call one (the tests do): the call
+goes to a twin compiled with the wrappers and *without* the disk cache (numba's
+cache key does not include the wrapper options, so a cached twin could be
+loaded as the wrapper-less kernel, or the other way round) and is counted in
+:func:`python_calls_of_internal_kernels`, so that a test can assert that no fit
+takes that path.
 """
 
 from __future__ import annotations
@@ -29,8 +42,9 @@ from functools import lru_cache
 from pathlib import Path
 
 import numba
+from numba.core.registry import CPUDispatcher
 
-__all__ = ["CacheUnavailableWarning", "njit"]
+__all__ = ["CacheUnavailableWarning", "njit", "python_calls_of_internal_kernels"]
 
 _NO_LOCATOR = "no locator available"
 _warned = False
@@ -125,7 +139,35 @@ def _install_dependency_stamps():
 DEPENDENCY_STAMPS = _install_dependency_stamps()
 
 
-def njit(*args, **options):
+_WRAPPERLESS = {"no_cpython_wrapper": True, "no_cfunc_wrapper": True}
+_python_calls = {}
+
+
+class InternalKernel(CPUDispatcher):
+    """The dispatcher of a kernel compiled for calls from other kernels only
+    (``@njit(internal=True)``): no Python wrappers.  A call from Python is
+    served by a twin compiled with them (not cached) and counted."""
+
+    def __call__(self, *args, **kwargs):
+        twin = self.__dict__.get("_python_twin")
+        if twin is None:
+            options = {**self._public_options, "cache": False}
+            twin = self._python_twin = numba.njit(**options)(self.py_func)
+        name = f"{self.py_func.__module__}.{self.py_func.__qualname__}"
+        _python_calls[name] = _python_calls.get(name, 0) + 1
+        return twin(*args, **kwargs)
+
+
+def python_calls_of_internal_kernels(reset=False):
+    """``{kernel: calls}`` of the internal kernels called from Python in this
+    process (each such call runs an uncached twin; fits must make none)."""
+    calls = dict(_python_calls)
+    if reset:
+        _python_calls.clear()
+    return calls
+
+
+def njit(*args, internal=False, **options):
     """``numba.njit`` that falls back to no disk cache when none is possible.
 
     Used as ``@njit(cache=True, ...)``.  With ``cache=True`` and a writable
@@ -138,6 +180,10 @@ def njit(*args, **options):
     ----------
     *args
         A function, for the bare ``@njit`` form; nothing otherwise.
+    internal : bool, default=False
+        The kernel is called from other kernels only: compile it without
+        numba's Python wrappers (see the module docstring).  Not combined with
+        ``inline="always"``, which compiles nothing on its own anyway.
     **options
         numba's options (``cache``, ``nogil``, ``fastmath``, ...).
 
@@ -147,22 +193,31 @@ def njit(*args, **options):
         The decorator, or the compiled dispatcher in the bare form.
     """
     if args:
-        if len(args) == 1 and callable(args[0]) and not options:
+        if len(args) == 1 and callable(args[0]) and not options and not internal:
             return njit()(args[0])
         raise TypeError(
             "sparsestat._numba.njit takes keyword options only (e.g. njit(cache=True)); "
             "explicit signatures are not supported."
         )
 
-    def decorate(function):
-        if not options.get("cache", False):
-            return numba.njit(**options)(function)
+    if internal and options.get("inline") == "always":
+        raise TypeError("an inline='always' kernel compiles nothing of its own: drop internal")
+
+    def build(function, chosen):
         try:
-            return numba.njit(**options)(function)
+            return numba.njit(**chosen)(function)
         except RuntimeError as error:
-            if _NO_LOCATOR not in str(error):
+            if not chosen.get("cache", False) or _NO_LOCATOR not in str(error):
                 raise
             _warn_once(error)
-            return numba.njit(**{**options, "cache": False})(function)
+            return numba.njit(**{**chosen, "cache": False})(function)
+
+    def decorate(function):
+        if not internal:
+            return build(function, options)
+        dispatcher = build(function, {**options, **_WRAPPERLESS})
+        dispatcher.__class__ = InternalKernel  # same layout: only __call__ differs
+        dispatcher._public_options = dict(options)
+        return dispatcher
 
     return decorate

@@ -27,7 +27,7 @@ from .._numba import njit
 _DOMAIN_TOLERANCE = -1e-6
 
 
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def _in_domain(W, s, M, inverse_transposed):
     """Fill ``inverse_transposed = (sI - W∘W)^{-T}``; False outside the domain.
 
@@ -53,7 +53,7 @@ def _in_domain(W, s, M, inverse_transposed):
     return True
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", internal=True)
 def _scales(W, covariance, equal_variance, floor, sigma, covariance_times, residual_diag):
     """Closed-form noise scales at ``W`` into ``sigma``; returns ``tr R``.
 
@@ -83,7 +83,7 @@ def _scales(W, covariance, equal_variance, floor, sigma, covariance_times, resid
     return total
 
 
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def _objective(W, covariance, mu, s, alpha, equal_variance, floor, M):
     """Stage objective with the scales profiled out (inf outside the domain)."""
     d = W.shape[0]

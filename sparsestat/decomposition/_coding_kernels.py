@@ -26,7 +26,7 @@ from ..penalties._kernels import (
 _MAX_CLASSES = 64  # distinct (curvature, weight) pairs looked for; beyond, no sharing
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, internal=True)
 def _coordinate_classes(G, coord_weights, first):
     """``first[j]``: the first coordinate with the curvature ``G_jj`` and weight of j.
 
@@ -49,7 +49,7 @@ def _coordinate_classes(G, coord_weights, first):
             n_classes += 1
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, internal=True)
 def _dead_zones(G, code, params, coord_weights, first, out):
     """Zero thresholds of the prox at each coordinate's CD step ``1 / G_jj``.
 
@@ -70,7 +70,7 @@ def _dead_zones(G, code, params, coord_weights, first, out):
         )
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, internal=True)
 def _uniform_coordinates(G, coord_weights):
     """True when the curvatures ``G_jj`` are positive and, like the weights,
     equal to a relative 1e-12 (unit-norm atoms are, up to rounding)."""
@@ -95,7 +95,7 @@ _SPREAD = 1.0 + 1e-12
 _NEAR_LARGEST = 1.0 - 1e-9
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, internal=True)
 def _start_alpha(G, C, s, code, params, coord_weights, uniform):
     """``max_j entry_alpha(c_j / G_jj)``: the smallest ``alpha`` with an all-zero code.
 
@@ -127,7 +127,7 @@ def _start_alpha(G, C, s, code, params, coord_weights, uniform):
     return alpha_start
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, internal=True)
 def _cd_passes(G, C, R, grad, s, code, params, coord_weights, dead_zone, max_passes, tol):
     """Exact CD passes on signal ``s`` until the relative change is at most ``tol``.
 
@@ -234,7 +234,7 @@ def gram_cd_codes(
         converged[s] = done
 
 
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def code_violations(G, C, R, code, params, coord_weights, out):
     """Largest optimality violation of each signal's code (as the regression solvers).
 

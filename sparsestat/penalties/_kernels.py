@@ -72,7 +72,7 @@ _LQ_NEWTON_MAX_ITER = 100
 # --------------------------------------------------------------------------- #
 # scalar building blocks
 # --------------------------------------------------------------------------- #
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def soft_threshold(z, tau):
     """Soft thresholding sign(z)·max(|z| − tau, 0) (NaN in, NaN out)."""
     if z != z:
@@ -97,7 +97,7 @@ def lq_threshold(mu, q):
     return beta, tau
 
 
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def lq_magnitude(a, mu, q, beta):
     """Largest root of ``x + mu q x^(q-1) = a`` for ``a`` above the threshold.
 
@@ -139,7 +139,7 @@ def lq_magnitude(a, mu, q, beta):
     return x
 
 
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def _scad_value_abs(a, alpha, gamma):
     if a <= alpha:
         return alpha * a
@@ -148,7 +148,7 @@ def _scad_value_abs(a, alpha, gamma):
     return 0.5 * alpha * alpha * (gamma + 1.0)
 
 
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def _scad_prox_abs(a, step, alpha, gamma):
     """Global minimiser over x >= 0 of ½(x − a)² + step·SCAD(x), a >= 0.
 
@@ -179,7 +179,7 @@ def _scad_prox_abs(a, step, alpha, gamma):
     return best
 
 
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def log_sum_magnitude(a, mu, eps):
     """``|prox|`` of ``mu·log(1 + |x|/eps)`` at ``|z| = a``: 0 or the larger stationary point.
 
@@ -212,7 +212,7 @@ def log_sum_magnitude(a, mu, eps):
     return 0.0
 
 
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def _clamp(z, positive):
     """``max(z, 0)`` under positivity, ``z`` otherwise."""
     if positive and z < 0.0:
@@ -220,7 +220,7 @@ def _clamp(z, positive):
     return z
 
 
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def _prox_cel0(z, step, root_two_alpha, col):
     """CEL0 prox; at ``step·col² = 1`` (exact coordinate descent) it is hard
     thresholding at ``sqrt(2·alpha)/col``, the limit of the formula."""
@@ -234,7 +234,7 @@ def _prox_cel0(z, step, root_two_alpha, col):
     return math.copysign(min(a, shrunk), z)
 
 
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def _prox_mcp(z, step, alpha, gamma):
     a = abs(z)
     if gamma > step:
@@ -248,7 +248,7 @@ def _prox_mcp(z, step, alpha, gamma):
     return z
 
 
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def uses_fixed_point(params):
     """Whether optimality is the coordinate-wise fixed point (``P_FIXED_POINT``).
 
@@ -353,7 +353,7 @@ def zero_threshold_1d(step, code, params, coord_weight):
     return 0.0
 
 
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def entry_alpha(z, step, code, params, coord_weight):
     """The ``alpha`` at and above which ``prox_1d(z, step)`` is 0 (other parameters kept).
 
@@ -410,7 +410,7 @@ def entry_alpha(z, step, code, params, coord_weight):
     return math.nan
 
 
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def value_1d(x, code, params, coord_weight):
     """Penalty value at the scalar ``x`` (``inf`` if x < 0 under positivity)."""
     alpha = params[P_ALPHA]
@@ -444,7 +444,7 @@ def value_1d(x, code, params, coord_weight):
     return math.nan
 
 
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def _slope_at_zero(code, params, coord_weight):
     """Half-width of the subdifferential at 0 (inf when it is the whole line)."""
     alpha = params[P_ALPHA]
@@ -461,7 +461,7 @@ def _slope_at_zero(code, params, coord_weight):
     return math.inf  # L0, Lq
 
 
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def _derivative_abs(a, code, params, coord_weight):
     """Derivative of the penalty in |x| at a > 0."""
     alpha = params[P_ALPHA]
@@ -492,7 +492,7 @@ def _derivative_abs(a, code, params, coord_weight):
     return math.nan
 
 
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def subdiff_distance_1d(x, grad, code, params, coord_weight):
     """Distance of ``-grad`` to the (limiting) subdifferential of the penalty at x."""
     positive = params[P_POSITIVE] != 0.0
@@ -656,7 +656,7 @@ def group_norms(x, grp_ptr, grp_idx, out):
             out[g] = math.sqrt(total)
 
 
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def _scaled_group_norm(x, grp_idx, start, stop):
     """``max|x_g| · ||x_g / max|x_g|||``: the group norm without overflow or underflow."""
     scale = 0.0
@@ -672,7 +672,7 @@ def _scaled_group_norm(x, grp_idx, start, stop):
     return scale * math.sqrt(total)
 
 
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def block_soft_threshold_factor(norm, tau):
     """Factor ``max(1 − tau / norm, 0)`` of block soft thresholding."""
     if norm <= tau:
@@ -721,7 +721,7 @@ def prox_rows_l2(x, tau, out):
             out[i, j] = factor * x[i, j]
 
 
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def _heapsort(values, lo, hi):
     """Sort ``values[lo:hi]`` in place (O(n log n) worst case, quick to compile).
 
@@ -751,7 +751,7 @@ def _heapsort(values, lo, hi):
                 break
 
 
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def select_kth(values, n, kth):
     """``kth`` smallest of ``values[:n]``, reordering them in place.
 
@@ -879,7 +879,7 @@ def _sampled_bracket(slopes, offsets, k):
     return lo, hi
 
 
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def capped_simplex_multiplier(slopes, offsets, k):
     """Find ``nu`` with ``sum_i clip(slopes_i·nu − offsets_i, 0, 1) = k``.
 
@@ -1075,7 +1075,7 @@ _SLOPES_TOO_LARGE = 2.0**1000  # the largest slope times their count, beyond: re
 _SLOPES_TOO_SMALL = 2.0**-1000
 
 
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def rescale_slopes(slopes, largest):
     """Multiply ``slopes`` in place by a power of two when their sums could overflow
     or their breakpoints ``offset / slope`` could (huge or subnormal group norms).
@@ -1119,7 +1119,7 @@ def envelope_multiplier(slopes, offsets, n_positive, largest, k):
     return capped_simplex_multiplier(slopes, offsets, k)
 
 
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def envelope_weights(norms, sqrt_weights, lam, k, theta):
     """Optimal ``theta`` of the (weighted group) sparse-envelope prox.
 
@@ -1184,14 +1184,11 @@ def prox_sparse_envelope(x, lam, k, out, work):
     n = x.shape[0]
     slopes = work[0]
     offsets = work[1]
-    n_positive = 0
-    largest = 0.0
     for i in range(n):
         slopes[i] = abs(x[i])
-        offsets[i] = lam
-        if slopes[i] > 0.0:
-            n_positive += 1
-        largest = max(largest, slopes[i])
+    # unit weights: a stride-0 view of one 1.0 (multiplying by it is exact)
+    unit = np.broadcast_to(np.ones(1), (n,))
+    n_positive, _, largest = envelope_slopes(slopes, unit, lam, slopes, offsets)
     nu = envelope_multiplier(slopes, offsets, n_positive, largest, k)
     kept = 0
     for i in range(n):
@@ -1203,7 +1200,7 @@ def prox_sparse_envelope(x, lam, k, out, work):
     return kept
 
 
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def top_k_mask(norms, k, keep):
     """``keep[g] = 1`` for the ``k`` largest ``norms`` (ties: lower index first).
 

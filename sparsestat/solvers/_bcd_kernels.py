@@ -40,7 +40,7 @@ from ._gap import rescaled_residual_gap, residual_dot_target
 _POWER_ITERATIONS = 60
 
 
-@njit(cache=True, fastmath=_REDUCTION_FLAGS)
+@njit(cache=True, fastmath=_REDUCTION_FLAGS, internal=True)
 def group_lipschitz(block, positions, means, V, scale2):
     """Largest eigenvalue of the centred scaled Gram matrix of one group.
 
@@ -100,7 +100,7 @@ def group_lipschitz(block, positions, means, V, scale2):
     return value * (1.0 + 1e-6)
 
 
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def group_norm_of(vector, start, stop, order):
     total = 0.0
     for pos in range(start, stop):
@@ -109,7 +109,7 @@ def group_norm_of(vector, start, stop, order):
     return math.sqrt(total)
 
 
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def group_kkt(w, grad, grp_ptr, grp_idx, taus, out):
     """Per-group violation: ``||g_g + tau_g·w_g/||w_g||||`` if ``w_g != 0``,
     else ``max(||g_g|| − tau_g, 0)``; returns the largest."""
@@ -131,7 +131,7 @@ def group_kkt(w, grad, grp_ptr, grp_idx, taus, out):
     return largest
 
 
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def group_lasso_gap(w, grad, r, vr, data, grp_ptr, grp_idx, taus):
     """Duality gap of the group lasso (dual point: the residual rescaled).
 
@@ -159,7 +159,7 @@ def group_lasso_gap(w, grad, r, vr, data, grp_ptr, grp_idx, taus):
     return rescaled_residual_gap(r_norm2, ry, penalty, const, 0.0, 0.0) + unpenalized
 
 
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def group_penalty_value(w, grp_ptr, grp_idx, taus, groups):
     total = 0.0
     for g in groups:
@@ -167,7 +167,7 @@ def group_penalty_value(w, grp_ptr, grp_idx, taus, groups):
     return total
 
 
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def bcd_epoch(block, data, w, local_ptr, group_lip, taus, r, vr, scratch):
     """One pass of proximal block updates over the groups of the block.
 
@@ -203,7 +203,7 @@ def bcd_epoch(block, data, w, local_ptr, group_lip, taus, r, vr, scratch):
     return vr
 
 
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def _block_kkt(block, data, w, local_ptr, taus, r, vr, grad):
     means, scale2, fit_intercept = data.means, data.scale2, data.fit_intercept
     X, values, indices, indptr, is_sparse = columns_of(block)

@@ -63,7 +63,7 @@ def columns_of(block):
     return block.X, block.data, block.indices, block.indptr, block.layout == LAYOUT_SPARSE
 
 
-@njit(cache=True, fastmath=_REDUCTION_FLAGS)
+@njit(cache=True, fastmath=_REDUCTION_FLAGS, internal=True)
 def col_dot(X, data, indices, indptr, is_sparse, j, vec):
     """``X_jᵀ vec`` in float64; dense ``X`` in the columns layout (row j = column j)."""
     total = 0.0
@@ -76,7 +76,7 @@ def col_dot(X, data, indices, indptr, is_sparse, j, vec):
     return total
 
 
-@njit(cache=True, fastmath=_REDUCTION_FLAGS)
+@njit(cache=True, fastmath=_REDUCTION_FLAGS, internal=True)
 def col_axpy(X, data, indices, indptr, is_sparse, j, scale, vec):
     """``vec += scale · X_j`` in place (columns layout or CSC)."""
     if is_sparse:
@@ -87,7 +87,7 @@ def col_axpy(X, data, indices, indptr, is_sparse, j, scale, vec):
             vec[i] += scale * X[j, i]
 
 
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def residual_from(block, data, w, features, r):
     """``r = y − Σ_{j in features} w_j X_j`` in place (a block); returns ``vᵀr``."""
     X, values, indices, indptr, is_sparse = columns_of(block)
@@ -106,7 +106,7 @@ def residual_from(block, data, w, features, r):
 # --------------------------------------------------------------------------- #
 # the full design, in any layout, rows scaled on the fly
 # --------------------------------------------------------------------------- #
-@njit(cache=True, fastmath=_REDUCTION_FLAGS)
+@njit(cache=True, fastmath=_REDUCTION_FLAGS, internal=True)
 def full_gradient(design, data, r, vr, out):
     """Centred gradient of every coordinate: ``−scale2·(X̂ᵀr − m·vr)``, ``X̂ = diag(rho) X``."""
     layout, X, rho = design.layout, design.X, design.rho
@@ -142,7 +142,7 @@ def full_gradient(design, data, r, vr, out):
         out[j] = -scale2 * value
 
 
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def initial_residual(design, data, w, r):
     """``r = ŷ − X̂ w`` for the full design; returns ``vr = rhoᵀ r``."""
     layout, X, rho = design.layout, design.X, design.rho
@@ -225,7 +225,7 @@ def gather_block(design, ws):
     )
 
 
-@njit(cache=True, fastmath=_REDUCTION_FLAGS)
+@njit(cache=True, fastmath=_REDUCTION_FLAGS, internal=True)
 def datafit_value(r, vr, V, scale2, fit_intercept):
     """``scale2/2 · (||r||² − vr²/V)``."""
     total = 0.0
@@ -236,7 +236,7 @@ def datafit_value(r, vr, V, scale2, fit_intercept):
     return 0.5 * scale2 * total
 
 
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def penalty_value(w, features, pen):
     total = 0.0
     for j in features:
@@ -245,7 +245,7 @@ def penalty_value(w, features, pen):
     return total
 
 
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def gradient_on(block, data, r, vr, features, out):
     """Centred gradient ``out[j]`` for ``j`` in ``features``."""
     X, values, indices, indptr, is_sparse = columns_of(block)
@@ -256,7 +256,7 @@ def gradient_on(block, data, r, vr, features, out):
         out[j] = -data.scale2 * dot
 
 
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def kkt_violation(w, grad, lipschitz, features, pen, out):
     """Per-coordinate optimality violation; returns the max over ``features``.
 
@@ -282,7 +282,7 @@ def kkt_violation(w, grad, lipschitz, features, pen, out):
     return largest
 
 
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def _gap_from(w, grad, r_norm2, ry, pen, lipschitz):
     """Duality gap of the (weighted) Lasso or elastic net.
 
@@ -339,7 +339,7 @@ def duality_gap(w, grad, r, vr, data, pen):
 # --------------------------------------------------------------------------- #
 # epochs and extrapolation
 # --------------------------------------------------------------------------- #
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def cd_epoch(block, data, features, w, r, vr, pen):
     """One pass of exact coordinate minimisation over ``features``; returns ``vr``.
 
@@ -366,7 +366,7 @@ def cd_epoch(block, data, features, w, r, vr, pen):
     return vr
 
 
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def _solve_small_spd(matrix):
     """Solve ``matrix · z = 1`` for a small symmetric PSD matrix by Cholesky.
 
@@ -406,7 +406,7 @@ def _solve_small_spd(matrix):
     return z
 
 
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def anderson_weights(iterates):
     """Coefficients ``c`` (summing to 1) of the Anderson extrapolation.
 
@@ -435,7 +435,7 @@ def anderson_weights(iterates):
     return z / total
 
 
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def anderson_extrapolate(iterates, epoch, current, out):
     """Record ``current`` as the iterate of ``epoch``; extrapolate every ``K + 1`` epochs.
 
@@ -508,7 +508,7 @@ def build_working_set(w, kkt, ws_start):
     return ws
 
 
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def anderson_step(block, data, ws, w, r, vr, extrapolated, r_candidate, pen):
     """Keep the Anderson extrapolation ``extrapolated`` (values on ``ws``) if it helps.
 
@@ -532,7 +532,7 @@ def anderson_step(block, data, ws, w, r, vr, extrapolated, r_candidate, pen):
     return vr
 
 
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def inner_solve(
     block, data, ws, w, r, vr, pen, work, max_epochs, inner_tol, anderson_k, check_every
 ):

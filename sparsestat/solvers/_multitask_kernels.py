@@ -35,7 +35,7 @@ from ._cd_kernels import _REDUCTION_FLAGS, anderson_extrapolate, columns_of
 from ._gap import rescaled_residual_gap
 
 
-@njit(cache=True, fastmath=_REDUCTION_FLAGS)
+@njit(cache=True, fastmath=_REDUCTION_FLAGS, internal=True)
 def row_correlation(X, data, indices, indptr, is_sparse, j, R, out):
     """``out[t] = X_jᵀ R[:, t]`` for column ``j`` of the block (``columns_of`` a block)."""
     out[:] = 0.0
@@ -53,7 +53,7 @@ def row_correlation(X, data, indices, indptr, is_sparse, j, R, out):
                 out[t] += x * R[i, t]
 
 
-@njit(cache=True, fastmath=_REDUCTION_FLAGS)
+@njit(cache=True, fastmath=_REDUCTION_FLAGS, internal=True)
 def row_update(X, data, indices, indptr, is_sparse, j, delta, R):
     """``R −= X_j δᵀ`` in place."""
     n_tasks = R.shape[1]
@@ -70,7 +70,7 @@ def row_update(X, data, indices, indptr, is_sparse, j, delta, R):
                 R[i, t] -= x * delta[t]
 
 
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def row_violation(w_row, g_row, lipschitz, code, params):
     """Optimality violation of one row (same conventions as the scalar solvers).
 
@@ -112,7 +112,7 @@ def rows_violation(W, G, lipschitz, code, params, out):
     return largest
 
 
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def rows_value(W, code, params):
     total = 0.0
     for j in range(W.shape[0]):
@@ -134,7 +134,7 @@ def residual_value(R, vr, V, scale2, fit_intercept):
     return 0.5 * scale2 * total
 
 
-@njit(cache=True)
+@njit(cache=True, internal=True)
 def block_residual(block, Y, fit_intercept, W, R, vr):
     """``R = Ŷ − X_block W`` and ``vr = rhoᵀ R`` in place."""
     X, values, indices, indptr, is_sparse = columns_of(block)

@@ -148,8 +148,14 @@ def initial_residual(design, data, w, r):
     layout, X, rho = design.layout, design.X, design.rho
     n = r.shape[0]
     copy_vector(r, data.y)
-    support = np.flatnonzero(w)
-    if support.shape[0] > 0:
+    support = np.empty(w.shape[0], dtype=np.int64)  # the non-zero coordinates, in order
+    n_support = 0
+    for j in range(w.shape[0]):
+        if w[j] != 0.0:
+            support[n_support] = j
+            n_support += 1
+    support = support[:n_support]
+    if n_support > 0:
         if layout == LAYOUT_ROWS:
             for i in range(n):
                 total = 0.0
@@ -429,7 +435,9 @@ def anderson_weights(iterates):
     z = _solve_small_spd(gram)
     if z.shape[0] == 0:
         return z
-    total = z.sum()
+    total = 0.0  # the loop numba's z.sum() runs (same order), without compiling it
+    for value in z:
+        total += value
     if total == 0.0 or not math.isfinite(total):
         return np.empty(0)
     return z / total

@@ -11,8 +11,8 @@ successful run is reported ("time to 1e-6"), best of a few repetitions.  All
 fits use ``fit_intercept=False`` so the objectives are the same function.
 Compile time is excluded by a warm-up fit (numba is used by sparsestat and
 skglm).  Then peak memory of one fit per library (a fresh process each,
-``ru_maxrss`` increase) on the dense and the sparse case, and the first fit in
-a fresh process (cold and warm numba cache) against scikit-learn's.
+``ru_maxrss`` increase) on the dense and the sparse case.  The first fit in a
+fresh process (numba's compile) is ``bench_first_fit.py``'s.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ import argparse
 import os
 import subprocess
 import sys
-import tempfile
 import time
 import warnings
 
@@ -209,7 +208,7 @@ def run_case(name, model, quick, repeat):
 
 
 # --------------------------------------------------------------------------- #
-# memory and fresh-process first fit
+# memory
 # --------------------------------------------------------------------------- #
 MEMORY_SNIPPET = """
 import sys, warnings
@@ -270,58 +269,6 @@ def memory_table(quick, results):
     )
 
 
-FIRST_FIT = """
-import time
-start = time.perf_counter()
-import numpy as np
-from {module} import Lasso
-rng = np.random.default_rng(0)
-X = rng.standard_normal((200, 50)); y = rng.standard_normal(200)
-Lasso(alpha=0.1).fit(X, y)
-print(f"{{time.perf_counter() - start:.2f}}")
-"""
-
-
-def first_fit_table(results):
-    print("\nFresh process: import + first Lasso fit (200 x 50), seconds")
-    rows = []
-    with tempfile.TemporaryDirectory() as cache:
-        for label, module, env in (
-            ("scikit-learn", "sklearn.linear_model", {}),
-            (
-                "sparsestat, numba cache cold",
-                "sparsestat.linear_model",
-                {"NUMBA_CACHE_DIR": cache},
-            ),
-            (
-                "sparsestat, numba cache warm",
-                "sparsestat.linear_model",
-                {"NUMBA_CACHE_DIR": cache},
-            ),
-            ("skglm, cold (no numba cache)", "skglm", {}),
-        ):
-            out = subprocess.run(
-                [sys.executable, "-c", FIRST_FIT.format(module=module)],
-                env=dict(os.environ, **env),
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            text = out.stdout.strip() if out.returncode == 0 else "failed"
-            rows.append([label, float(text) if out.returncode == 0 else None])
-            print(f"  {label:<32}{text:>8}")
-    results.table(
-        "first_fit",
-        ["process", "import + first Lasso fit (s)"],
-        rows,
-        title="Fresh process: import and first Lasso fit (200 × 50)",
-        formats=["", ".2f"],
-    )
-    for label, seconds in rows:
-        if seconds is not None:
-            results.value("first_fit/" + label, seconds, ".1f")
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="10x smaller problems")
@@ -329,7 +276,6 @@ def main():
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-memory", action="store_true")
     parser.add_argument("--models", nargs="*", default=["lasso", "mcp"])
-    parser.add_argument("--skip-first-fit", action="store_true")
     args = parser.parse_args()
     cases = args.cases or ["ar1/5", "ar1/20", "ar1/100", "wide", "sparse", "tall"]
     print(
@@ -385,8 +331,6 @@ def main():
         print(f"  median {np.median(finite):.2f}, worst {np.max(finite):.2f}")
     if not args.skip_memory:
         memory_table(args.quick, results)
-    if not args.skip_first_fit:
-        first_fit_table(results)
     results.save()
 
 

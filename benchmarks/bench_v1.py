@@ -35,7 +35,7 @@ relative change of each batch of 250, at the alpha with the same fraction of
 active units), and claim 1 is computed from both.
 
 Writes ``bench_output/v1_dictionaries.png``, ``bench_output/v1_error_vs_size.png``
-and the numbers to ``benchmarks/results/bench_v1.json``.
+and the numbers to ``benchmarks/results/bench_v1.json`` (``--name``: another file).
 """
 
 from __future__ import annotations
@@ -162,7 +162,8 @@ def main():
     parser.add_argument("--patch", type=int, default=16)
     parser.add_argument("--sizes", type=float, nargs="+", default=[1, 2, 4, 8])
     parser.add_argument("--n-train", type=int, default=40_000)
-    parser.add_argument("--epochs", type=int, default=8)
+    # 40,000 x 25 = 10^6 patch presentations, the authors' 4,000 batches of 250
+    parser.add_argument("--epochs", type=int, default=25)
     parser.add_argument("--sparsity", type=float, nargs="+", default=[0.03, 0.05, 0.08])
     parser.add_argument("--authors", action="store_true", help="also run the authors' learner")
     parser.add_argument(
@@ -174,6 +175,9 @@ def main():
         help="also measure the errors with the paper's coding (ISTA, early stop)",
     )
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--name", default="bench_v1", help="the results file: benchmarks/results/<name>.json"
+    )
     parser.add_argument("--output", default="bench_output")
     parser.add_argument(
         "--tables-from", metavar="JSON", help="only rebuild the tables of an earlier run's file"
@@ -188,7 +192,7 @@ def main():
     if args.tables_from:
         rebuild(args.tables_from)
         return
-    out = Results("bench_v1")  # now: it records the start time and load of the run
+    out = Results(args.name)  # now: it records the start time and load of the run
     if args.blas_threads > 0:  # the same single core for both learners, numpy's BLAS included
         from threadpoolctl import threadpool_limits
 
@@ -401,13 +405,13 @@ def figures(dictionaries, results, sizes, patch, output):
     print(f"figures in {output}/")
 
 
-def write_results(results, meta=None, out=None):
+def write_results(results, meta=None, out=None, name="bench_v1"):
     """Save the run's tables (and its raw numbers, to rebuild them) via ``_results``.
 
     ``out``: the run's ``Results``, created when it started; a new one when
     rebuilding the tables of an earlier run (its ``meta`` replaces the new one's).
     """
-    out = Results("bench_v1") if out is None else out
+    out = Results(name) if out is None else out
     if meta is not None:  # rebuilding the tables of an earlier run
         out.meta_override = meta
     out.data = {
@@ -597,7 +601,7 @@ def rebuild(path):
         meta["versions"] = old["versions"]
     else:
         meta["versions"] = {k: old[k] for k in ("sparsestat", "numpy", "python") if k in old}
-    write_results(dict(raw), meta=meta)
+    write_results(dict(raw), meta=meta, name=document.get("benchmark", "bench_v1"))
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ internal=True)``.  numba builds two wrappers for every compiled function so
 that Python can call it (a CPython wrapper and a C callback wrapper) and
 compiles each function to machine code on its own; for a helper that is only
 ever inlined into its callers' machine code, the wrappers are pure compile
-cost: about half of the compile time of a small function.  An internal kernel
+cost, a large part of a small function's compile time.  An internal kernel
 is compiled without them.  Python can still call one (the tests do): the call
 goes to a twin compiled with the wrappers and *without* the disk cache (numba's
 cache key does not include the wrapper options, so a cached twin could be

@@ -1052,10 +1052,12 @@ def capped_weight(slope, offset, nu):
 
 @njit(cache=True, inline="always")
 def envelope_slopes(norms, sqrt_weights, lam, slopes, offsets):
-    """``slopes <- sqrt(d_i)·a_i`` and ``offsets <- lam·d_i``.
+    """``slopes <- sqrt(d_i)·|a_i|`` and ``offsets <- lam·d_i``.
 
-    Returns the count of positive slopes, whether every norm is finite, and
-    the largest slope.  ``slopes`` may be ``norms`` itself (updated in place).
+    ``norms``: the group norms ``a_i``, or for singleton groups the entries
+    themselves (their absolute values are the norms).  Returns the count of
+    positive slopes, whether every norm is finite, and the largest slope.
+    ``slopes`` may be ``norms`` itself (updated in place).
     """
     n_positive = 0
     finite = True
@@ -1063,7 +1065,7 @@ def envelope_slopes(norms, sqrt_weights, lam, slopes, offsets):
     for g in range(norms.shape[0]):
         if not math.isfinite(norms[g]):
             finite = False
-        slopes[g] = sqrt_weights[g] * norms[g]
+        slopes[g] = sqrt_weights[g] * abs(norms[g])
         offsets[g] = lam * sqrt_weights[g] * sqrt_weights[g]
         if slopes[g] > 0.0:
             n_positive += 1
@@ -1184,11 +1186,9 @@ def prox_sparse_envelope(x, lam, k, out, work):
     n = x.shape[0]
     slopes = work[0]
     offsets = work[1]
-    for i in range(n):
-        slopes[i] = abs(x[i])
     # unit weights: a stride-0 view of one 1.0 (multiplying by it is exact)
     unit = np.broadcast_to(np.ones(1), (n,))
-    n_positive, _, largest = envelope_slopes(slopes, unit, lam, slopes, offsets)
+    n_positive, _, largest = envelope_slopes(x, unit, lam, slopes, offsets)
     nu = envelope_multiplier(slopes, offsets, n_positive, largest, k)
     kept = 0
     for i in range(n):

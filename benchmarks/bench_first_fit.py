@@ -7,7 +7,7 @@ Run with ``python benchmarks/bench_first_fit.py [--repeat N]``.
    kernel the fit reaches is compiled) and again with the cache that run wrote
    (every later process).  Against scikit-learn's first ``Lasso`` fit in a
    fresh process, and skglm's (whose kernels are compiled in every process).
-2. ``floor``: what the compile time buys.  The smallest numba Lasso kernel,
+2. ``floor``: what the compile time buys.  A minimal numba Lasso kernel,
    scikit-learn's algorithm (cyclic coordinate descent on a dense float64
    design, its duality-gap stop every 10 epochs, no working set, no
    extrapolation, no other penalty or layout), is compiled in a fresh process
@@ -247,7 +247,7 @@ def families_table(results, repeat):
 
 
 def floor_table(results, repeat):
-    print("\n2. the smallest numba Lasso kernel (scikit-learn's algorithm)")
+    print("\n2. a minimal numba Lasso kernel (scikit-learn's algorithm)")
     with tempfile.TemporaryDirectory() as folder:
         Path(folder, "plain_cd.py").write_text(textwrap.dedent(PLAIN_CD))
         cold = []

@@ -1,6 +1,6 @@
 """Kernels compiled for calls from other kernels only (``@njit(internal=True)``).
 
-They have no Python wrappers (half of a small kernel's compile time).  A Python
+They have no Python wrappers (a large part of a small kernel's compile time).  A Python
 call must still work (through an uncached twin), and no fit may take that path:
 it would compile the twin in every process.
 """
@@ -17,18 +17,17 @@ import numpy as np
 import pytest
 
 import sparsestat
-from sparsestat._numba import InternalKernel, njit, python_calls_of_internal_kernels
+from sparsestat._numba import (
+    InternalKernel,
+    kernel_sources_stamp,
+    njit,
+    python_calls_of_internal_kernels,
+)
 
-KERNEL_MODULES = (
-    "sparsestat.penalties._kernels",
-    "sparsestat.solvers._cd_kernels",
-    "sparsestat.solvers._bcd_kernels",
-    "sparsestat.solvers._multitask_kernels",
-    "sparsestat.solvers._gap",
-    "sparsestat.decomposition._coding_kernels",
-    "sparsestat.dag._colide_kernels",
-    "sparsestat.datafits.quadratic",
-    "sparsestat._kernel_copy",
+#: every module that compiles kernels (those importing sparsestat._numba's njit)
+KERNEL_MODULES = tuple(
+    "sparsestat." + path.removesuffix(".py").replace("/", ".")
+    for path, _mtime, _size in kernel_sources_stamp()
 )
 
 

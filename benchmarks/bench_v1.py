@@ -34,6 +34,11 @@ of the paper's own coding (ISTA from zero at step 0.05, stopped at 1 %
 relative change of each batch of 250, at the alpha with the same fraction of
 active units), and claim 1 is computed from both.
 
+``--anneal`` sets the learner's anneal (0: the authors' learning-rate schedule
+throughout).  ``--merge A.json B.json --name N`` writes one results file from
+runs of the same settings at different sizes (``--sizes 4 --name part``), so
+that the largest dictionaries can learn in parallel processes.
+
 Writes ``bench_output/v1_dictionaries.png``, ``bench_output/v1_error_vs_size.png``
 and the numbers to ``benchmarks/results/bench_v1.json`` (``--name``: another file).
 """
@@ -180,7 +185,20 @@ def main():
     )
     parser.add_argument("--output", default="bench_output")
     parser.add_argument(
+        "--anneal",
+        type=float,
+        default=None,
+        help="DictionaryLearning's anneal (default: the library's; 0: the authors' schedule)",
+    )
+    parser.add_argument(
         "--tables-from", metavar="JSON", help="only rebuild the tables of an earlier run's file"
+    )
+    parser.add_argument(
+        "--merge",
+        nargs="+",
+        metavar="JSON",
+        help="write one results file (--name) from runs of the same settings at other sizes "
+        "(e.g. the sizes run in parallel processes)",
     )
     parser.add_argument(
         "--blas-threads",
@@ -191,6 +209,9 @@ def main():
     args = parser.parse_args()
     if args.tables_from:
         rebuild(args.tables_from)
+        return
+    if args.merge:
+        merge(args.merge, args.name)
         return
     out = Results(args.name)  # now: it records the start time and load of the run
     if args.blas_threads > 0:  # the same single core for both learners, numpy's BLAS included
@@ -211,8 +232,17 @@ def main():
         f"{args.n_train} to learn ({args.epochs} epochs, batches of 256), 4000 to test; "
         f"sizes {sizes}"
     )
+    anneal = DictionaryLearning().anneal if args.anneal is None else args.anneal
     results = {"sizes": sizes, "sparsity": args.sparsity, "runs": {}}
     results["blas_threads"] = args.blas_threads
+    results["settings"] = {
+        "patch": patch,
+        "n_train": args.n_train,
+        "epochs": args.epochs,
+        "anneal": anneal,
+        "seed": args.seed,
+        "paper_codes": bool(args.paper_codes),
+    }
     dictionaries = {}
     # numba's compiled kernels are loaded (or, after an install or an edit, compiled)
     # by the first fit of the process: a small fit per penalty first, so that the
@@ -229,6 +259,7 @@ def main():
                 penalty=penalty,
                 alpha=LEARNING_ALPHA[penalty],
                 n_epochs=args.epochs,
+                anneal=anneal,
                 random_state=args.seed,
             ).fit(train)
             seconds = time.perf_counter() - start
@@ -416,7 +447,7 @@ def write_results(results, meta=None, out=None, name="bench_v1"):
         out.meta_override = meta
     out.data = {
         key: results[key]
-        for key in ("sizes", "sparsity", "runs", "authors", "blas_threads")
+        for key in ("sizes", "sparsity", "runs", "authors", "blas_threads", "settings")
         if key in results
     }
     if "blas_threads" in results:
@@ -602,6 +633,52 @@ def rebuild(path):
     else:
         meta["versions"] = {k: old[k] for k in ("sparsestat", "numpy", "python") if k in old}
     write_results(dict(raw), meta=meta, name=document.get("benchmark", "bench_v1"))
+
+
+def merge(paths, name):
+    """One results file from runs of the same settings at different sizes.
+
+    Large dictionaries take an hour per penalty; their sizes can run in
+    parallel processes (``--sizes 4 --name part``) and be merged here, so the
+    claim-1 interpolation sees every size.  The parts' own metadata (command,
+    date, time, commit, load) is kept under ``merged_from``.
+    """
+    documents = [json.loads(Path(path).read_text()) for path in paths]
+    raws = [document["data"] for document in documents]
+    settings = [raw.get("settings") for raw in raws]
+    if any(setting is None for setting in settings):
+        raise SystemExit("--merge: a file has no recorded settings (a run before --merge existed)")
+    if any(setting != settings[0] for setting in settings):
+        raise SystemExit(f"--merge: the runs' settings differ: {settings}")
+    if any(raw["sparsity"] != raws[0]["sparsity"] for raw in raws):
+        raise SystemExit("--merge: the runs measured different activities (--sparsity)")
+    sizes = sorted(size for raw in raws for size in raw["sizes"])
+    if len(set(sizes)) != len(sizes):
+        raise SystemExit(f"--merge: a size is in two files: {sizes}")
+    merged = {
+        "sizes": sizes,
+        "sparsity": raws[0]["sparsity"],
+        "runs": {key: run for raw in raws for key, run in raw["runs"].items()},
+        "settings": settings[0],
+        "blas_threads": raws[0].get("blas_threads"),
+    }
+    authors = {key: row for raw in raws for key, row in raw.get("authors", {}).items()}
+    if authors:
+        merged["authors"] = authors
+    parts = [
+        {
+            key: document["meta"].get(key)
+            for key in ("command", "date", "seconds", "commit", "machine")
+        }
+        for document in documents
+    ]
+    meta = {
+        "date": min(part["date"] for part in parts),
+        "seconds": round(sum(part["seconds"] or 0.0 for part in parts), 1),
+        "commit": " ".join(dict.fromkeys(part["commit"] for part in parts)),
+        "merged_from": parts,
+    }
+    write_results(merged, meta=meta, name=name)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,8 @@ This example is a reduced version of ``benchmarks/bench_v1.py``: 8×8 patches
 of scikit-learn's two sample photographs, dictionaries of 64 to 256 atoms,
 :class:`~sparsestat.decomposition.DictionaryLearning` with its default learner
 (the authors' algorithm: ISTA codes from zero with a fixed step, stopped at 1 %
-relative change, one stochastic-gradient step on the atoms per batch).  Every
+relative change, one stochastic-gradient step on the atoms per batch, whose
+rate falls to zero over the last 40 % of the batches).  Every
 statement below is a number the script prints; the user guide discusses what
 holds at this scale and what does not.
 """

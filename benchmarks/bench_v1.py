@@ -503,6 +503,8 @@ def write_results(results, meta=None, out=None, name="bench_v1"):
         out.value(f"gabor_min/{s}", min(fractions), ".2f")
         for p in PENALTIES:
             out.value(f"gabor/{p}/{s}", runs[f"{p}/{s}"]["gabor_fraction"], ".2f")
+            out.value(f"error/{p}/{s}", error_at(results, p, s, targets[0]), ".4f")
+            out.value(f"learning_activity/{p}/{s}", runs[f"{p}/{s}"]["learning_sparsity"], ".1%")
     paper = all("paper_errors" in run for run in runs.values())
     unit_rows = []
     for kind in ("converged", "paper") if paper else ("converged",):
@@ -628,6 +630,9 @@ def rebuild(path):
         meta["machine"] = old["machine"]
     else:  # the first format: same machine, no load recorded
         meta["machine"] = {"cpus": os.cpu_count(), "load_start": None, "load_end": None}
+    for key in ("note", "merged_from"):  # kept as they were
+        if key in old:
+            meta[key] = old[key]
     if "versions" in old:
         meta["versions"] = old["versions"]
     else:

@@ -205,6 +205,26 @@ def test_nonconvex_codes_reconstruct_better_than_l1_at_matched_sparsity(v1_dicti
     assert errors["l0"] <= 0.8 * errors["l1"], errors
 
 
+@pytest.mark.slow
+def test_the_anneal_sharpens_l0_atoms_and_lowers_the_error():
+    """The reason for ``anneal``: at the authors' nearly constant rate the atoms
+    keep gradient noise.  Complete ℓ0 dictionary on 8×8 patches: the anneal
+    raises the median Gabor R² and lowers the held-out error at 5 % active
+    units (measured: R² 0.79 → 0.88, error 0.147 → 0.106; at 16×16 the user
+    guide's tables show 0.00 → 0.99 Gabor-like)."""
+    train = load_image_patches(patch_size=8, n_patches=12_000, random_state=0)
+    test = load_image_patches(patch_size=8, n_patches=1000, random_state=1)
+    r2, error = {}, {}
+    for anneal in (0.0, 0.4):
+        D = DictionaryLearning(
+            64, penalty="l0", alpha=0.15, n_epochs=5, anneal=anneal, random_state=0
+        ).fit(train).components_
+        r2[anneal] = np.median(fit_gabor(D, (8, 8)).r2)
+        error[anneal] = matched_sparsity_error(D, "l0", test)
+    assert r2[0.4] >= r2[0.0] + 0.05, r2
+    assert error[0.4] <= 0.85 * error[0.0], error
+
+
 def test_bad_input(planted):
     X, _ = planted
     with pytest.raises(ValueError, match="dict_init must have shape"):

@@ -216,9 +216,13 @@ def test_the_anneal_sharpens_l0_atoms_and_lowers_the_error():
     test = load_image_patches(patch_size=8, n_patches=1000, random_state=1)
     r2, error = {}, {}
     for anneal in (0.0, 0.4):
-        D = DictionaryLearning(
-            64, penalty="l0", alpha=0.15, n_epochs=5, anneal=anneal, random_state=0
-        ).fit(train).components_
+        D = (
+            DictionaryLearning(
+                64, penalty="l0", alpha=0.15, n_epochs=5, anneal=anneal, random_state=0
+            )
+            .fit(train)
+            .components_
+        )
         r2[anneal] = np.median(fit_gabor(D, (8, 8)).r2)
         error[anneal] = matched_sparsity_error(D, "l0", test)
     assert r2[0.4] >= r2[0.0] + 0.05, r2

@@ -657,6 +657,8 @@ def merge(paths, name):
         raise SystemExit(f"--merge: the runs' settings differ: {settings}")
     if any(raw["sparsity"] != raws[0]["sparsity"] for raw in raws):
         raise SystemExit("--merge: the runs measured different activities (--sparsity)")
+    if any(raw.get("blas_threads") != raws[0].get("blas_threads") for raw in raws):
+        raise SystemExit("--merge: the runs' learning times used different BLAS threads")
     sizes = sorted(size for raw in raws for size in raw["sizes"])
     if len(set(sizes)) != len(sizes):
         raise SystemExit(f"--merge: a size is in two files: {sizes}")

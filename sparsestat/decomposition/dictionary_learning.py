@@ -51,9 +51,9 @@ class DictionaryLearning(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
     the data's scale).  Over the last ``anneal`` fraction of :meth:`fit`'s
     batches the rate also falls linearly to zero: at a constant rate the
     atoms keep the noise of the last batches' gradients, which hides the
-    filters of the nonconvex penalties (their codes use each atom on few
-    signals, with large coefficients); the annealed steps average it out
-    (``anneal=0`` is the authors' schedule, the user guide measures both).
+    filters, most of all the nonconvex penalties'; the annealed steps average
+    it out (``anneal=0`` is the authors' schedule, the user guide measures
+    both).
     The early stop of ISTA from zero leaves the codes
     shrunk, which is what makes the atoms of the nonconvex penalties
     oriented, localised filters: with fully converged ℓ0 codes the atoms stay

@@ -36,8 +36,10 @@ active units), and claim 1 is computed from both.
 
 ``--anneal`` sets the learner's anneal (0: the authors' learning-rate schedule
 throughout).  ``--merge A.json B.json --name N`` writes one results file from
-runs of the same settings at different sizes (``--sizes 4 --name part``), so
-that the largest dictionaries can learn in parallel processes.
+runs of the same settings at different sizes (``--sizes 4 --name part``) or
+with different penalties (``--penalties l1 half``), so that the largest
+dictionaries can learn in parallel processes; a part alone writes its runs
+but not the tables, which need every penalty at every size.
 
 Writes ``bench_output/v1_dictionaries.png``, ``bench_output/v1_error_vs_size.png``
 and the numbers to ``benchmarks/results/bench_v1.json`` (``--name``: another file).
@@ -179,6 +181,13 @@ def main():
         action="store_true",
         help="also measure the errors with the paper's coding (ISTA, early stop)",
     )
+    parser.add_argument(
+        "--penalties",
+        nargs="+",
+        choices=PENALTIES,
+        default=list(PENALTIES),
+        help="learn only these (a part of a run, for --merge)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
         "--name", default="bench_v1", help="the results file: benchmarks/results/<name>.json"
@@ -207,6 +216,9 @@ def main():
         help="BLAS threads for every learner (0: the library's default); ours code on one core",
     )
     args = parser.parse_args()
+    penalties = [p for p in PENALTIES if p in args.penalties]
+    if args.authors and not {"l1", "cel0"} <= set(penalties):
+        parser.error("--authors compares with our l1 and CEL0 runs: keep both in --penalties")
     if args.tables_from:
         rebuild(args.tables_from)
         return
@@ -247,12 +259,12 @@ def main():
     # numba's compiled kernels are loaded (or, after an install or an edit, compiled)
     # by the first fit of the process: a small fit per penalty first, so that the
     # times below are the learning itself (the first-fit cost is on the speed page)
-    for penalty in PENALTIES:
+    for penalty in penalties:
         DictionaryLearning(
             8, penalty=penalty, alpha=LEARNING_ALPHA[penalty], n_epochs=1, random_state=0
         ).fit(train[:300])
     for size in sizes:
-        for penalty in PENALTIES:
+        for penalty in penalties:
             start = time.perf_counter()
             model = DictionaryLearning(
                 size,
@@ -298,6 +310,9 @@ def main():
                 ),
                 flush=True,
             )
+    if penalties != list(PENALTIES):  # a part: the tables wait for --merge
+        write_results(results, out=out)
+        return
     report(results, sizes, args.sparsity)
     if args.authors:
         results["authors"] = {}
@@ -455,6 +470,26 @@ def write_results(results, meta=None, out=None, name="bench_v1"):
     sizes, targets = results["sizes"], results["sparsity"]
     size_columns = [f"{s} atoms" for s in sizes]
     runs = results["runs"]
+    if any(f"{p}/{s}" not in runs for p in PENALTIES for s in sizes):
+        # a part of a run (--penalties): its runs only, the tables after --merge
+        out.table(
+            "part",
+            ["penalty", "atoms", "learning (s)", "Gabor-like", f"error at {targets[0]:.0%}"],
+            [
+                [
+                    LABELS[r["penalty"]],
+                    r["size"],
+                    r["seconds"],
+                    r["gabor_fraction"],
+                    r["errors"][str(targets[0])][0],
+                ]
+                for r in runs.values()
+            ],
+            title="A part of a run: merge the parts with --merge for the tables",
+            formats=["", "d", ".1f", ".2f", ".4f"],
+        )
+        out.save()
+        return
     out.table(
         "gabor",
         ["penalty", *size_columns],
@@ -641,12 +676,13 @@ def rebuild(path):
 
 
 def merge(paths, name):
-    """One results file from runs of the same settings at different sizes.
+    """One results file from runs of the same settings at different sizes or penalties.
 
-    Large dictionaries take an hour per penalty; their sizes can run in
-    parallel processes (``--sizes 4 --name part``) and be merged here, so the
-    claim-1 interpolation sees every size.  The parts' own metadata (command,
-    date, time, commit, load) is kept under ``merged_from``.
+    Large dictionaries take an hour per penalty; their sizes and penalties can
+    run in parallel processes (``--sizes 4 --name part``, ``--penalties l1
+    half``) and be merged here, so the claim-1 interpolation sees every size.
+    Every penalty must have run at every size, once.  The parts' own metadata
+    (command, date, time, commit, load) is kept under ``merged_from``.
     """
     documents = [json.loads(Path(path).read_text()) for path in paths]
     raws = [document["data"] for document in documents]
@@ -659,9 +695,14 @@ def merge(paths, name):
         raise SystemExit("--merge: the runs measured different activities (--sparsity)")
     if any(raw.get("blas_threads") != raws[0].get("blas_threads") for raw in raws):
         raise SystemExit("--merge: the runs' learning times used different BLAS threads")
-    sizes = sorted(size for raw in raws for size in raw["sizes"])
-    if len(set(sizes)) != len(sizes):
-        raise SystemExit(f"--merge: a size is in two files: {sizes}")
+    keys = [key for raw in raws for key in raw["runs"]]
+    twice = sorted({key for key in keys if keys.count(key) > 1})
+    if twice:
+        raise SystemExit(f"--merge: a run is in two files: {twice}")
+    sizes = sorted({size for raw in raws for size in raw["sizes"]})
+    missing = [f"{p}/{s}" for s in sizes for p in PENALTIES if f"{p}/{s}" not in keys]
+    if missing:
+        raise SystemExit(f"--merge: no file has the runs {missing}")
     merged = {
         "sizes": sizes,
         "sparsity": raws[0]["sparsity"],

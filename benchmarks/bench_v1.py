@@ -682,7 +682,8 @@ def merge(paths, name):
     run in parallel processes (``--sizes 4 --name part``, ``--penalties l1
     half``) and be merged here, so the claim-1 interpolation sees every size.
     Every penalty must have run at every size, once.  The parts' own metadata
-    (command, date, time, commit, load) is kept under ``merged_from``.
+    (command, date, time, commit, load) is kept under ``merged_from``; a part
+    that is itself a merged file brings its own parts.
     """
     documents = [json.loads(Path(path).read_text()) for path in paths]
     raws = [document["data"] for document in documents]
@@ -713,13 +714,17 @@ def merge(paths, name):
     authors = {key: row for raw in raws for key, row in raw.get("authors", {}).items()}
     if authors:
         merged["authors"] = authors
-    parts = [
-        {
-            key: document["meta"].get(key)
-            for key in ("command", "date", "seconds", "commit", "machine")
-        }
-        for document in documents
-    ]
+    parts = []  # a merged file's own parts, so that merging again keeps every command
+    for document in documents:
+        parts.extend(
+            document["meta"].get("merged_from")
+            or [
+                {
+                    key: document["meta"].get(key)
+                    for key in ("command", "date", "seconds", "commit", "machine")
+                }
+            ]
+        )
     meta = {
         "date": min(part["date"] for part in parts),
         "seconds": round(sum(part["seconds"] or 0.0 for part in parts), 1),

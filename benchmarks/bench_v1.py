@@ -630,6 +630,20 @@ def write_results(results, meta=None, out=None, name="bench_v1"):
                     ours["errors"][str(target)][0],
                 ]
             )
+        # claim 1 for the authors' learner itself, where it ran at two sizes or more:
+        # the units its l1 needs for its CEL0's error at the smallest size
+        authors = results["authors"]
+        l1_sizes = sorted(r["size"] for r in authors.values() if r.get("penalty") == "l1")
+        base = f"cel0/{l1_sizes[0]}" if l1_sizes else None
+        if len(l1_sizes) >= 2 and base in authors:
+            goal = authors[base]["error"]
+            needed = units_needed(l1_sizes, [authors[f"l1/{s}"]["error"] for s in l1_sizes], goal)
+            text = (
+                f"{needed / l1_sizes[0]:.1f}×"
+                if needed is not None
+                else f"> {l1_sizes[-1] / l1_sizes[0]:.0f}×"
+            )
+            out.value(f"authors_units_ratio/{target:g}", text)
         out.table(
             "authors",
             [

@@ -132,12 +132,15 @@ def authors_learner(train, n_atoms, penalty, lam, n_batches, seed=0):
 
     ISTA from zero at step 0.05 (time-decayed as theirs), stopped at 1 % relative
     change of the batch; then one gradient step of 5e-3 (time-decayed) on Phi.
-    ``lam`` is their lambda: soft threshold lam·step, CEL0 prox with lam.
+    ``lam`` is their lambda: soft threshold lam·step, hard threshold
+    sqrt(lam·step) (our ``l0`` prox at ``alpha = lam / 2``), CEL0 prox with lam.
     """
     rng = np.random.default_rng(seed)
     lr_r, lr_phi = 0.05, 5e-3
     phi = rng.standard_normal((train.shape[1], n_atoms)) * np.sqrt(1.0 / n_atoms)
-    pen = coding_penalty("cel0" if penalty == "cel0" else "l1", lam, np.ones(n_atoms))
+    if penalty not in ("l1", "l0", "cel0"):
+        raise ValueError(f"the authors' learner port has l1, l0 and cel0, not {penalty!r}")
+    pen = coding_penalty(penalty, lam / 2 if penalty == "l0" else lam, np.ones(n_atoms))
     for iteration in range(n_batches):
         batch = train[rng.integers(0, train.shape[0], 250)]
         phi /= np.maximum(np.linalg.norm(phi, axis=0, keepdims=True), 1e-8)

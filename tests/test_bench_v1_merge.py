@@ -1,0 +1,81 @@
+"""``benchmarks/bench_v1.py --merge``: parts of a run (sizes or penalties) make one file.
+
+The largest dictionaries learn in parallel processes, one part each; the
+merged file must give the same tables as one process would, and refuse parts
+that overlap, miss a run or were measured differently.  The parts here are cut
+from the committed 16 × 16 run, so no dictionary is learned.
+"""
+
+import copy
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+COMMITTED = ROOT / "benchmarks" / "results" / "bench_v1_16.json"
+
+
+@pytest.fixture
+def bench(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
+    for name in ("_results", "bench_v1"):
+        sys.modules.pop(name, None)
+    spec = importlib.util.spec_from_file_location("bench_v1", ROOT / "benchmarks" / "bench_v1.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.setattr(sys.modules["_results"], "RESULTS_DIR", tmp_path)
+    yield module
+    for name in ("_results", "bench_v1"):
+        sys.modules.pop(name, None)
+
+
+def _part(bench, document, tmp_path, name, keep):
+    """Write a part holding the committed runs for which ``keep(penalty, size)``."""
+    raw = copy.deepcopy(document["data"])
+    raw["runs"] = {k: r for k, r in raw["runs"].items() if keep(r["penalty"], r["size"])}
+    raw["sizes"] = sorted({r["size"] for r in raw["runs"].values()})
+    meta = {"command": f"part {name}", "date": "2026-12-03T00:00:00+00:00", "seconds": 1.0}
+    meta["commit"] = "abc1234"
+    bench.write_results(raw, meta=meta, name=name)
+    return tmp_path / f"{name}.json"
+
+
+def test_parts_by_penalty_and_size_merge_to_the_whole_run(bench, tmp_path):
+    document = json.loads(COMMITTED.read_text())
+    sizes = document["data"]["sizes"]
+    small, large = sizes[:-1], sizes[-1]
+    a = _part(bench, document, tmp_path, "a", lambda p, s: s in small)
+    b = _part(bench, document, tmp_path, "b", lambda p, s: s == large and p in ("l1", "half"))
+    c = _part(bench, document, tmp_path, "c", lambda p, s: s == large and p in ("l0", "cel0"))
+    # a part with some penalties only has no tables but its runs
+    assert set(json.loads(b.read_text())["tables"]) == {"part"}
+    bench.merge([str(a), str(b), str(c)], "merged")
+    merged = json.loads((tmp_path / "merged.json").read_text())
+    assert merged["tables"] == document["tables"]
+    assert merged["values"] == document["values"]
+    assert [p["command"] for p in merged["meta"]["merged_from"]] == ["part a", "part b", "part c"]
+    # merging a merged file again keeps every part's metadata
+    bench.merge([str(tmp_path / "merged.json")], "again")
+    again = json.loads((tmp_path / "again.json").read_text())
+    assert again["meta"]["merged_from"] == merged["meta"]["merged_from"]
+    assert again["tables"] == document["tables"]
+
+
+def test_merge_refuses_overlapping_missing_or_different_parts(bench, tmp_path):
+    document = json.loads(COMMITTED.read_text())
+    large = document["data"]["sizes"][-1]
+    whole = _part(bench, document, tmp_path, "whole", lambda p, s: True)
+    l1 = _part(bench, document, tmp_path, "l1", lambda p, s: s == large and p == "l1")
+    rest = _part(bench, document, tmp_path, "rest", lambda p, s: s == large and p != "l1")
+    with pytest.raises(SystemExit, match="a run is in two files"):
+        bench.merge([str(whole), str(l1)], "x")
+    with pytest.raises(SystemExit, match=f"no file has the runs .*cel0/{large}"):
+        bench.merge([str(l1)], "x")
+    other = json.loads(rest.read_text())
+    other["data"]["settings"]["anneal"] = 0.0
+    rest.write_text(json.dumps(other))
+    with pytest.raises(SystemExit, match="settings differ"):
+        bench.merge([str(l1), str(rest)], "x")

@@ -39,7 +39,9 @@ throughout).  ``--merge A.json B.json --name N`` writes one results file from
 runs of the same settings at different sizes (``--sizes 4 --name part``) or
 with different penalties (``--penalties l1 half``), so that the largest
 dictionaries can learn in parallel processes; a part alone writes its runs
-but not the tables, which need every penalty at every size.
+but not the tables, which need every penalty at every size.  Each finished
+run is also saved at once to ``results/<name>.partial.json`` (removed at the
+end), so a run stopped midway keeps its finished runs for ``--merge``.
 
 Writes ``bench_output/v1_dictionaries.png``, ``bench_output/v1_error_vs_size.png``
 and the numbers to ``benchmarks/results/bench_v1.json`` (``--name``: another file).
@@ -56,7 +58,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-from _results import Results
+from _results import RESULTS_DIR, Results
 
 from sparsestat.datasets import load_image_patches
 from sparsestat.decomposition import (
@@ -259,6 +261,7 @@ def main():
         "paper_codes": bool(args.paper_codes),
     }
     dictionaries = {}
+    partial = RESULTS_DIR / f"{args.name}.partial.json"
     # numba's compiled kernels are loaded (or, after an install or an edit, compiled)
     # by the first fit of the process: a small fit per penalty first, so that the
     # times below are the learning itself (the first-fit cost is on the speed page)
@@ -313,8 +316,12 @@ def main():
                 ),
                 flush=True,
             )
+            # every finished run is saved at once, as a part, beside the results
+            # file: an hour-long run stopped midway keeps what it learned (--merge)
+            write_results(results, out=out, path=partial)
     if penalties != list(PENALTIES):  # a part: the tables wait for --merge
         write_results(results, out=out)
+        partial.unlink(missing_ok=True)
         return
     report(results, sizes, args.sparsity)
     if args.authors:
@@ -323,6 +330,7 @@ def main():
             results["authors"].update(compare_authors(train, test, size, patch, args, results))
     figures(dictionaries, results, sizes, patch, Path(args.output))
     write_results(results, out=out)
+    partial.unlink(missing_ok=True)
 
 
 def error_at(results, penalty, size, target):
@@ -454,13 +462,15 @@ def figures(dictionaries, results, sizes, patch, output):
     print(f"figures in {output}/")
 
 
-def write_results(results, meta=None, out=None, name="bench_v1"):
+def write_results(results, meta=None, out=None, name="bench_v1", path=None):
     """Save the run's tables (and its raw numbers, to rebuild them) via ``_results``.
 
     ``out``: the run's ``Results``, created when it started; a new one when
     rebuilding the tables of an earlier run (its ``meta`` replaces the new one's).
+    ``path``: another file than ``results/<name>.json`` (a run's partial save).
     """
     out = Results(name) if out is None else out
+    out.tables, out.values = {}, {}  # a run saves after each learner: the last save wins
     if meta is not None:  # rebuilding the tables of an earlier run
         out.meta_override = meta
     out.data = {
@@ -474,7 +484,10 @@ def write_results(results, meta=None, out=None, name="bench_v1"):
     size_columns = [f"{s} atoms" for s in sizes]
     runs = results["runs"]
     if any(f"{p}/{s}" not in runs for p in PENALTIES for s in sizes):
-        # a part of a run (--penalties): its runs only, the tables after --merge
+        # a part of a run (--penalties, or a run stopped midway): its runs only,
+        # the tables after --merge (its "sizes" are those it finished)
+        results = {**results, "sizes": sorted({r["size"] for r in runs.values()})}
+        out.data["sizes"] = results["sizes"]
         out.table(
             "part",
             ["penalty", "atoms", "learning (s)", "Gabor-like", f"error at {targets[0]:.0%}"],
@@ -491,7 +504,7 @@ def write_results(results, meta=None, out=None, name="bench_v1"):
             title="A part of a run: merge the parts with --merge for the tables",
             formats=["", "d", ".1f", ".2f", ".4f"],
         )
-        out.save()
+        out.save(path)
         return
     out.table(
         "gabor",
@@ -664,7 +677,7 @@ def write_results(results, meta=None, out=None, name="bench_v1"):
             title="The authors' learner (our port) and ours, same batches",
             formats=["", "d", ".1f", ".1f", ".2f", ".2f", ".2f", ".4f", ".4f"],
         )
-    out.save()
+    out.save(path)
 
 
 def rebuild(path):

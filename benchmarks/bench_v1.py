@@ -378,6 +378,14 @@ def report(results, sizes, targets):
         )
 
 
+def units_ratio_text(sizes, errors, goal):
+    """Claim 1 as the tables write it: the units ℓ1 needs, × the smallest size."""
+    needed = units_needed(sizes, errors, goal)
+    if needed is None:
+        return f"> {sizes[-1] / sizes[0]:.0f}×"
+    return f"{needed / sizes[0]:.1f}×"
+
+
 def units_needed(sizes, errors, goal):
     """Smallest size (log-log interpolation of the error curve) with error <= goal."""
     if errors[0] <= goal:
@@ -473,6 +481,10 @@ def write_results(results, meta=None, out=None, name="bench_v1", path=None):
     out.tables, out.values = {}, {}  # a run saves after each learner: the last save wins
     if meta is not None:  # rebuilding the tables of an earlier run
         out.meta_override = meta
+    runs = results["runs"]
+    part = any(f"{p}/{s}" not in runs for p in PENALTIES for s in results["sizes"])
+    if part:  # a part of a run (--penalties, or one stopped midway): the sizes it finished
+        results = {**results, "sizes": sorted({r["size"] for r in runs.values()})}
     out.data = {
         key: results[key]
         for key in ("sizes", "sparsity", "runs", "authors", "blas_threads", "settings")
@@ -482,12 +494,7 @@ def write_results(results, meta=None, out=None, name="bench_v1", path=None):
         out.value("blas_threads", results["blas_threads"], "d")
     sizes, targets = results["sizes"], results["sparsity"]
     size_columns = [f"{s} atoms" for s in sizes]
-    runs = results["runs"]
-    if any(f"{p}/{s}" not in runs for p in PENALTIES for s in sizes):
-        # a part of a run (--penalties, or a run stopped midway): its runs only,
-        # the tables after --merge (its "sizes" are those it finished)
-        results = {**results, "sizes": sorted({r["size"] for r in runs.values()})}
-        out.data["sizes"] = results["sizes"]
+    if part:  # its runs only, the tables after --merge
         out.table(
             "part",
             ["penalty", "atoms", "learning (s)", "Gabor-like", f"error at {targets[0]:.0%}"],
@@ -567,12 +574,7 @@ def write_results(results, meta=None, out=None, name="bench_v1", path=None):
                 return error_at(results, p, s, target)
 
             goal = error("cel0", sizes[0])
-            needed = units_needed(sizes, [error("l1", s) for s in sizes], goal)
-            text = (
-                f"{needed / sizes[0]:.1f}×"
-                if needed is not None
-                else f"> {sizes[-1] / sizes[0]:.0f}×"
-            )
+            text = units_ratio_text(sizes, [error("l1", s) for s in sizes], goal)
             codes = "to convergence" if kind == "converged" else "the paper's ISTA, early stop"
             unit_rows.append([codes, target, goal, sizes[0], text])
             suffix = "" if kind == "converged" else "_paper"
@@ -652,13 +654,8 @@ def write_results(results, meta=None, out=None, name="bench_v1", path=None):
         l1_sizes = sorted(r["size"] for r in authors.values() if r.get("penalty") == "l1")
         base = f"cel0/{l1_sizes[0]}" if l1_sizes else None
         if len(l1_sizes) >= 2 and base in authors:
-            goal = authors[base]["error"]
-            needed = units_needed(l1_sizes, [authors[f"l1/{s}"]["error"] for s in l1_sizes], goal)
-            text = (
-                f"{needed / l1_sizes[0]:.1f}×"
-                if needed is not None
-                else f"> {l1_sizes[-1] / l1_sizes[0]:.0f}×"
-            )
+            errors = [authors[f"l1/{s}"]["error"] for s in l1_sizes]
+            text = units_ratio_text(l1_sizes, errors, authors[base]["error"])
             out.value(f"authors_units_ratio/{target:g}", text)
         out.table(
             "authors",

@@ -37,8 +37,12 @@ def _part(bench, document, tmp_path, name, keep):
     raw = copy.deepcopy(document["data"])
     raw["runs"] = {k: r for k, r in raw["runs"].items() if keep(r["penalty"], r["size"])}
     raw["sizes"] = sorted({r["size"] for r in raw["runs"].values()})
-    meta = {"command": f"part {name}", "date": "2026-12-03T00:00:00+00:00", "seconds": 1.0}
-    meta["commit"] = "abc1234"
+    meta = {
+        "command": f"part {name}",
+        "date": "2026-12-03T00:00:00+00:00",
+        "seconds": 1.0,
+        "commit": "abc1234",
+    }
     bench.write_results(raw, meta=meta, name=name)
     return tmp_path / f"{name}.json"
 

@@ -83,3 +83,30 @@ def test_merge_refuses_overlapping_missing_or_different_parts(bench, tmp_path):
     rest.write_text(json.dumps(other))
     with pytest.raises(SystemExit, match="settings differ"):
         bench.merge([str(l1), str(rest)], "x")
+
+
+def test_units_ratio_at_every_cel0_size(bench):
+    """Claim 1 at each of CEL0's sizes: the units ℓ1 needs, by log-log interpolation of the
+    committed ℓ1 errors, over CEL0's units; beyond the largest ℓ1 it says so."""
+    import math
+
+    values = json.loads(COMMITTED.read_text())["values"]
+    sizes = json.loads(COMMITTED.read_text())["data"]["sizes"]
+    l1 = [values[f"error/l1/{s}"]["value"] for s in sizes]
+    for base in sizes[:-1]:
+        goal = values[f"error/cel0/{base}"]["value"]
+        text = values[f"units_ratio/0.05/{base}"]["value"]
+        # brute force: the first ℓ1 size at or under the goal, interpolated from the one before
+        reached = [i for i, e in enumerate(l1) if e <= goal]
+        if not reached:
+            assert text == f"> {sizes[-1] / base:.0f}×"
+            continue
+        i = reached[0]
+        assert i > 0  # CEL0 beats ℓ1 at the same size in this run
+        t = math.log(goal / l1[i - 1]) / math.log(l1[i] / l1[i - 1])
+        needed = sizes[i - 1] * (sizes[i] / sizes[i - 1]) ** t
+        assert text == f"{needed / base:.1f}×"
+    assert values["units_ratio/0.05"]["value"] == values[f"units_ratio/0.05/{sizes[0]}"]["value"]
+    # the same text from the function the tables use, at a base it was not written for
+    assert bench.units_ratio_text([1, 2, 4], [0.4, 0.2, 0.1], 0.1, base=2) == "2.0×"
+    assert bench.units_ratio_text([1, 2, 4], [0.4, 0.2, 0.1], 0.05, base=2) == "> 2×"

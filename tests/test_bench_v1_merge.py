@@ -9,6 +9,7 @@ from the committed 16 × 16 run, so no dictionary is learned.
 import copy
 import importlib.util
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -88,8 +89,6 @@ def test_merge_refuses_overlapping_missing_or_different_parts(bench, tmp_path):
 def test_units_ratio_at_every_cel0_size(bench):
     """Claim 1 at each of CEL0's sizes: the units ℓ1 needs, by log-log interpolation of the
     committed ℓ1 errors, over CEL0's units; beyond the largest ℓ1 it says so."""
-    import math
-
     values = json.loads(COMMITTED.read_text())["values"]
     sizes = json.loads(COMMITTED.read_text())["data"]["sizes"]
     l1 = [values[f"error/l1/{s}"]["value"] for s in sizes]

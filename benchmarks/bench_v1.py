@@ -41,7 +41,11 @@ with different penalties (``--penalties l1 half``), so that the largest
 dictionaries can learn in parallel processes; a part alone writes its runs
 but not the tables, which need every penalty at every size.  Each finished
 run is also saved at once to ``results/<name>.partial.json`` (removed at the
-end), so a run stopped midway keeps its finished runs for ``--merge``.
+end), so a run stopped midway keeps its finished runs for ``--merge``;
+``--checkpoint DIR`` also keeps the learning itself: each learner is pickled
+to ``DIR`` after every epoch, and the same command resumes it at that epoch
+(the learning seconds are summed over the processes, whose number the run
+records), so that a learner of several hours can span sessions.
 
 Writes ``bench_output/v1_dictionaries.png``, ``bench_output/v1_error_vs_size.png``
 and the numbers to ``benchmarks/results/bench_v1.json`` (``--name``: another file).
@@ -50,9 +54,11 @@ and the numbers to ``benchmarks/results/bench_v1.json`` (``--name``: another fil
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import os
+import pickle
 import time
 import warnings
 from pathlib import Path
@@ -215,6 +221,12 @@ def main():
         "(e.g. the sizes run in parallel processes)",
     )
     parser.add_argument(
+        "--checkpoint",
+        metavar="DIR",
+        help="pickle each learner to DIR after every epoch and resume from there "
+        "(learnings longer than a session)",
+    )
+    parser.add_argument(
         "--blas-threads",
         type=int,
         default=1,
@@ -271,7 +283,6 @@ def main():
         ).fit(train[:300])
     for size in sizes:
         for penalty in penalties:
-            start = time.perf_counter()
             model = DictionaryLearning(
                 size,
                 penalty=penalty,
@@ -279,8 +290,16 @@ def main():
                 n_epochs=args.epochs,
                 anneal=anneal,
                 random_state=args.seed,
-            ).fit(train)
-            seconds = time.perf_counter() - start
+            )
+            if args.checkpoint:
+                key = {**results["settings"], "penalty": penalty, "size": size}
+                model, seconds, processes = learn_with_checkpoints(
+                    model, train, Path(args.checkpoint) / f"{args.name}_{penalty}_{size}.pkl", key
+                )
+            else:
+                start = time.perf_counter()
+                model.fit(train)
+                seconds, processes = time.perf_counter() - start, 1
             D = model.components_
             dictionaries[(penalty, size)] = D
             summary = gabor_summary(D, patch)
@@ -295,6 +314,7 @@ def main():
                 "penalty": penalty,
                 "size": size,
                 "seconds": seconds,
+                "learning_processes": processes,
                 "learning_sparsity": model.sparsity_[-1],
                 "gabor_fraction": summary["gabor_fraction"],
                 "localized_fraction": summary["localized_fraction"],
@@ -322,6 +342,7 @@ def main():
     if penalties != list(PENALTIES):  # a part: the tables wait for --merge
         write_results(results, out=out)
         partial.unlink(missing_ok=True)
+        remove_checkpoints(args, penalties, sizes)
         return
     report(results, sizes, args.sparsity)
     if args.authors:
@@ -331,6 +352,58 @@ def main():
     figures(dictionaries, results, sizes, patch, Path(args.output))
     write_results(results, out=out)
     partial.unlink(missing_ok=True)
+    remove_checkpoints(args, penalties, sizes)
+
+
+def learn_with_checkpoints(model, train, path, key):
+    """``model.fit(train)``, resumable: the model is pickled to ``path`` after every
+    epoch, and a later process with the same settings resumes from there.
+
+    The resumed fit gives the atoms of an uninterrupted one bit for bit (the
+    pickle holds the batch-order generator, the epoch and the schedule's step
+    count; tests/decomposition/test_dictionary_learning.py).  Returns the model,
+    the learning seconds summed over the processes, and their number.
+    """
+    digest = hashlib.sha256(np.ascontiguousarray(train).tobytes()).hexdigest()
+    if path.exists():
+        with path.open("rb") as handle:
+            state = pickle.load(handle)
+        if state["key"] != key or state["data"] != digest:
+            raise SystemExit(
+                f"{path} was learned with other settings or data ({state['key']}); "
+                "remove it or pass another --checkpoint folder"
+            )
+        model, seconds, processes = state["model"], state["seconds"], state["processes"] + 1
+        print(f"  resumed {path.name} after epoch {model._fit_epoch} ({seconds:.0f} s so far)")
+    else:
+        seconds, processes = 0.0, 1
+        model._start_fit(train)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    while model._fit_epoch < model.n_epochs:
+        start = time.perf_counter()
+        model._fit_epochs(train, 1)
+        seconds += time.perf_counter() - start
+        state = {"key": key, "data": digest, "model": model, "seconds": seconds}
+        state["processes"] = processes
+        scratch = path.with_suffix(".tmp")
+        with scratch.open("wb") as handle:
+            pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(scratch, path)  # a process killed while writing keeps the last epoch
+        print(
+            f"  {path.name}: epoch {model._fit_epoch}/{model.n_epochs}, {seconds:.0f} s so far",
+            flush=True,
+        )
+    return model._end_fit(), seconds, processes
+
+
+def remove_checkpoints(args, penalties, sizes):
+    """The process wrote its results: its learners' checkpoints are spent."""
+    if args.checkpoint:
+        for penalty in penalties:
+            for size in sizes:
+                (Path(args.checkpoint) / f"{args.name}_{penalty}_{size}.pkl").unlink(
+                    missing_ok=True
+                )
 
 
 def error_at(results, penalty, size, target):

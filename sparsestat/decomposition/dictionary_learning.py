@@ -258,8 +258,7 @@ class DictionaryLearning(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
             init = rng.standard_normal((n_components, n_features))
             D = xp.asarray(init, dtype=X.dtype, device=array_device(X))
         self.components_ = _normalize_rows(D, xp)
-        self._A = xp.zeros((n_components, n_components), dtype=X.dtype, device=array_device(X))
-        self._B = xp.zeros((n_components, n_features), dtype=X.dtype, device=array_device(X))
+        self._A = self._B = None  # "bcd"'s running statistics, made by its first batch
         start = rng.standard_normal(n_features)
         self._top_vector = xp.asarray(
             start / np.linalg.norm(start), dtype=X.dtype, device=array_device(X)
@@ -342,6 +341,9 @@ class DictionaryLearning(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
             self.n_unconverged_ += int(np.sum(~info["converged"]))
             forget = self.forget
             scale = 1.0 / batch.shape[0]
+            if getattr(self, "_A", None) is None:  # only "bcd" keeps them (n_components² values)
+                self._A = xp.zeros_like(xp.matmul(D, xp.matrix_transpose(D)))
+                self._B = xp.zeros_like(D)
             self._A = forget * self._A + scale * xp.matmul(xp.matrix_transpose(codes), codes)
             self._B = forget * self._B + scale * xp.matmul(xp.matrix_transpose(codes), batch)
             D = xp.asarray(D, copy=True)
@@ -377,18 +379,39 @@ class DictionaryLearning(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         -------
         self : DictionaryLearning
         """
+        X = self._start_fit(X)
+        self._fit_epochs(X)
+        return self._end_fit()
+
+    # A fit is three steps so that a learning of hours can stop after any epoch
+    # and resume in another process: the model pickled between two
+    # ``_fit_epochs`` calls holds the whole state (the batch-order generator,
+    # the epoch, the step count of the schedule), and the resumed fit gives the
+    # atoms of an uninterrupted one, bit for bit (benchmarks/bench_v1.py
+    # --checkpoint; tests/test_dictionary_learning.py).
+    def _start_fit(self, X):
+        """Validate ``X`` and draw the initial state; returns the checked ``X``."""
         validate_params(self)
         X = self._check_X(X, reset=True)
         xp = get_namespace(X)
-        rng = np.random.default_rng(check_random_state(self.random_state).randint(2**31 - 1))
-        self._initialize(X, xp, rng)
+        self._fit_rng = np.random.default_rng(
+            check_random_state(self.random_state).randint(2**31 - 1)
+        )
+        self._initialize(X, xp, self._fit_rng)
         self.error_, self.sparsity_ = [], []
+        self._fit_epoch = 0
+        return X
+
+    def _fit_epochs(self, X, n_epochs=None):
+        """Run the next ``n_epochs`` epochs of the fit (None: up to ``self.n_epochs``)."""
+        xp = get_namespace(X)
         n_samples = X.shape[0]
         total = self.n_epochs * -(-n_samples // self.batch_size)
         anneal_start = (1.0 - self.anneal) * total
-        for _ in progress(
-            range(self.n_epochs), self.verbose, self.n_epochs, "dictionary learning"
-        ):
+        first = self._fit_epoch
+        stop = self.n_epochs if n_epochs is None else min(self.n_epochs, first + n_epochs)
+        rng = self._fit_rng
+        for _ in progress(range(first, stop), self.verbose, stop - first, "dictionary learning"):
             order = xp.asarray(rng.permutation(n_samples), device=array_device(X))
             errors, densities = [], []
             for start in range(0, n_samples, self.batch_size):
@@ -400,6 +423,14 @@ class DictionaryLearning(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
                 densities.append(density)
             self.error_.append(float(np.mean(errors)))
             self.sparsity_.append(float(np.mean(densities)))
+            self._fit_epoch += 1
+        return self._fit_epoch
+
+    def _end_fit(self):
+        """After the last epoch: the fitted attributes and the all-zero-codes warning."""
+        if self._fit_epoch != self.n_epochs:
+            raise RuntimeError(f"the fit has run {self._fit_epoch} of its {self.n_epochs} epochs")
+        del self._fit_rng, self._fit_epoch
         self.n_iter_ = self.n_epochs
         if self.sparsity_[-1] == 0.0:
             how = (
@@ -411,7 +442,7 @@ class DictionaryLearning(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
                 f"DictionaryLearning: every code of the last epoch is zero, so the atoms did not "
                 f"learn from the data ({how}).",
                 UserWarning,
-                stacklevel=2,
+                stacklevel=3,
             )
         return self
 

@@ -111,6 +111,46 @@ def test_anneal_changes_the_last_updates_only(planted):
     assert moved_annealed < moved_full
 
 
+@pytest.mark.parametrize("fit_algorithm", ["sgd", "bcd"])
+def test_a_fit_stopped_after_an_epoch_resumes_bit_identically(planted, fit_algorithm):
+    """``bench_v1.py --checkpoint`` pickles the model between epochs and resumes it in
+    another process: the resumed fit must be the uninterrupted one (batch order,
+    anneal position, step count, statistics), to the last bit."""
+    import pickle
+
+    X, _ = planted
+    kwargs = dict(
+        penalty="cel0", alpha=0.1, fit_algorithm=fit_algorithm, n_epochs=5, random_state=3
+    )
+    whole = DictionaryLearning(12, **kwargs).fit(X)
+    model = DictionaryLearning(12, **kwargs)
+    Xc = model._start_fit(X)
+    assert model._fit_epochs(Xc, 2) == 2
+    model = pickle.loads(pickle.dumps(model))  # what a new process would load
+    with pytest.raises(RuntimeError, match="2 of its 5 epochs"):
+        model._end_fit()
+    assert model._fit_epochs(Xc, 1) == 3
+    model = pickle.loads(pickle.dumps(model))
+    assert model._fit_epochs(Xc) == 5
+    assert model._fit_epochs(Xc) == 5  # nothing left to run
+    model._end_fit()
+    np.testing.assert_array_equal(model.components_, whole.components_)
+    assert model.error_ == whole.error_ and model.sparsity_ == whole.sparsity_
+    assert (model.n_steps_, model.n_iter_) == (whole.n_steps_, whole.n_iter_)
+    assert not hasattr(model, "_fit_rng") and not hasattr(model, "_fit_epoch")
+
+
+def test_the_sgd_learner_keeps_no_bcd_statistics(planted):
+    """``"sgd"`` never uses ``bcd``'s n_components² statistics: a model of 2,048 atoms
+    would carry 32 MB of zeros into every pickle; a switch to ``"bcd"`` makes them."""
+    X, _ = planted
+    model = DictionaryLearning(12, alpha=0.2, n_epochs=1, random_state=0).fit(X)
+    assert model._A is None and model._B is None
+    model.set_params(fit_algorithm="bcd").partial_fit(X[:256])
+    assert model._A.shape == (12, 12) and model._B.shape == (12, 20)
+    assert np.abs(model._A).sum() > 0
+
+
 def test_array_api_strict(planted):
     xs = pytest.importorskip("array_api_strict")
     X, _ = planted

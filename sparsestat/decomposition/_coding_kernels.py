@@ -92,6 +92,13 @@ def _uniform_coordinates(G, coord_weights):
 # a point 1e-9 below the largest, relatively, has an entry alpha smaller by far
 # more than rounding: only the points near the largest can hold the maximum.
 _SPREAD = 1.0 + 1e-12
+# proximal_gradient_codes: a Gram matrix above this size (bytes) no longer stays in
+# cache, and its rows would be streamed from memory once per changed coordinate of
+# every signal; above it the changes of a block of signals are applied atom by atom,
+# each row read once per block (measured on a 32 MiB L3: 1.4-1.8x faster at 2,048
+# atoms, 0.75-0.8x at 1,024, so the line is between them)
+_GRAM_CACHED_BYTES = 16 * 2**20
+_UPDATE_BLOCK = 256  # signals whose gradient updates are applied together
 _NEAR_LARGEST = 1.0 - 1e-9
 
 
@@ -259,6 +266,45 @@ def code_violations(G, C, R, code, params, coord_weights, out):
         out[s] = largest if math.isfinite(largest) else math.inf
 
 
+@njit(cache=True, nogil=True, internal=True)
+def _apply_gradient_changes(G, grad, first, n_rows, changed, changes, counts, by_atom, row):
+    """``grad[s] += Σ_c changes[s, c] · G[changed[s, c]]`` for the block of signals
+    ``first .. first + n_rows``, each signal's changes in increasing atom order.
+
+    By signal (``by_atom`` False), or atom by atom: row ``j`` of ``G`` is copied
+    once into ``row`` and added to every signal of the block that changed ``j``.
+    For one signal and one position the sum runs over the same atoms in the same
+    order either way, so both give the same bits.
+    """
+    k = G.shape[0]
+    if not by_atom:
+        for b in range(n_rows):
+            s = first + b
+            for c in range(counts[b]):
+                j = changed[b, c]
+                delta = changes[b, c]
+                for m in range(k):  # G is symmetric: row j is contiguous
+                    grad[s, m] += delta * G[j, m]
+        return
+    # the block's changes by atom: a cursor per (signal, change list), advanced in
+    # increasing atom order (each list is sorted)
+    cursor = np.zeros(n_rows, dtype=np.int64)
+    for j in range(k):
+        copied = False
+        for b in range(n_rows):
+            c = cursor[b]
+            if c < counts[b] and changed[b, c] == j:
+                if not copied:
+                    for m in range(k):
+                        row[m] = G[j, m]
+                    copied = True
+                delta = changes[b, c]
+                target = grad[first + b]
+                for m in range(k):
+                    target[m] += delta * row[m]
+                cursor[b] = c + 1
+
+
 @njit(cache=True, nogil=True)
 def proximal_gradient_codes(
     G,
@@ -284,7 +330,9 @@ def proximal_gradient_codes(
     O(n_components · (1 + changed coordinates)) per signal rather than a dense
     product, and a zero coordinate whose point stays in the prox's dead zone
     is skipped (ISTA screens for these first, in a loop without branches, and
-    runs the prox on the others only).  Stopping: per signal (``batch_rule``
+    runs the prox on the others only).  When ``G`` is larger than a core's
+    cache share, the updates of a block of signals are applied atom by atom
+    (:func:`_apply_gradient_changes`), with the same bits.  Stopping: per signal (``batch_rule``
     False) when its largest change is at most ``tol`` times its largest
     coefficient (the rule of ``algorithm="cd"``); or for the whole batch at
     once by the rule of Rentzeperis et al., ``||ΔR||_F / (tol + ||R_prev||_F) < tol``.
@@ -294,8 +342,12 @@ def proximal_gradient_codes(
     grad_prev = np.empty(k)
     previous = np.empty(k)
     dead_zone = np.empty(k)
-    changed = np.empty(k, dtype=np.int64)
-    changes = np.empty(k)
+    by_atom = k * k * 8 > _GRAM_CACHED_BYTES
+    block = max(1, min(n_signals, _UPDATE_BLOCK)) if by_atom else 1
+    changed = np.empty((block, k), dtype=np.int64)
+    changes = np.empty((block, k))
+    counts = np.zeros(block, dtype=np.int64)
+    row = np.empty(k if by_atom else 0)
     candidates = np.empty(k, dtype=np.int64)
     mask = np.empty(k, dtype=np.bool_)
     for j in range(k):
@@ -328,7 +380,18 @@ def proximal_gradient_codes(
             break
         change_total = 0.0
         norm_total = 0.0
+        first = 0
         for s in range(n_signals):
+            if s % block == 0:
+                # the gradient moves after the sweep (every coordinate saw the same point),
+                # through the coordinates that changed, in increasing order: for the
+                # previous block of signals (one signal when G stays in cache)
+                if s > 0:
+                    _apply_gradient_changes(
+                        G, grad, first, block, changed, changes, counts, by_atom, row
+                    )
+                first = s
+            counts[s - first] = 0
             if not active[s]:
                 continue
             uphill = 0.0
@@ -382,18 +445,12 @@ def proximal_gradient_codes(
                 if delta != 0.0:
                     change2 += delta * delta
                     largest_change = max(largest_change, abs(delta))
-                    changed[n_changed] = j
-                    changes[n_changed] = delta
+                    changed[s - first, n_changed] = j
+                    changes[s - first, n_changed] = delta
                     n_changed += 1
                 largest_value = max(largest_value, abs(new))
                 norm_total += old * old
-            # the gradient moves after the sweep (every coordinate above saw the same point),
-            # through the coordinates that changed, in increasing order
-            for c in range(n_changed):
-                j = changed[c]
-                delta = changes[c]
-                for m in range(k):  # G is symmetric: row j is contiguous
-                    grad[s, m] += delta * G[j, m]
+            counts[s - first] = n_changed
             if accelerated:
                 for j in range(k):
                     prev_codes[s, j] = previous[j]
@@ -410,6 +467,9 @@ def proximal_gradient_codes(
                 active[s] = False
                 converged[s] = True
                 n_active -= 1
+        _apply_gradient_changes(
+            G, grad, first, n_signals - first, changed, changes, counts, by_atom, row
+        )
         if batch_rule and math.sqrt(change_total) < tol * (tol + math.sqrt(norm_total)):
             for s in range(n_signals):
                 converged[s] = True

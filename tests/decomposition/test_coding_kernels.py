@@ -91,3 +91,79 @@ def test_uniform_coordinates_needs_equal_curvatures_and_weights():
     assert not kernels._uniform_coordinates(np.diag([1.0, 1.01, 1.0]), np.ones(3))
     assert not kernels._uniform_coordinates(G, np.array([1.0, 0.9, 1.0]))
     assert not kernels._uniform_coordinates(np.diag([1.0, 0.0, 1.0]), np.ones(3))
+
+
+def test_gradient_changes_atom_by_atom_equal_the_per_signal_updates():
+    """Above ``_GRAM_CACHED_BYTES`` the proximal kernel applies a block's gradient
+    changes atom by atom (each Gram row read once per block): the same sums in
+    the same order per signal, so the same bits as signal by signal."""
+    rng = np.random.default_rng(0)
+    k, n_rows, first = 300, 37, 5
+    G = rng.standard_normal((k, k))
+    changed = np.zeros((n_rows, k), dtype=np.int64)
+    changes = np.zeros((n_rows, k))
+    counts = rng.integers(0, 40, n_rows)
+    counts[[3, 17]] = 0  # signals that did not move (or are no longer active)
+    counts[8] = k  # every atom changed
+    for b in range(n_rows):
+        changed[b, : counts[b]] = np.sort(rng.choice(k, counts[b], replace=False))
+        changes[b, : counts[b]] = rng.standard_normal(counts[b]) * 10.0 ** rng.integers(-8, 3)
+    start = rng.standard_normal((first + n_rows + 4, k))
+    out = {}
+    for by_atom in (False, True):
+        grad = start.copy()
+        kernels._apply_gradient_changes(
+            G, grad, first, n_rows, changed, changes, counts, by_atom, np.empty(k)
+        )
+        out[by_atom] = grad
+    np.testing.assert_array_equal(out[True], out[False])
+    assert not np.array_equal(out[True], start)
+    # rows outside the block are untouched; a row with no change too
+    np.testing.assert_array_equal(out[True][:first], start[:first])
+    np.testing.assert_array_equal(out[True][first + n_rows :], start[first + n_rows :])
+    np.testing.assert_array_equal(out[True][first + 3], start[first + 3])
+
+
+@pytest.mark.parametrize("accelerated", [False, True])
+def test_proximal_kernel_on_a_gram_larger_than_the_cache_line(accelerated):
+    """1,500 atoms (an 18 MB Gram, above ``_GRAM_CACHED_BYTES``) and 300 signals (a
+    block of 256 and a partial one): the atom-by-atom path is still ISTA / FISTA,
+    against a dense numpy iteration of the same steps."""
+    rng = np.random.default_rng(1)
+    k, n_features, n = 1500, 20, 300
+    assert k * k * 8 > kernels._GRAM_CACHED_BYTES
+    D = rng.standard_normal((k, n_features))
+    D /= np.linalg.norm(D, axis=1, keepdims=True)
+    X = rng.standard_normal((n, n_features))
+    X[7] = 0.0  # a zero signal: converged after one step, then skipped in its block
+    G = D @ D.T
+    C = X @ D.T
+    step = 1.0 / np.linalg.norm(D, 2) ** 2
+    pen = make_penalty("l1", alpha=0.05)
+    R = np.zeros((n, k))
+    n_iter = np.zeros(n, dtype=np.int64)
+    converged = np.zeros(n, dtype=bool)
+    n_steps = 15
+    kernels.proximal_gradient_codes(
+        G, C, R, int(pen.kernel_code), pen.kernel_params, np.ones(k), step,
+        accelerated, n_steps, 0.0, False, n_iter, converged,
+    )  # fmt: skip
+    # the same iteration, dense (FISTA restarted per signal when it goes uphill)
+    codes = np.zeros((n, k))
+    y = codes.copy()
+    t = np.ones((n, 1))
+    for _ in range(n_steps):
+        point = y - step * (y @ G - C)
+        new = np.sign(point) * np.maximum(np.abs(point) - step * 0.05, 0.0)
+        if accelerated:
+            uphill = np.sum((y - new) * (new - codes), axis=1, keepdims=True) > 0
+            t_new = 0.5 * (1.0 + np.sqrt(1.0 + 4.0 * t * t))
+            y = np.where(uphill, new, new + (t - 1.0) / t_new * (new - codes))
+            t = np.where(uphill, 1.0, t_new)
+        else:
+            y = new
+        codes = new
+    np.testing.assert_allclose(R, codes, atol=1e-10)
+    assert np.count_nonzero(R) > n  # codes moved
+    assert not np.any(R[7])
+    assert n_iter[7] == 1 and np.all(np.delete(n_iter, 7) == n_steps)

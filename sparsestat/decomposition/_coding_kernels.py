@@ -92,13 +92,7 @@ def _uniform_coordinates(G, coord_weights):
 # a point 1e-9 below the largest, relatively, has an entry alpha smaller by far
 # more than rounding: only the points near the largest can hold the maximum.
 _SPREAD = 1.0 + 1e-12
-# proximal_gradient_codes: a Gram matrix above this size (bytes) no longer stays in
-# cache, and its rows would be streamed from memory once per changed coordinate of
-# every signal; above it the changes of a block of signals are applied atom by atom,
-# each row read once per block (measured on a 32 MiB L3: 1.4-1.8x faster at 2,048
-# atoms, 0.75-0.8x at 1,024, so the line is between them)
-_GRAM_CACHED_BYTES = 16 * 2**20
-_UPDATE_BLOCK = 256  # signals whose gradient updates are applied together
+_UPDATE_BLOCK = 256  # proximal_gradient_codes(by_atom=True): signals updated together
 _NEAR_LARGEST = 1.0 - 1e-9
 
 
@@ -320,6 +314,7 @@ def proximal_gradient_codes(
     batch_rule,
     n_iter,
     converged,
+    by_atom=False,
 ):
     """ISTA / FISTA on every row of ``C`` (= X Dᵀ) at once, codes in place in ``R``.
 
@@ -330,9 +325,10 @@ def proximal_gradient_codes(
     O(n_components · (1 + changed coordinates)) per signal rather than a dense
     product, and a zero coordinate whose point stays in the prox's dead zone
     is skipped (ISTA screens for these first, in a loop without branches, and
-    runs the prox on the others only).  When ``G`` is larger than a core's
-    cache share, the updates of a block of signals are applied atom by atom
-    (:func:`_apply_gradient_changes`), with the same bits.  Stopping: per signal (``batch_rule``
+    runs the prox on the others only).  ``by_atom``: the updates of a block of
+    signals are applied atom by atom (:func:`_apply_gradient_changes`), each
+    row of ``G`` read once per block, with the same bits; for a ``G`` out of
+    cache (the caller decides).  Stopping: per signal (``batch_rule``
     False) when its largest change is at most ``tol`` times its largest
     coefficient (the rule of ``algorithm="cd"``); or for the whole batch at
     once by the rule of Rentzeperis et al., ``||ΔR||_F / (tol + ||R_prev||_F) < tol``.
@@ -342,7 +338,6 @@ def proximal_gradient_codes(
     grad_prev = np.empty(k)
     previous = np.empty(k)
     dead_zone = np.empty(k)
-    by_atom = k * k * 8 > _GRAM_CACHED_BYTES
     block = max(1, min(n_signals, _UPDATE_BLOCK)) if by_atom else 1
     changed = np.empty((block, k), dtype=np.int64)
     changes = np.empty((block, k))

@@ -24,6 +24,12 @@ __all__ = ["sparse_encode", "SparseCoder"]
 #: with the aliases ("half", "two_thirds": ℓq with q = 1/2 and 2/3)
 CODING_PENALTIES = penalty_names("separable", aliases=True)
 _CHUNK = 4096  # signals encoded per block (bounds the memory of X Dᵀ)
+# ISTA / FISTA (numba): a Gram matrix above this many bytes no longer stays in
+# cache, and the kernel applies the gradient changes of a block of signals atom
+# by atom, each row of G read once per block, instead of once per change of every
+# signal (same bits).  benchmarks/bench_coding_update.py times both orders: by
+# signal wins or ties up to 1,024 atoms (8 MiB), by atom from 1,448 (16 MiB)
+GRAM_CACHED_BYTES = 12 * 2**20
 
 
 def _coding_penalty(penalty, alpha, atom_norms, q=None, positive=False):
@@ -496,6 +502,7 @@ def _encode_proximal_numba(
         bool(batch_rule),
         n_iter,
         converged,
+        G.nbytes > GRAM_CACHED_BYTES,
     )
     return R.astype(X.dtype, copy=False), n_iter, converged
 

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from sparsestat.decomposition import _coding_kernels as kernels
+from sparsestat.decomposition.sparse_coding import GRAM_CACHED_BYTES
 from sparsestat.penalties import make_penalty
 
 PENALTIES = [
@@ -94,7 +95,7 @@ def test_uniform_coordinates_needs_equal_curvatures_and_weights():
 
 
 def test_gradient_changes_atom_by_atom_equal_the_per_signal_updates():
-    """Above ``_GRAM_CACHED_BYTES`` the proximal kernel applies a block's gradient
+    """Above ``GRAM_CACHED_BYTES`` (sparse_coding) the proximal kernel applies a block's gradient
     changes atom by atom (each Gram row read once per block): the same sums in
     the same order per signal, so the same bits as signal by signal."""
     rng = np.random.default_rng(0)
@@ -125,13 +126,14 @@ def test_gradient_changes_atom_by_atom_equal_the_per_signal_updates():
 
 
 @pytest.mark.parametrize("accelerated", [False, True])
-def test_proximal_kernel_on_a_gram_larger_than_the_cache_line(accelerated):
-    """1,500 atoms (an 18 MB Gram, above ``_GRAM_CACHED_BYTES``) and 300 signals (a
-    block of 256 and a partial one): the atom-by-atom path is still ISTA / FISTA,
-    against a dense numpy iteration of the same steps."""
+def test_proximal_kernel_on_a_gram_larger_than_the_cache(accelerated):
+    """1,500 atoms (an 18 MB Gram, above ``GRAM_CACHED_BYTES``) and 300 signals (a
+    block of 256 and a partial one): the atom-by-atom path gives the bits of the
+    signal-by-signal one, and both are ISTA / FISTA, against a dense numpy
+    iteration of the same steps."""
     rng = np.random.default_rng(1)
-    k, n_features, n = 1500, 20, 300
-    assert k * k * 8 > kernels._GRAM_CACHED_BYTES
+    k, n_features, n = 1500, 20, 300  # an 18 MB Gram
+    assert k * k * 8 > GRAM_CACHED_BYTES
     D = rng.standard_normal((k, n_features))
     D /= np.linalg.norm(D, axis=1, keepdims=True)
     X = rng.standard_normal((n, n_features))
@@ -140,14 +142,18 @@ def test_proximal_kernel_on_a_gram_larger_than_the_cache_line(accelerated):
     C = X @ D.T
     step = 1.0 / np.linalg.norm(D, 2) ** 2
     pen = make_penalty("l1", alpha=0.05)
-    R = np.zeros((n, k))
-    n_iter = np.zeros(n, dtype=np.int64)
-    converged = np.zeros(n, dtype=bool)
     n_steps = 15
-    kernels.proximal_gradient_codes(
-        G, C, R, int(pen.kernel_code), pen.kernel_params, np.ones(k), step,
-        accelerated, n_steps, 0.0, False, n_iter, converged,
-    )  # fmt: skip
+    runs = {}
+    for by_atom in (False, True):
+        R = np.zeros((n, k))
+        n_iter = np.zeros(n, dtype=np.int64)
+        converged = np.zeros(n, dtype=bool)
+        kernels.proximal_gradient_codes(
+            G, C, R, int(pen.kernel_code), pen.kernel_params, np.ones(k), step,
+            accelerated, n_steps, 0.0, False, n_iter, converged, by_atom,
+        )  # fmt: skip
+        runs[by_atom] = R
+    np.testing.assert_array_equal(runs[True], runs[False])
     # the same iteration, dense (FISTA restarted per signal when it goes uphill)
     codes = np.zeros((n, k))
     y = codes.copy()

@@ -24,6 +24,7 @@ from ..penalties._kernels import (
 )
 
 _MAX_CLASSES = 64  # distinct (curvature, weight) pairs looked for; beyond, no sharing
+_UPDATE_BLOCK = 256  # proximal_gradient_codes(by_atom=True): signals updated together
 
 
 @njit(cache=True, nogil=True, internal=True)
@@ -92,7 +93,6 @@ def _uniform_coordinates(G, coord_weights):
 # a point 1e-9 below the largest, relatively, has an entry alpha smaller by far
 # more than rounding: only the points near the largest can hold the maximum.
 _SPREAD = 1.0 + 1e-12
-_UPDATE_BLOCK = 256  # proximal_gradient_codes(by_atom=True): signals updated together
 _NEAR_LARGEST = 1.0 - 1e-9
 
 
@@ -261,41 +261,39 @@ def code_violations(G, C, R, code, params, coord_weights, out):
 
 
 @njit(cache=True, nogil=True, internal=True)
-def _apply_gradient_changes(G, grad, first, n_rows, changed, changes, counts, by_atom, row):
+def _apply_gradient_changes(G, grad, first, n_rows, changed, changes, counts, cursor, row):
     """``grad[s] += Σ_c changes[s, c] · G[changed[s, c]]`` for the block of signals
     ``first .. first + n_rows``, each signal's changes in increasing atom order.
 
-    By signal (``by_atom`` False), or atom by atom: row ``j`` of ``G`` is copied
-    once into ``row`` and added to every signal of the block that changed ``j``.
-    For one signal and one position the sum runs over the same atoms in the same
-    order either way, so both give the same bits.
+    The block's sorted change lists are merged, so the changes are applied atom
+    by atom: row ``j`` of ``G`` is copied once into ``row`` (more than one
+    signal) and added to every signal of the block that changed ``j``.  For one
+    signal and one position the sum runs over the same atoms in the same order
+    whatever the block, so every block size gives the same bits.
     """
     k = G.shape[0]
-    if not by_atom:
+    for b in range(n_rows):
+        cursor[b] = 0
+    while True:
+        j = k  # the smallest atom of the rows' next changes
         for b in range(n_rows):
-            s = first + b
-            for c in range(counts[b]):
+            c = cursor[b]
+            if c < counts[b] and changed[b, c] < j:
                 j = changed[b, c]
-                delta = changes[b, c]
-                for m in range(k):  # G is symmetric: row j is contiguous
-                    grad[s, m] += delta * G[j, m]
-        return
-    # the block's changes by atom: a cursor per (signal, change list), advanced in
-    # increasing atom order (each list is sorted)
-    cursor = np.zeros(n_rows, dtype=np.int64)
-    for j in range(k):
-        copied = False
+        if j == k:
+            return
+        source = G[j]
+        if n_rows > 1:
+            for m in range(k):
+                row[m] = source[m]
+            source = row
         for b in range(n_rows):
             c = cursor[b]
             if c < counts[b] and changed[b, c] == j:
-                if not copied:
-                    for m in range(k):
-                        row[m] = G[j, m]
-                    copied = True
                 delta = changes[b, c]
                 target = grad[first + b]
                 for m in range(k):
-                    target[m] += delta * row[m]
+                    target[m] += delta * source[m]
                 cursor[b] = c + 1
 
 
@@ -342,6 +340,7 @@ def proximal_gradient_codes(
     changed = np.empty((block, k), dtype=np.int64)
     changes = np.empty((block, k))
     counts = np.zeros(block, dtype=np.int64)
+    cursor = np.zeros(block, dtype=np.int64)
     row = np.empty(k if by_atom else 0)
     candidates = np.empty(k, dtype=np.int64)
     mask = np.empty(k, dtype=np.bool_)
@@ -375,96 +374,91 @@ def proximal_gradient_codes(
             break
         change_total = 0.0
         norm_total = 0.0
-        first = 0
-        for s in range(n_signals):
-            if s % block == 0:
-                # the gradient moves after the sweep (every coordinate saw the same point),
-                # through the coordinates that changed, in increasing order: for the
-                # previous block of signals (one signal when G stays in cache)
-                if s > 0:
-                    _apply_gradient_changes(
-                        G, grad, first, block, changed, changes, counts, by_atom, row
-                    )
-                first = s
-            counts[s - first] = 0
-            if not active[s]:
-                continue
-            uphill = 0.0
-            largest_change = 0.0
-            largest_value = 0.0
-            change2 = 0.0
-            n_changed = 0
-            beta = extrapolation[s]
-            if accelerated:
-                n_scan = k
-                for j in range(k):
-                    previous[j] = R[s, j]
-                    grad_prev[j] = grad[s, j]
-            else:
-                # ISTA screen, branch-free so that it vectorises: a zero code whose point
-                # stays in the dead zone stays zero (a NaN point is kept, so the prox sees
-                # it); the others are the candidates of the sweep
-                for j in range(k):
+        # the gradient moves after the sweep (every coordinate saw the same point),
+        # through the coordinates that changed, in increasing order: per block of
+        # signals (one signal when G stays in cache)
+        for first in range(0, n_signals, block):
+            for s in range(first, min(first + block, n_signals)):
+                counts[s - first] = 0
+                if not active[s]:
+                    continue
+                uphill = 0.0
+                largest_change = 0.0
+                largest_value = 0.0
+                change2 = 0.0
+                n_changed = 0
+                beta = extrapolation[s]
+                if accelerated:
+                    n_scan = k
+                    for j in range(k):
+                        previous[j] = R[s, j]
+                        grad_prev[j] = grad[s, j]
+                else:
+                    # ISTA screen, branch-free so that it vectorises: a zero code whose point
+                    # stays in the dead zone stays zero (a NaN point is kept, so the prox sees
+                    # it); the others are the candidates of the sweep
+                    for j in range(k):
+                        old = R[s, j]
+                        R[s, j] = old + 0.0  # -0.0 becomes 0.0, as the sweep would write it
+                        point = old - step * grad[s, j]
+                        mask[j] = (old != 0.0) | (
+                            ~(abs(point) <= dead_zone[j]) & ~(positive & (point <= 0.0))
+                        )
+                    n_scan = 0
+                    for j in range(k):
+                        if mask[j]:
+                            candidates[n_scan] = j
+                            n_scan += 1
+                for i in range(n_scan):
+                    j = candidates[i]
                     old = R[s, j]
-                    R[s, j] = old + 0.0  # -0.0 becomes 0.0, as the sweep would write it
-                    point = old - step * grad[s, j]
-                    mask[j] = (old != 0.0) | (
-                        ~(abs(point) <= dead_zone[j]) & ~(positive & (point <= 0.0))
-                    )
-                n_scan = 0
-                for j in range(k):
-                    if mask[j]:
-                        candidates[n_scan] = j
-                        n_scan += 1
-            for i in range(n_scan):
-                j = candidates[i]
-                old = R[s, j]
+                    if accelerated:
+                        y = old + beta * (old - prev_codes[s, j])
+                        g = grad_prev[j] + beta * (grad_prev[j] - prev_grads[s, j])
+                    else:
+                        y = old
+                        g = grad[s, j]
+                    point = y - step * g
+                    if y == 0.0 and (abs(point) <= dead_zone[j] or (positive and point <= 0.0)):
+                        new = 0.0
+                        if old == 0.0:  # stays at zero: nothing to record (-0.0 becomes 0.0)
+                            R[s, j] = 0.0
+                            continue
+                    else:
+                        new = prox_1d(point, step, code, params, coord_weights[j])
+                    R[s, j] = new
+                    if accelerated:
+                        uphill += (y - new) * (new - old)
+                    delta = new - old
+                    if delta != 0.0:
+                        change2 += delta * delta
+                        largest_change = max(largest_change, abs(delta))
+                        changed[s - first, n_changed] = j
+                        changes[s - first, n_changed] = delta
+                        n_changed += 1
+                    largest_value = max(largest_value, abs(new))
+                    norm_total += old * old
+                counts[s - first] = n_changed
                 if accelerated:
-                    y = old + beta * (old - prev_codes[s, j])
-                    g = grad_prev[j] + beta * (grad_prev[j] - prev_grads[s, j])
-                else:
-                    y = old
-                    g = grad[s, j]
-                point = y - step * g
-                if y == 0.0 and (abs(point) <= dead_zone[j] or (positive and point <= 0.0)):
-                    new = 0.0
-                    if old == 0.0:  # stays at zero: nothing to record (-0.0 becomes 0.0)
-                        R[s, j] = 0.0
-                        continue
-                else:
-                    new = prox_1d(point, step, code, params, coord_weights[j])
-                R[s, j] = new
-                if accelerated:
-                    uphill += (y - new) * (new - old)
-                delta = new - old
-                if delta != 0.0:
-                    change2 += delta * delta
-                    largest_change = max(largest_change, abs(delta))
-                    changed[s - first, n_changed] = j
-                    changes[s - first, n_changed] = delta
-                    n_changed += 1
-                largest_value = max(largest_value, abs(new))
-                norm_total += old * old
-            counts[s - first] = n_changed
-            if accelerated:
-                for j in range(k):
-                    prev_codes[s, j] = previous[j]
-                    prev_grads[s, j] = grad_prev[j]
-                t_new = 0.5 * (1.0 + math.sqrt(1.0 + 4.0 * momentum_t[s] * momentum_t[s]))
-                extrapolation[s] = (momentum_t[s] - 1.0) / t_new
-                momentum_t[s] = t_new
-                if uphill > 0.0:  # restart: the next point is the new code itself
-                    extrapolation[s] = 0.0
-                    momentum_t[s] = 1.0
-            n_iter[s] += 1
-            change_total += change2
-            if not batch_rule and largest_change <= tol * largest_value:
-                active[s] = False
-                converged[s] = True
-                n_active -= 1
-        _apply_gradient_changes(
-            G, grad, first, n_signals - first, changed, changes, counts, by_atom, row
-        )
+                    for j in range(k):
+                        prev_codes[s, j] = previous[j]
+                        prev_grads[s, j] = grad_prev[j]
+                    t_new = 0.5 * (1.0 + math.sqrt(1.0 + 4.0 * momentum_t[s] * momentum_t[s]))
+                    extrapolation[s] = (momentum_t[s] - 1.0) / t_new
+                    momentum_t[s] = t_new
+                    if uphill > 0.0:  # restart: the next point is the new code itself
+                        extrapolation[s] = 0.0
+                        momentum_t[s] = 1.0
+                n_iter[s] += 1
+                change_total += change2
+                if not batch_rule and largest_change <= tol * largest_value:
+                    active[s] = False
+                    converged[s] = True
+                    n_active -= 1
+            _apply_gradient_changes(
+                G, grad, first, min(block, n_signals - first), changed, changes, counts,
+                cursor, row,
+            )  # fmt: skip
         if batch_rule and math.sqrt(change_total) < tol * (tol + math.sqrt(norm_total)):
             for s in range(n_signals):
                 converged[s] = True

@@ -113,9 +113,12 @@ def test_gradient_changes_atom_by_atom_equal_the_per_signal_updates():
     out = {}
     for by_atom in (False, True):
         grad = start.copy()
-        kernels._apply_gradient_changes(
-            G, grad, first, n_rows, changed, changes, counts, by_atom, np.empty(k)
-        )
+        blocks = [(0, n_rows)] if by_atom else [(b, 1) for b in range(n_rows)]
+        for b, rows in blocks:  # the whole block at once, or signal by signal
+            kernels._apply_gradient_changes(
+                G, grad, first + b, rows, changed[b:], changes[b:], counts[b:],
+                np.zeros(n_rows, dtype=np.int64), np.empty(k),
+            )  # fmt: skip
         out[by_atom] = grad
     np.testing.assert_array_equal(out[True], out[False])
     assert not np.array_equal(out[True], start)

@@ -109,3 +109,44 @@ def test_units_ratio_at_every_cel0_size(bench):
     # the same text from the function the tables use, at a base it was not written for
     assert bench.units_ratio_text([1, 2, 4], [0.4, 0.2, 0.1], 0.1, base=2) == "2.0×"
     assert bench.units_ratio_text([1, 2, 4], [0.4, 0.2, 0.1], 0.05, base=2) == "> 2×"
+
+
+def test_checkpointed_learning_resumes_after_a_stopped_process(bench, tmp_path, monkeypatch):
+    """``--checkpoint``: a process stopped after epoch 2 leaves the model pickled; the
+    next process resumes it at epoch 3 and ends with the uninterrupted fit's atoms,
+    the learning seconds summed and two processes counted.  A checkpoint of other
+    settings or other data is refused."""
+    import numpy as np
+
+    from sparsestat.decomposition import DictionaryLearning
+
+    X = np.random.default_rng(0).standard_normal((600, 16))
+    settings = dict(penalty="cel0", alpha=0.3, n_epochs=4, random_state=0)
+    whole = DictionaryLearning(8, **settings).fit(X)
+    path = tmp_path / "checkpoints" / "run_cel0_8.pkl"
+    key = {"penalty": "cel0", "size": 8}
+    calls = []
+    original = DictionaryLearning._fit_epochs
+
+    def stopped_after_two(self, X, n_epochs=None):
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # the process is stopped during epoch 3
+        calls.append(n_epochs)
+        return original(self, X, n_epochs)
+
+    monkeypatch.setattr(DictionaryLearning, "_fit_epochs", stopped_after_two)
+    with pytest.raises(KeyboardInterrupt):
+        bench.learn_with_checkpoints(DictionaryLearning(8, **settings), X, path, key)
+    assert path.exists() and not path.with_suffix(".tmp").exists()
+    monkeypatch.setattr(DictionaryLearning, "_fit_epochs", original)
+    model, seconds, processes = bench.learn_with_checkpoints(
+        DictionaryLearning(8, **settings), X, path, key
+    )
+    np.testing.assert_array_equal(model.components_, whole.components_)
+    assert model.error_ == whole.error_ and processes == 2 and seconds > 0
+    with pytest.raises(SystemExit, match="other settings or data"):
+        bench.learn_with_checkpoints(DictionaryLearning(8, **settings), X[1:], path, key)
+    with pytest.raises(SystemExit, match="other settings or data"):
+        bench.learn_with_checkpoints(
+            DictionaryLearning(8, **settings), X, path, {**key, "size": 9}
+        )

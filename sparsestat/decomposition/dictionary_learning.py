@@ -342,7 +342,8 @@ class DictionaryLearning(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
             forget = self.forget
             scale = 1.0 / batch.shape[0]
             if getattr(self, "_A", None) is None:  # only "bcd" keeps them (n_components² values)
-                self._A = xp.zeros_like(xp.matmul(D, xp.matrix_transpose(D)))
+                n_components = D.shape[0]
+                self._A = xp.zeros((n_components, n_components), dtype=D.dtype, device=array_device(D))
                 self._B = xp.zeros_like(D)
             self._A = forget * self._A + scale * xp.matmul(xp.matrix_transpose(codes), codes)
             self._B = forget * self._B + scale * xp.matmul(xp.matrix_transpose(codes), batch)
@@ -388,7 +389,7 @@ class DictionaryLearning(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
     # ``_fit_epochs`` calls holds the whole state (the batch-order generator,
     # the epoch, the step count of the schedule), and the resumed fit gives the
     # atoms of an uninterrupted one, bit for bit (benchmarks/bench_v1.py
-    # --checkpoint; tests/test_dictionary_learning.py).
+    # --checkpoint; tests/decomposition/test_dictionary_learning.py).
     def _start_fit(self, X):
         """Validate ``X`` and draw the initial state; returns the checked ``X``."""
         validate_params(self)

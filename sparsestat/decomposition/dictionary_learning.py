@@ -342,8 +342,8 @@ class DictionaryLearning(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
             forget = self.forget
             scale = 1.0 / batch.shape[0]
             if getattr(self, "_A", None) is None:  # only "bcd" keeps them (n_components² values)
-                n_components = D.shape[0]
-                self._A = xp.zeros((n_components, n_components), dtype=D.dtype, device=array_device(D))
+                shape = (D.shape[0], D.shape[0])
+                self._A = xp.zeros(shape, dtype=D.dtype, device=array_device(D))
                 self._B = xp.zeros_like(D)
             self._A = forget * self._A + scale * xp.matmul(xp.matrix_transpose(codes), codes)
             self._B = forget * self._B + scale * xp.matmul(xp.matrix_transpose(codes), batch)

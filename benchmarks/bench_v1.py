@@ -34,6 +34,10 @@ of the paper's own coding (ISTA from zero at step 0.05, stopped at 1 %
 relative change of each batch of 250, at the alpha with the same fraction of
 active units), and claim 1 is computed from both.
 
+``--learning-alpha cel0=0.3`` learns a penalty at another alpha than
+``LEARNING_ALPHA`` (another share of active units while learning; recorded in
+the settings, so such a run merges only with runs of the same alphas).
+
 ``--anneal`` sets the learner's anneal (0: the authors' learning-rate schedule
 throughout).  ``--merge A.json B.json --name N`` writes one results file from
 runs of the same settings at different sizes (``--sizes 4 --name part``) or
@@ -221,6 +225,14 @@ def main():
         "(e.g. the sizes run in parallel processes)",
     )
     parser.add_argument(
+        "--learning-alpha",
+        nargs="+",
+        default=[],
+        metavar="PENALTY=ALPHA",
+        help="the learners' alpha for these penalties instead of LEARNING_ALPHA "
+        "(e.g. cel0=0.3: another share of active units while learning)",
+    )
+    parser.add_argument(
         "--checkpoint",
         metavar="DIR",
         help="pickle each learner to DIR after every epoch and resume from there "
@@ -234,6 +246,17 @@ def main():
     )
     args = parser.parse_args()
     penalties = [p for p in PENALTIES if p in args.penalties]
+    learning_alpha = dict(LEARNING_ALPHA)
+    overrides = {}
+    for item in args.learning_alpha:
+        penalty, _, value = item.partition("=")
+        try:
+            overrides[penalty] = float(value)
+        except ValueError:
+            parser.error(f"--learning-alpha: {item!r} is not PENALTY=ALPHA")
+        if penalty not in PENALTIES or not overrides[penalty] > 0:
+            parser.error(f"--learning-alpha: {item!r} needs one of {PENALTIES} and an alpha > 0")
+    learning_alpha.update(overrides)
     if args.authors and not {"l1", "cel0"} <= set(penalties):
         parser.error("--authors compares with our l1 and CEL0 runs: keep both in --penalties")
     if args.tables_from:
@@ -272,6 +295,8 @@ def main():
         "seed": args.seed,
         "paper_codes": bool(args.paper_codes),
     }
+    if overrides:  # recorded only when set, so that earlier parts still merge
+        results["settings"]["learning_alpha"] = overrides
     dictionaries = {}
     partial = RESULTS_DIR / f"{args.name}.partial.json"
     # numba's compiled kernels are loaded (or, after an install or an edit, compiled)
@@ -279,14 +304,14 @@ def main():
     # times below are the learning itself (the first-fit cost is on the speed page)
     for penalty in penalties:
         DictionaryLearning(
-            8, penalty=penalty, alpha=LEARNING_ALPHA[penalty], n_epochs=1, random_state=0
+            8, penalty=penalty, alpha=learning_alpha[penalty], n_epochs=1, random_state=0
         ).fit(train[:300])
     for size in sizes:
         for penalty in penalties:
             model = DictionaryLearning(
                 size,
                 penalty=penalty,
-                alpha=LEARNING_ALPHA[penalty],
+                alpha=learning_alpha[penalty],
                 n_epochs=args.epochs,
                 anneal=anneal,
                 random_state=args.seed,

@@ -28,8 +28,11 @@ from _results import Results
 from threadpoolctl import threadpool_limits
 
 from sparsestat.datasets import load_image_patches
-from sparsestat.decomposition._coding_kernels import proximal_gradient_codes
-from sparsestat.decomposition.sparse_coding import GRAM_CACHED_BYTES, _coding_penalty
+from sparsestat.decomposition.sparse_coding import (
+    GRAM_CACHED_BYTES,
+    _coding_penalty,
+    _encode_proximal_numba,
+)
 
 PENALTIES = {"l1": 1.4, "cel0": 0.8}  # the learning alphas of bench_v1 (about 5 % active)
 ALGORITHMS = {
@@ -38,17 +41,14 @@ ALGORITHMS = {
 }
 
 
-def run(G, C, pen, step, by_atom, accelerated, batch_rule, tol, max_iter):
-    R = np.zeros_like(C)
-    n_iter = np.zeros(C.shape[0], dtype=np.int64)
-    converged = np.zeros(C.shape[0], dtype=bool)
-    weights = np.ascontiguousarray(pen.coordinate_weights(G.shape[0]), dtype=np.float64)
+def run(X, D, G, pen, step, by_atom, accelerated, batch_rule, tol, max_iter):
+    """Time of ``sparse_encode``'s numba path with the update order forced."""
+    codes = np.zeros((X.shape[0], D.shape[0]))
     start = time.perf_counter()
-    proximal_gradient_codes(
-        G, C, R, int(pen.kernel_code), pen.kernel_params, weights, float(step),
-        accelerated, max_iter, tol, batch_rule, n_iter, converged, by_atom,
-    )  # fmt: skip
-    return time.perf_counter() - start, R
+    codes, _, _ = _encode_proximal_numba(
+        X, D, G, codes, pen, step, accelerated, max_iter, tol, batch_rule, by_atom=by_atom
+    )
+    return time.perf_counter() - start, codes
 
 
 def main():
@@ -63,12 +63,12 @@ def main():
     rows = []
     small = _coding_penalty("l1", 1.0, np.ones(8), q=None, positive=False)
     for by_atom in (False, True):  # numba's compile or cache load, out of the times
-        run(np.eye(8), X[:2, :8].copy(), small, 0.05, by_atom, **ALGORITHMS["FISTA"])
+        eye = np.eye(8)
+        run(X[:2, :8].copy(), eye, eye, small, 0.05, by_atom, **ALGORITHMS["FISTA"])
     for size in args.sizes:
         D = patches[np.random.default_rng(size).choice(patches.shape[0], size, replace=False)]
         D = D / np.linalg.norm(D, axis=1, keepdims=True)
         G = np.ascontiguousarray(D @ D.T)
-        C = np.ascontiguousarray(X @ D.T)
         step = min(0.05, 1.0 / np.linalg.norm(D, 2) ** 2)
         chosen = "by atom" if G.nbytes > GRAM_CACHED_BYTES else "by signal"
         for penalty, alpha in PENALTIES.items():
@@ -78,7 +78,7 @@ def main():
                 for by_atom in (False, True):
                     times = []
                     for _ in range(args.repeat):
-                        seconds, codes[by_atom] = run(G, C, pen, step, by_atom, **settings)
+                        seconds, codes[by_atom] = run(X, D, G, pen, step, by_atom, **settings)
                         times.append(seconds)
                     best[by_atom] = min(times)
                 identical = bool(np.array_equal(codes[True], codes[False]))

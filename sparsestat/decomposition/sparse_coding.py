@@ -27,9 +27,10 @@ _CHUNK = 4096  # signals encoded per block (bounds the memory of X Dᵀ)
 # ISTA / FISTA (numba): a Gram matrix above this many bytes no longer stays in
 # cache, and the kernel applies the gradient changes of a block of signals atom
 # by atom, each row of G read once per block, instead of once per change of every
-# signal (same bits).  benchmarks/bench_coding_update.py times both orders: by
-# signal wins or ties up to 1,024 atoms (8 MiB), by atom from 1,448 (16 MiB)
-GRAM_CACHED_BYTES = 12 * 2**20
+# signal (same bits).  benchmarks/bench_coding_update.py times both orders on a
+# quiet machine: by signal wins or ties up to 1,448 atoms (16 MiB), by atom wins
+# at 2,048 (32 MiB); beside other processes sharing the cache the line moves down
+GRAM_CACHED_BYTES = 24 * 2**20
 
 
 def _coding_penalty(penalty, alpha, atom_norms, q=None, positive=False):
@@ -474,9 +475,14 @@ def _encode_cd(X, dictionary, gram, codes, penalty, max_iter, tol, n_jobs, conti
 
 
 def _encode_proximal_numba(
-    X, dictionary, gram, codes, penalty, step, accelerated, max_iter, tol, batch_rule
-):
-    """ISTA / FISTA on numpy through the numba kernel (sparse gradient updates)."""
+    X, dictionary, gram, codes, penalty, step, accelerated, max_iter, tol, batch_rule,
+    by_atom=None,
+):  # fmt: skip
+    """ISTA / FISTA on numpy through the numba kernel (sparse gradient updates).
+
+    ``by_atom``: the kernel's update order (None: atom by atom when the Gram
+    matrix is above ``GRAM_CACHED_BYTES``; both orders give the same bits).
+    """
     n_samples = X.shape[0]
     if step is None:  # a zero dictionary: every code is 0
         return codes, np.ones(n_samples, dtype=np.int64), np.ones(n_samples, dtype=bool)
@@ -502,7 +508,7 @@ def _encode_proximal_numba(
         bool(batch_rule),
         n_iter,
         converged,
-        G.nbytes > GRAM_CACHED_BYTES,
+        G.nbytes > GRAM_CACHED_BYTES if by_atom is None else bool(by_atom),
     )
     return R.astype(X.dtype, copy=False), n_iter, converged
 

@@ -8,9 +8,10 @@ against the plain per-coordinate computation they replace.
 
 import numpy as np
 import pytest
+from array_api_compat import numpy as array_api_numpy
 
 from sparsestat.decomposition import _coding_kernels as kernels
-from sparsestat.decomposition.sparse_coding import GRAM_CACHED_BYTES
+from sparsestat.decomposition.sparse_coding import GRAM_CACHED_BYTES, _encode_proximal
 from sparsestat.penalties import make_penalty
 
 PENALTIES = [
@@ -130,12 +131,12 @@ def test_gradient_changes_atom_by_atom_equal_the_per_signal_updates():
 
 @pytest.mark.parametrize("accelerated", [False, True])
 def test_proximal_kernel_on_a_gram_larger_than_the_cache(accelerated):
-    """1,500 atoms (an 18 MB Gram, above ``GRAM_CACHED_BYTES``) and 300 signals (a
+    """1,800 atoms (a 26 MB Gram, above ``GRAM_CACHED_BYTES``) and 300 signals (a
     block of 256 and a partial one): the atom-by-atom path gives the bits of the
     signal-by-signal one, and both are ISTA / FISTA, against a dense numpy
-    iteration of the same steps."""
+    iteration of the same steps (``sparse_encode``'s array-API path)."""
     rng = np.random.default_rng(1)
-    k, n_features, n = 1500, 20, 300  # an 18 MB Gram
+    k, n_features, n = 1800, 20, 300  # a 26 MB Gram
     assert k * k * 8 > GRAM_CACHED_BYTES
     D = rng.standard_normal((k, n_features))
     D /= np.linalg.norm(D, axis=1, keepdims=True)
@@ -157,21 +158,10 @@ def test_proximal_kernel_on_a_gram_larger_than_the_cache(accelerated):
         )  # fmt: skip
         runs[by_atom] = R
     np.testing.assert_array_equal(runs[True], runs[False])
-    # the same iteration, dense (FISTA restarted per signal when it goes uphill)
-    codes = np.zeros((n, k))
-    y = codes.copy()
-    t = np.ones((n, 1))
-    for _ in range(n_steps):
-        point = y - step * (y @ G - C)
-        new = np.sign(point) * np.maximum(np.abs(point) - step * 0.05, 0.0)
-        if accelerated:
-            uphill = np.sum((y - new) * (new - codes), axis=1, keepdims=True) > 0
-            t_new = 0.5 * (1.0 + np.sqrt(1.0 + 4.0 * t * t))
-            y = np.where(uphill, new, new + (t - 1.0) / t_new * (new - codes))
-            t = np.where(uphill, 1.0, t_new)
-        else:
-            y = new
-        codes = new
+    # the same iteration, dense: the array-API ISTA / FISTA of sparse_encode
+    codes, _, _ = _encode_proximal(
+        X, D, G, np.zeros((n, k)), pen, step, n_steps, 0.0, array_api_numpy, accelerated
+    )
     np.testing.assert_allclose(R, codes, atol=1e-10)
     assert np.count_nonzero(R) > n  # codes moved
     assert not np.any(R[7])

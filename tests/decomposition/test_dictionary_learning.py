@@ -146,8 +146,12 @@ def test_the_sgd_learner_keeps_no_bcd_statistics(planted):
     X, _ = planted
     model = DictionaryLearning(12, alpha=0.2, n_epochs=1, random_state=0).fit(X)
     assert model._A is None and model._B is None
-    model.set_params(fit_algorithm="bcd").partial_fit(X[:256])
-    assert model._A.shape == (12, 12) and model._B.shape == (12, 20)
+    batch = X[:256]
+    codes = model.set_params(fit_algorithm="bcd").transform(batch)  # the batch's bcd codes
+    model.partial_fit(batch)
+    # from zero statistics, one batch gives A = RᵀR / n and B = RᵀX / n exactly
+    np.testing.assert_allclose(model._A, codes.T @ codes / 256, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(model._B, codes.T @ batch / 256, rtol=1e-12, atol=1e-14)
     assert np.abs(model._A).sum() > 0
 
 

@@ -225,6 +225,11 @@ def main():
         "(e.g. the sizes run in parallel processes)",
     )
     parser.add_argument(
+        "--note",
+        help="with --merge: a sentence kept in the merged file's meta (e.g. a known pause "
+        "that the parts' learning seconds include)",
+    )
+    parser.add_argument(
         "--learning-alpha",
         nargs="+",
         default=[],
@@ -262,8 +267,10 @@ def main():
     if args.tables_from:
         rebuild(args.tables_from)
         return
+    if args.note and not args.merge:
+        parser.error("--note goes with --merge")
     if args.merge:
-        merge(args.merge, args.name)
+        merge(args.merge, args.name, note=args.note)
         return
     out = Results(args.name)  # now: it records the start time and load of the run
     if args.blas_threads > 0:  # the same single core for both learners, numpy's BLAS included
@@ -814,7 +821,7 @@ def rebuild(path):
     write_results(dict(raw), meta=meta, name=document.get("benchmark", "bench_v1"))
 
 
-def merge(paths, name):
+def merge(paths, name, note=None):
     """One results file from runs of the same settings at different sizes or penalties.
 
     Large dictionaries take an hour per penalty; their sizes and penalties can
@@ -822,7 +829,9 @@ def merge(paths, name):
     half``) and be merged here, so the claim-1 interpolation sees every size.
     Every penalty must have run at every size, once.  The parts' own metadata
     (command, date, time, commit, load) is kept under ``merged_from``; a part
-    that is itself a merged file brings its own parts.
+    that is itself a merged file brings its own parts.  ``note``: a sentence
+    for ``meta["note"]`` (what the parts' numbers do not say themselves); a
+    merged file's own note is kept before it.
     """
     documents = [json.loads(Path(path).read_text()) for path in paths]
     raws = [document["data"] for document in documents]
@@ -870,6 +879,11 @@ def merge(paths, name):
         "commit": " ".join(dict.fromkeys(part["commit"] for part in parts)),
         "merged_from": parts,
     }
+    notes = [document["meta"]["note"] for document in documents if document["meta"].get("note")]
+    if note:
+        notes.append(note)
+    if notes:
+        meta["note"] = " ".join(notes)
     write_results(merged, meta=meta, name=name)
 
 

@@ -57,15 +57,17 @@ def test_parts_by_penalty_and_size_merge_to_the_whole_run(bench, tmp_path):
     c = _part(bench, document, tmp_path, "c", lambda p, s: s == large and p in ("l0", "cel0"))
     # a part with some penalties only has no tables but its runs
     assert set(json.loads(b.read_text())["tables"]) == {"part"}
-    bench.merge([str(a), str(b), str(c)], "merged")
+    bench.merge([str(a), str(b), str(c)], "merged", note="b was paused.")
     merged = json.loads((tmp_path / "merged.json").read_text())
     assert merged["tables"] == document["tables"]
     assert merged["values"] == document["values"]
     assert [p["command"] for p in merged["meta"]["merged_from"]] == ["part a", "part b", "part c"]
     # merging a merged file again keeps every part's metadata
-    bench.merge([str(tmp_path / "merged.json")], "again")
+    assert merged["meta"]["note"] == "b was paused."
+    bench.merge([str(tmp_path / "merged.json")], "again", note="c too.")
     again = json.loads((tmp_path / "again.json").read_text())
     assert again["meta"]["merged_from"] == merged["meta"]["merged_from"]
+    assert again["meta"]["note"] == "b was paused. c too."  # a merged file's note is kept
     assert again["tables"] == document["tables"]
 
 

@@ -624,6 +624,12 @@ def write_results(results, meta=None, out=None, name="bench_v1", path=None):
             title="A part of a run: merge the parts with --merge for the tables",
             formats=["", "d", ".1f", ".2f", ".4f"],
         )
+        for r in runs.values():  # what the docs may quote of a part that is never merged
+            key = f"{r['penalty']}/{r['size']}"
+            out.value(f"gabor/{key}", r["gabor_fraction"], ".2f")
+            out.value(f"localized/{key}", r["localized_fraction"], ".2f")
+            out.value(f"error/{key}", error_at(results, r["penalty"], r["size"], targets[0]), ".4f")
+            out.value(f"learning_activity/{key}", r["learning_sparsity"], ".1%")
         out.save(path)
         return
     out.table(

@@ -56,7 +56,12 @@ def test_parts_by_penalty_and_size_merge_to_the_whole_run(bench, tmp_path):
     b = _part(bench, document, tmp_path, "b", lambda p, s: s == large and p in ("l1", "half"))
     c = _part(bench, document, tmp_path, "c", lambda p, s: s == large and p in ("l0", "cel0"))
     # a part with some penalties only has no tables but its runs
-    assert set(json.loads(b.read_text())["tables"]) == {"part"}
+    part_b = json.loads(b.read_text())
+    assert set(part_b["tables"]) == {"part"}
+    # ... and the values the docs may quote of it, the whole run's
+    for key in (f"gabor/l1/{large}", f"error/half/{large}", f"learning_activity/l1/{large}"):
+        assert part_b["values"][key] == document["values"][key]
+    assert f"gabor/cel0/{large}" not in part_b["values"]
     bench.merge([str(a), str(b), str(c)], "merged", note="b was paused.")
     merged = json.loads((tmp_path / "merged.json").read_text())
     assert merged["tables"] == document["tables"]

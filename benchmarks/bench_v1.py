@@ -628,7 +628,9 @@ def write_results(results, meta=None, out=None, name="bench_v1", path=None):
             key = f"{r['penalty']}/{r['size']}"
             out.value(f"gabor/{key}", r["gabor_fraction"], ".2f")
             out.value(f"localized/{key}", r["localized_fraction"], ".2f")
-            out.value(f"error/{key}", error_at(results, r["penalty"], r["size"], targets[0]), ".4f")
+            out.value(
+                f"error/{key}", error_at(results, r["penalty"], r["size"], targets[0]), ".4f"
+            )
             out.value(f"learning_activity/{key}", r["learning_sparsity"], ".1%")
         out.save(path)
         return

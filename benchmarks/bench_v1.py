@@ -442,6 +442,15 @@ def error_at(results, penalty, size, target):
     return results["runs"][f"{penalty}/{size}"]["errors"][str(target)][0]
 
 
+def run_values(out, results, penalty, size, target):
+    """The values the docs quote of one learned dictionary (whole run or part)."""
+    run, key = results["runs"][f"{penalty}/{size}"], f"{penalty}/{size}"
+    out.value(f"gabor/{key}", run["gabor_fraction"], ".2f")
+    out.value(f"localized/{key}", run["localized_fraction"], ".2f")
+    out.value(f"error/{key}", error_at(results, penalty, size, target), ".4f")
+    out.value(f"learning_activity/{key}", run["learning_sparsity"], ".1%")
+
+
 def report(results, sizes, targets):
     print("\n1. relative error on held-out patches at a fixed fraction of active units")
     print(f"  {'activity':>9} {'penalty':<12}" + "".join(f"{s:>9}" for s in sizes))
@@ -625,13 +634,7 @@ def write_results(results, meta=None, out=None, name="bench_v1", path=None):
             formats=["", "d", ".1f", ".2f", ".4f"],
         )
         for r in runs.values():  # what the docs may quote of a part that is never merged
-            key = f"{r['penalty']}/{r['size']}"
-            out.value(f"gabor/{key}", r["gabor_fraction"], ".2f")
-            out.value(f"localized/{key}", r["localized_fraction"], ".2f")
-            out.value(
-                f"error/{key}", error_at(results, r["penalty"], r["size"], targets[0]), ".4f"
-            )
-            out.value(f"learning_activity/{key}", r["learning_sparsity"], ".1%")
+            run_values(out, results, r["penalty"], r["size"], targets[0])
         out.save(path)
         return
     out.table(
@@ -681,9 +684,7 @@ def write_results(results, meta=None, out=None, name="bench_v1", path=None):
         fractions = [runs[f"{p}/{s}"]["gabor_fraction"] for p in PENALTIES]
         out.value(f"gabor_min/{s}", min(fractions), ".2f")
         for p in PENALTIES:
-            out.value(f"gabor/{p}/{s}", runs[f"{p}/{s}"]["gabor_fraction"], ".2f")
-            out.value(f"error/{p}/{s}", error_at(results, p, s, targets[0]), ".4f")
-            out.value(f"learning_activity/{p}/{s}", runs[f"{p}/{s}"]["learning_sparsity"], ".1%")
+            run_values(out, results, p, s, targets[0])
     paper = all("paper_errors" in run for run in runs.values())
     unit_rows = []
     for kind in ("converged", "paper") if paper else ("converged",):

@@ -139,13 +139,16 @@ def paper_error(X, D, penalty, target, low=1e-3, high=100.0, steps=22):
     return float(np.sum((X - codes @ D) ** 2) / np.sum(X**2)), float(np.mean(codes != 0))
 
 
-def authors_learner(train, n_atoms, penalty, lam, n_batches, seed=0):
+def authors_learner(train, n_atoms, penalty, lam, n_batches, seed=0, activity=None, progress=0):
     """The dictionary learner of Rentzeperis et al.'s code (rentzi/sparseRegularizers), ported.
 
     ISTA from zero at step 0.05 (time-decayed as theirs), stopped at 1 % relative
     change of the batch; then one gradient step of 5e-3 (time-decayed) on Phi.
     ``lam`` is their lambda: soft threshold lam·step, hard threshold
     sqrt(lam·step) (our ``l0`` prox at ``alpha = lam / 2``), CEL0 prox with lam.
+    ``activity``: a list that receives each batch's share of non-zero codes (the
+    learning activity, as ``DictionaryLearning.sparsity_`` records ours);
+    ``progress``: print it every ``progress`` batches (hour-long runs).
     """
     rng = np.random.default_rng(seed)
     lr_r, lr_phi = 0.05, 5e-3
@@ -168,6 +171,11 @@ def authors_learner(train, n_atoms, penalty, lam, n_batches, seed=0):
             if np.linalg.norm(r - previous) / (1e-2 + np.linalg.norm(previous)) < 1e-2:
                 break
             previous = r
+        if activity is not None:
+            activity.append(float(np.mean(r != 0)))
+            if progress and (iteration + 1) % progress == 0:
+                recent = np.mean(activity[-progress:])
+                print(f"    batch {iteration + 1}/{n_batches}, activity {recent:.4f}", flush=True)
         error = batch - r @ phi.T
         phi += lr_phi / (1.0 + lr_phi / 50.0 * iteration) * (error.T @ r)
     phi /= np.maximum(np.linalg.norm(phi, axis=0, keepdims=True), 1e-8)
@@ -190,6 +198,12 @@ def main():
     parser.add_argument("--authors", action="store_true", help="also run the authors' learner")
     parser.add_argument(
         "--authors-sizes", type=int, default=1, help="the authors' learner at the N smallest sizes"
+    )
+    parser.add_argument(
+        "--authors-only",
+        metavar="JSON",
+        help="learn only with the authors' learner, at --sizes, for the --penalties its port "
+        "has (l1, l0, cel0; lambda: the learning alpha), against our runs in JSON",
     )
     parser.add_argument(
         "--paper-codes",
@@ -267,6 +281,24 @@ def main():
     if args.tables_from:
         rebuild(args.tables_from)
         return
+    ours = None
+    if args.authors_only:  # checked before anything is learned
+        ours = json.loads(Path(args.authors_only).read_text())["data"]
+        wanted = {"patch": args.patch, "n_train": args.n_train, "epochs": args.epochs}
+        wanted["seed"] = args.seed
+        differ = {k: (ours["settings"].get(k), v) for k, v in wanted.items()}
+        differ = {k: pair for k, pair in differ.items() if pair[0] != pair[1]}
+        if differ:
+            parser.error(f"--authors-only: {args.authors_only} ran other settings: {differ}")
+        n_features = args.patch * args.patch
+        missing = [
+            f"{p}/{round(s * n_features)}"
+            for s in args.sizes
+            for p in penalties
+            if f"{p}/{round(s * n_features)}" not in ours["runs"]
+        ]
+        if missing or not {"l1", "l0", "cel0"} & set(penalties):
+            parser.error(f"--authors-only: no run of ours to compare with: {missing or penalties}")
     if args.note and not args.merge:
         parser.error("--note goes with --merge")
     if args.merge:
@@ -291,6 +323,19 @@ def main():
         f"{args.n_train} to learn ({args.epochs} epochs, batches of 256), 4000 to test; "
         f"sizes {sizes}"
     )
+    partial = RESULTS_DIR / f"{args.name}.partial.json"
+    if ours is not None:  # the authors' learner only, against our runs of another file
+        results = {**ours, "authors": {}, "ours_from": Path(args.authors_only).name}
+        results["blas_threads"] = args.blas_threads
+        for size in sizes:
+            lambdas = {p: learning_alpha[p] for p in penalties if p in ("l1", "l0", "cel0")}
+            results["authors"].update(
+                compare_authors(train, test, size, patch, args, results, lambdas)
+            )
+            write_results(results, out=out, path=partial)
+        write_results(results, out=out)
+        partial.unlink(missing_ok=True)
+        return
     anneal = DictionaryLearning().anneal if args.anneal is None else args.anneal
     results = {"sizes": sizes, "sparsity": args.sparsity, "runs": {}}
     results["blas_threads"] = args.blas_threads
@@ -305,7 +350,6 @@ def main():
     if overrides:  # recorded only when set, so that earlier parts still merge
         results["settings"]["learning_alpha"] = overrides
     dictionaries = {}
-    partial = RESULTS_DIR / f"{args.name}.partial.json"
     # numba's compiled kernels are loaded (or, after an install or an edit, compiled)
     # by the first fit of the process: a small fit per penalty first, so that the
     # times below are the learning itself (the first-fit cost is on the speed page)
@@ -380,7 +424,10 @@ def main():
     if args.authors:
         results["authors"] = {}
         for size in sizes[: args.authors_sizes]:
-            results["authors"].update(compare_authors(train, test, size, patch, args, results))
+            lambdas = {p: learning_alpha[p] for p in ("cel0", "l1")}
+            results["authors"].update(
+                compare_authors(train, test, size, patch, args, results, lambdas)
+            )
     figures(dictionaries, results, sizes, patch, Path(args.output))
     write_results(results, out=out)
     partial.unlink(missing_ok=True)
@@ -521,13 +568,19 @@ def units_needed(sizes, errors, goal):
     return None
 
 
-def compare_authors(train, test, size, patch, args, results):
+def compare_authors(train, test, size, patch, args, results, lambdas):
+    """The authors' learner (our port) at ``size`` atoms for each penalty of
+    ``lambdas`` (penalty -> their lambda), against our run of the same size and
+    penalty in ``results["runs"]``: time, learning activity, Gabor fit, error."""
     n_batches = args.epochs * math.ceil(args.n_train / 256)
     print(f"\n5. the authors' learner (our port) at {size} atoms, {n_batches} batches of 250")
     rows = {}
-    for penalty, lam in (("cel0", LEARNING_ALPHA["cel0"]), ("l1", LEARNING_ALPHA["l1"])):
+    for penalty, lam in lambdas.items():
         start = time.perf_counter()
-        D = authors_learner(train, size, penalty, lam, n_batches, seed=args.seed)
+        activity = []
+        D = authors_learner(
+            train, size, penalty, lam, n_batches, seed=args.seed, activity=activity, progress=250
+        )
         seconds = time.perf_counter() - start
         summary = gabor_summary(D, patch)
         target = 0.05 if 0.05 in args.sparsity else args.sparsity[0]
@@ -537,17 +590,23 @@ def compare_authors(train, test, size, patch, args, results):
         rows[f"{penalty}/{size}"] = {
             "penalty": penalty,
             "size": size,
+            "lambda": lam,
             "seconds": seconds,
+            # the mean share of non-zero codes over the last 100 batches
+            "learning_sparsity": float(np.mean(activity[-100:])),
             "gabor_fraction": summary["gabor_fraction"],
+            "localized_fraction": summary["localized_fraction"],
+            "median_r2": summary["median_r2"],
             "error": error,
             "ours_seconds": ours["seconds"],
         }
         print(
-            f"  {LABELS[penalty]:<12} authors {seconds:7.1f} s, Gabor-like "
-            f"{summary['gabor_fraction']:.2f}, err@{target:.0%} {error:.4f} | sparsestat "
-            f"{ours['seconds']:7.1f} s ({ours['seconds'] / seconds:.2f}x), Gabor-like "
-            f"{ours['gabor_fraction']:.2f}, err@{target:.0%} "
-            f"{ours['errors'][str(target)][0]:.4f}",
+            f"  {LABELS[penalty]:<12} authors (lambda {lam:g}) {seconds:7.1f} s, learning "
+            f"activity {rows[f'{penalty}/{size}']['learning_sparsity']:.3f}, Gabor-like "
+            f"{summary['gabor_fraction']:.2f} (localised {summary['localized_fraction']:.2f}), "
+            f"err@{target:.0%} {error:.4f} | sparsestat {ours['seconds']:7.1f} s "
+            f"({ours['seconds'] / seconds:.2f}x), Gabor-like {ours['gabor_fraction']:.2f}, "
+            f"err@{target:.0%} {ours['errors'][str(target)][0]:.4f}",
             flush=True,
         )
     return rows
@@ -609,7 +668,15 @@ def write_results(results, meta=None, out=None, name="bench_v1", path=None):
         results = {**results, "sizes": sorted({r["size"] for r in runs.values()})}
     out.data = {
         key: results[key]
-        for key in ("sizes", "sparsity", "runs", "authors", "blas_threads", "settings")
+        for key in (
+            "sizes",
+            "sparsity",
+            "runs",
+            "authors",
+            "ours_from",
+            "blas_threads",
+            "settings",
+        )
         if key in results
     }
     if "blas_threads" in results:
@@ -760,6 +827,11 @@ def write_results(results, meta=None, out=None, name="bench_v1", path=None):
             ratio = row["ours_seconds"] / row["seconds"]
             out.value(f"authors_time_ratio/{p}/{size}", ratio, ".2f")
             out.value(f"authors_gabor/{p}/{size}", row["gabor_fraction"], ".2f")
+            if "learning_sparsity" in row:  # recorded since the runs at 8x (2026-12-04)
+                out.value(f"authors_activity/{p}/{size}", row["learning_sparsity"], ".1%")
+                out.value(f"authors_localized/{p}/{size}", row["localized_fraction"], ".2f")
+                out.value(f"authors_median_r2/{p}/{size}", row["median_r2"], ".2f")
+                out.value(f"authors_error/{p}/{size}", row["error"], ".4f")
             if size == sizes[0]:
                 out.value(f"authors_time_ratio/{p}", ratio, ".2f")
                 out.value(f"authors_gabor/{p}", row["gabor_fraction"], ".2f")

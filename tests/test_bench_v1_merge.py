@@ -157,3 +157,51 @@ def test_checkpointed_learning_resumes_after_a_stopped_process(bench, tmp_path, 
         bench.learn_with_checkpoints(
             DictionaryLearning(8, **settings), X, path, {**key, "size": 9}
         )
+
+
+def test_authors_learner_records_its_activity_and_is_compared(bench, tmp_path):
+    """The authors' learner (our port) records each batch's share of non-zero codes:
+    all of them at a vanishing soft threshold, none at a huge one.  ``compare_authors``
+    keeps it with the Gabor summary, and the tables quote it beside our run."""
+    import types
+
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    train, test = rng.standard_normal((600, 36)), rng.standard_normal((300, 36))
+    dense, silent = [], []
+    bench.authors_learner(train, 12, "l1", 1e-9, 3, activity=dense)
+    bench.authors_learner(train, 12, "l1", 1e6, 3, activity=silent)
+    assert len(dense) == 3 and min(dense) > 0.99
+    assert silent == [0.0, 0.0, 0.0]
+    args = types.SimpleNamespace(epochs=1, n_train=600, seed=0, sparsity=[0.05])
+    document = json.loads(COMMITTED.read_text())
+    ours = copy.deepcopy(document["data"]["runs"]["cel0/256"])
+    results = {
+        "sizes": [12],
+        "sparsity": [0.05],
+        "runs": {f"{p}/12": {**ours, "penalty": p, "size": 12} for p in bench.PENALTIES},
+    }
+    rows = bench.compare_authors(train, test, 12, 6, args, results, {"cel0": 0.3})
+    row = rows["cel0/12"]
+    assert row["lambda"] == 0.3 and 0 < row["learning_sparsity"] < 1
+    assert {"gabor_fraction", "localized_fraction", "median_r2", "error"} <= set(row)
+    results["authors"] = rows
+    bench.write_results(results, name="authors")
+    written = json.loads((tmp_path / "authors.json").read_text())
+    assert written["values"]["authors_activity/cel0/12"]["value"] == row["learning_sparsity"]
+    assert written["tables"]["authors"]["rows"][0][:2] == ["CEL0", 12]
+
+
+def test_authors_only_refuses_a_file_of_other_settings(bench, monkeypatch, capsys):
+    """``--authors-only JSON`` compares with our runs in JSON: other patches, data or
+    sizes are refused before anything is learned."""
+    argv = ["bench_v1.py", "--authors-only", str(COMMITTED), "--sizes", "8"]
+    monkeypatch.setattr(sys, "argv", [*argv, "--patch", "12"])
+    with pytest.raises(SystemExit):
+        bench.main()
+    assert "ran other settings" in capsys.readouterr().err
+    monkeypatch.setattr(sys, "argv", [*argv, "--sizes", "3"])
+    with pytest.raises(SystemExit):
+        bench.main()
+    assert "no run of ours" in capsys.readouterr().err

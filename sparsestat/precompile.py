@@ -71,6 +71,7 @@ def _multitask(dtype, rng):
 
 def _decomposition(dtype, rng):
     from .decomposition import DictionaryLearning, sparse_encode
+    from .decomposition.sparse_coding import learning_codes
 
     X = rng.standard_normal((60, 16)).astype(dtype)
     D = rng.standard_normal((20, 16)).astype(dtype)
@@ -81,6 +82,13 @@ def _decomposition(dtype, rng):
         DictionaryLearning(
             8, penalty="cel0", alpha=0.5, n_epochs=1, fit_algorithm=fit_algorithm, random_state=0
         ).fit(X)
+    # an overcomplete dictionary with dense codes: the factored learning codes (the prox
+    # kernel; CEL0's weights are read-only, the others' not: two specialisations)
+    wide = rng.standard_normal((40, 16)).astype(dtype)
+    wide /= np.linalg.norm(wide, axis=1, keepdims=True)
+    settings = dict(alpha=0.1, q=None, positive=False, step=0.05, tol=1e-2, max_iter=20)
+    for penalty in ("cel0", "l1"):
+        learning_codes(X, wide, penalty=penalty, density=1.0, **settings)
 
 
 def _dag(dtype, rng):

@@ -69,6 +69,37 @@ def test_a_later_process_loads_instead_of_compiling(tmp_path):
     assert misses == 0 and hits >= 1
 
 
+def test_decomposition_compiles_the_factored_learning_codes(tmp_path):
+    """``precompile decomposition`` also reaches the prox kernel that the factored
+    learning codes of an overcomplete dictionary use: a later such fit loads it."""
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path))
+    done = subprocess.run(
+        [sys.executable, "-m", "sparsestat.precompile", "decomposition", "--dtypes", "float64"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    fit = """
+import json
+import numpy as np
+from sparsestat.decomposition import DictionaryLearning
+from sparsestat.penalties import _kernels
+X = np.random.default_rng(0).standard_normal((600, 8))
+for penalty in ("l1", "cel0"):
+    DictionaryLearning(40, penalty=penalty, alpha=0.05, n_epochs=1, random_state=0).fit(X)
+stats = _kernels.prox_separable.stats
+print(json.dumps([sum(stats.cache_hits.values()), sum(stats.cache_misses.values())]))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", fit], env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    hits, misses = json.loads(done.stdout.strip().splitlines()[-1])
+    assert misses == 0 and hits >= 1
+
+
 def test_bad_arguments():
     with pytest.raises(ValueError, match="families must be among"):
         precompile(["regression", "nope"])

@@ -69,7 +69,12 @@ class DictionaryLearning(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
 
     Runs on numpy (numba kernels) and on other array-API libraries
     (array-API ISTA/FISTA codes, matrix-product updates; tested with
-    array-api-strict, not yet run on a GPU).
+    array-api-strict, not yet run on a GPU).  On numpy, the ``"sgd"`` codes of
+    a batch come from the numba kernel, whose cost grows with the non-zero
+    codes, or, on a dictionary with more than twice as many atoms as
+    features and dense enough codes in the last batch, from the dense
+    factored gradient ``(R D − X) Dᵀ`` (the same iterates up to rounding;
+    ``sparsestat.decomposition.sparse_coding.learning_codes``).
 
     Parameters
     ----------
@@ -272,6 +277,7 @@ class DictionaryLearning(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         self._data_scale2 = mean_square if mean_square > 0 else 1.0
         self.n_steps_ = 0
         self.n_unconverged_ = 0
+        self._code_density = None  # the last batch's share of non-zero codes
 
     def _encode(self, X, return_info=False):
         """Codes of ``X`` on the current dictionary, with the transform settings."""
@@ -321,6 +327,7 @@ class DictionaryLearning(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
             tol=self.code_tol,
             max_iter=self.transform_max_iter,
             lipschitz=self._lipschitz(xp),
+            density=getattr(self, "_code_density", None),  # checkpoints from before it
         )
 
     def _step(self, batch, xp, rng, rate_scale=1.0):
@@ -363,6 +370,7 @@ class DictionaryLearning(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         self.n_steps_ += 1
         error = float(xp.mean(residual * residual))
         density = float(xp.mean(xp.astype(codes != 0, batch.dtype)))
+        self._code_density = density
         return error, density
 
     # -------------------------------------------------------------------- API

@@ -31,6 +31,25 @@ _CHUNK = 4096  # signals encoded per block (bounds the memory of X Dᵀ)
 # quiet machine: by signal wins or ties up to 1,448 atoms (16 MiB), by atom wins
 # at 2,048 (32 MiB); beside other processes sharing the cache the line moves down
 GRAM_CACHED_BYTES = 24 * 2**20
+# Learning codes (ISTA from zero, numpy): the kernel's cost grows with the
+# non-zero codes (a row of G per changed coordinate), the factored gradient
+# (R D − X) Dᵀ costs two dense BLAS-3 products whatever the codes.  On a
+# dictionary of more than twice as many atoms as features the factored form is
+# used once the learner's last batch had at least this many non-zeros per
+# signal per feature, half as many once G is above GRAM_CACHED_BYTES (the
+# kernel then streams its rows from memory); benchmarks/bench_coding_update.py,
+# "learning codes by density"
+FACTORED_NONZEROS = 0.6
+
+
+def _factored_learning_codes(n_components, n_features, density):
+    """Whether ``learning_codes`` takes the factored gradient (see FACTORED_NONZEROS)."""
+    if density is None or n_components <= 2 * n_features:
+        return False
+    line = FACTORED_NONZEROS
+    if n_components * n_components * 8 > GRAM_CACHED_BYTES:
+        line /= 2
+    return density * n_components >= line * n_features
 
 
 def _coding_penalty(penalty, alpha, atom_norms, q=None, positive=False):
@@ -514,24 +533,42 @@ def _encode_proximal_numba(
 
 
 def _encode_proximal(
-    X, dictionary, gram, codes, penalty, step, max_iter, tol, xp, accelerated, batch_rule=False
+    X,
+    dictionary,
+    gram,
+    codes,
+    penalty,
+    step,
+    max_iter,
+    tol,
+    xp,
+    accelerated,
+    batch_rule=False,
+    factored=False,
 ):
     """Batch ISTA / FISTA (with gradient restart, per signal), array-API generic.
 
     ``batch_rule``: stop the whole batch when ``||ΔR||_F < tol (tol + ||R||_F)``
-    (Rentzeperis et al.) instead of per signal.
+    (Rentzeperis et al.) instead of per signal.  ``factored``: the gradient as
+    ``(R D − X) Dᵀ`` (two products with ``D``, ``gram`` unused) instead of
+    ``R G − X Dᵀ``; cheaper when there are more than twice as many atoms as
+    features.
     """
     n_samples = X.shape[0]
     if step is None:  # a zero dictionary: every code is 0
         return codes, np.ones(n_samples, dtype=np.int64), np.ones(n_samples, dtype=bool)
-    C = xp.matmul(X, xp.matrix_transpose(dictionary))
+    atoms_t = xp.matrix_transpose(dictionary)
+    C = None if factored else xp.matmul(X, atoms_t)
     current = codes
     momentum = codes
     t = xp.ones((n_samples, 1), dtype=X.dtype, device=array_device(X))
     active = xp.ones((n_samples,), dtype=xp.bool, device=array_device(X))
     n_iter = np.full(n_samples, max_iter, dtype=np.int64)
     for iteration in range(1, max_iter + 1):
-        grad = xp.matmul(momentum, gram) - C
+        if factored:
+            grad = xp.matmul(xp.matmul(momentum, dictionary) - X, atoms_t)
+        else:
+            grad = xp.matmul(momentum, gram) - C
         new = penalty.prox(momentum - step * grad, step, check_input=False)
         if batch_rule:
             change = float(xp.linalg.vector_norm(new - current))
@@ -563,7 +600,18 @@ def _encode_proximal(
 
 
 def learning_codes(
-    X, dictionary, *, penalty, alpha, q, positive, step, tol, max_iter, lipschitz=None
+    X,
+    dictionary,
+    *,
+    penalty,
+    alpha,
+    q,
+    positive,
+    step,
+    tol,
+    max_iter,
+    lipschitz=None,
+    density=None,
 ):
     """Codes of a training batch as Rentzeperis et al. compute them (dictionary learning).
 
@@ -573,7 +621,12 @@ def learning_codes(
     The early stop leaves the codes shrunk; they are not minimisers.
 
     ``lipschitz`` (``||D||²``, or an estimate of it) spares the SVD when the
-    caller tracks it.
+    caller tracks it.  ``density``: the share of non-zero codes expected (the
+    learner's last batch).  On numpy, the numba kernel updates the gradient
+    through the coordinates that change; on a dictionary of more than twice
+    as many atoms as features with enough expected non-zeros
+    (``FACTORED_NONZEROS``), the dense factored gradient ``(R D − X) Dᵀ``
+    costs less, and is used instead (the same iterates up to rounding).
 
     Returns
     -------
@@ -582,13 +635,36 @@ def learning_codes(
         Whether the rule was met within ``max_iter`` iterations.
     """
     xp = get_namespace(X, dictionary)
-    gram = xp.matmul(dictionary, xp.matrix_transpose(dictionary))
+    n_components, n_features = dictionary.shape
+    factored = is_numpy_namespace(xp) and _factored_learning_codes(
+        n_components, n_features, density
+    )
     if lipschitz is None:
         lipschitz = _dictionary_lipschitz(dictionary, xp)
+    step = None if lipschitz == 0.0 else min(step, 1.0 / lipschitz)
+    if factored:  # in float64, as the kernel computes
+        D = np.asarray(dictionary, dtype=np.float64)
+        atom_norms = np.linalg.norm(D, axis=1)
+        pen = _coding_penalty(penalty, alpha, atom_norms, q=q, positive=positive)
+        codes, _, converged = _encode_proximal(
+            np.asarray(X, dtype=np.float64),
+            D,
+            None,
+            np.zeros((X.shape[0], n_components)),
+            pen,
+            step,
+            max_iter,
+            tol,
+            np,
+            False,
+            batch_rule=True,
+            factored=True,
+        )
+        return codes.astype(X.dtype, copy=False), bool(np.all(converged))
+    gram = xp.matmul(dictionary, xp.matrix_transpose(dictionary))
     atom_norms = np.sqrt(np.clip(np.diag(np.asarray(to_numpy(gram), dtype=float)), 0, None))
     pen = _coding_penalty(penalty, alpha, atom_norms, q=q, positive=positive)
-    step = None if lipschitz == 0.0 else min(step, 1.0 / lipschitz)
-    codes = xp.zeros((X.shape[0], dictionary.shape[0]), dtype=X.dtype, device=array_device(X))
+    codes = xp.zeros((X.shape[0], n_components), dtype=X.dtype, device=array_device(X))
     if is_numpy_namespace(xp):
         codes, _, converged = _encode_proximal_numba(
             X, dictionary, gram, codes, pen, step, False, max_iter, tol, True

@@ -166,3 +166,61 @@ def test_proximal_kernel_on_a_gram_larger_than_the_cache(accelerated):
     assert np.count_nonzero(R) > n  # codes moved
     assert not np.any(R[7])
     assert n_iter[7] == 1 and np.all(np.delete(n_iter, 7) == n_steps)
+
+
+@pytest.mark.parametrize(
+    "penalty, alpha", [("l1", 0.3), ("l0", 0.05), ("half", 0.3), ("cel0", 0.3)]
+)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_learning_codes_factored_gradient(monkeypatch, penalty, alpha, dtype):
+    """``learning_codes`` takes the factored gradient ``(R D − X) Dᵀ`` on an
+    overcomplete dictionary once the expected non-zeros per signal reach
+    ``FACTORED_NONZEROS`` per feature, the kernel otherwise; same codes."""
+    from sparsestat.decomposition import sparse_coding
+
+    forms = []
+    original = sparse_coding._encode_proximal
+
+    def spy(*args, **kwargs):
+        forms.append(kwargs.get("factored", False))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(sparse_coding, "_encode_proximal", spy)
+    rng = np.random.default_rng(3)
+    D = rng.standard_normal((80, 16))
+    D /= np.linalg.norm(D, axis=1, keepdims=True)
+    X = rng.standard_normal((40, 16)).astype(dtype)
+    settings = dict(penalty=penalty, alpha=alpha, q=None, positive=False, step=0.05)
+    settings.update(tol=1e-2, max_iter=1000)
+    D = D.astype(dtype)
+    kernel, done_kernel = sparse_coding.learning_codes(X, D, **settings)
+    assert forms == []  # no density known: the kernel
+    line = sparse_coding.FACTORED_NONZEROS * 16 / 80
+    sparse_coding.learning_codes(X, D, density=0.99 * line, **settings)
+    assert forms == []
+    factored, done_factored = sparse_coding.learning_codes(X, D, density=line, **settings)
+    assert forms == [True]
+    assert factored.dtype == kernel.dtype == dtype
+    assert done_factored and done_kernel
+    assert np.count_nonzero(kernel) > X.shape[0]
+    np.testing.assert_array_equal(factored != 0, kernel != 0)
+    np.testing.assert_allclose(factored, kernel, atol=1e-10 if dtype == np.float64 else 1e-6)
+    # twice as many atoms as features or fewer: the kernel whatever the density
+    sparse_coding.learning_codes(X, D[:32], density=1.0, **settings)
+    assert forms == [True]
+
+
+def test_the_factored_line_halves_out_of_cache():
+    from sparsestat.decomposition.sparse_coding import (
+        FACTORED_NONZEROS,
+        _factored_learning_codes,
+    )
+
+    in_cache, out_of_cache = 1024, 2048  # 8 MiB and 32 MiB of Gram matrix
+    assert in_cache**2 * 8 <= GRAM_CACHED_BYTES < out_of_cache**2 * 8
+    for k, line in ((in_cache, FACTORED_NONZEROS), (out_of_cache, FACTORED_NONZEROS / 2)):
+        density = line * 256 / k
+        assert _factored_learning_codes(k, 256, density)
+        assert not _factored_learning_codes(k, 256, 0.99 * density)
+        assert not _factored_learning_codes(k, 256, None)
+    assert not _factored_learning_codes(512, 256, 1.0)  # 2x: never

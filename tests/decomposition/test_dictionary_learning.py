@@ -353,3 +353,31 @@ def test_image_patches_from_user_images():
 def test_image_patches_bad_images(images, error, message):
     with pytest.raises(error, match=message):
         load_image_patches(6, 10, images=images)
+
+
+def test_the_sgd_learner_predicts_the_code_density_from_its_last_batch(monkeypatch):
+    """Each batch's codes take the factored gradient when the last batch's density
+    says it costs less (``FACTORED_NONZEROS``); the atoms are those of the kernel
+    up to rounding."""
+    from sparsestat.decomposition import sparse_coding
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((600, 8))
+    settings = dict(n_components=40, penalty="l1", alpha=0.05, n_epochs=2, random_state=0)
+    forms = []
+    original = sparse_coding._encode_proximal
+
+    def spy(*args, **kwargs):
+        forms.append(kwargs.get("factored", False))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(sparse_coding, "_encode_proximal", spy)
+    factored = DictionaryLearning(**settings).fit(X)
+    # the first batch has no density to go by, every later one is dense enough
+    n_batches = 2 * -(-600 // 256)
+    assert forms == [True] * (n_batches - 1)
+    assert factored._code_density == pytest.approx(factored.sparsity_[-1], abs=0.2)
+    monkeypatch.setattr(sparse_coding, "FACTORED_NONZEROS", np.inf)
+    kernel = DictionaryLearning(**settings).fit(X)
+    assert len(forms) == n_batches - 1
+    np.testing.assert_allclose(factored.components_, kernel.components_, atol=1e-9)

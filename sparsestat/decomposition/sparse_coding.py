@@ -559,16 +559,33 @@ def _encode_proximal(
         return codes, np.ones(n_samples, dtype=np.int64), np.ones(n_samples, dtype=bool)
     atoms_t = xp.matrix_transpose(dictionary)
     C = None if factored else xp.matmul(X, atoms_t)
+
+    def gradient(point):
+        if factored:
+            return xp.matmul(xp.matmul(point, dictionary) - X, atoms_t)
+        return xp.matmul(point, gram) - C
+
+    if batch_rule and not accelerated:  # the batch stops at once: no per-signal state
+        current = codes
+        for iteration in range(1, max_iter + 1):
+            moved = gradient(current)
+            moved *= -step
+            moved += current
+            new = penalty.prox(moved, step, check_input=False)
+            change = float(xp.linalg.vector_norm(new - current))
+            done = change < tol * (tol + float(xp.linalg.vector_norm(current)))
+            current = new
+            if done:
+                n_iter = np.full(n_samples, iteration, dtype=np.int64)
+                return current, n_iter, np.ones(n_samples, dtype=bool)
+        return current, np.full(n_samples, max_iter, dtype=np.int64), np.zeros(n_samples, bool)
     current = codes
     momentum = codes
     t = xp.ones((n_samples, 1), dtype=X.dtype, device=array_device(X))
     active = xp.ones((n_samples,), dtype=xp.bool, device=array_device(X))
     n_iter = np.full(n_samples, max_iter, dtype=np.int64)
     for iteration in range(1, max_iter + 1):
-        if factored:
-            grad = xp.matmul(xp.matmul(momentum, dictionary) - X, atoms_t)
-        else:
-            grad = xp.matmul(momentum, gram) - C
+        grad = gradient(momentum)
         new = penalty.prox(momentum - step * grad, step, check_input=False)
         if batch_rule:
             change = float(xp.linalg.vector_norm(new - current))

@@ -172,7 +172,8 @@ def test_proximal_kernel_on_a_gram_larger_than_the_cache(accelerated):
     "penalty, alpha", [("l1", 0.3), ("l0", 0.05), ("half", 0.3), ("cel0", 0.3)]
 )
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_learning_codes_factored_gradient(monkeypatch, penalty, alpha, dtype):
+@pytest.mark.parametrize("positive", [False, True])
+def test_learning_codes_factored_gradient(monkeypatch, penalty, alpha, dtype, positive):
     """``learning_codes`` takes the factored gradient ``(R D − X) Dᵀ`` on an
     overcomplete dictionary once the expected non-zeros per signal reach
     ``FACTORED_NONZEROS`` per feature, the kernel otherwise; same codes."""
@@ -190,7 +191,7 @@ def test_learning_codes_factored_gradient(monkeypatch, penalty, alpha, dtype):
     D = rng.standard_normal((80, 16))
     D /= np.linalg.norm(D, axis=1, keepdims=True)
     X = rng.standard_normal((40, 16)).astype(dtype)
-    settings = dict(penalty=penalty, alpha=alpha, q=None, positive=False, step=0.05)
+    settings = dict(penalty=penalty, alpha=alpha, q=None, positive=positive, step=0.05)
     settings.update(tol=1e-2, max_iter=1000)
     D = D.astype(dtype)
     kernel, done_kernel = sparse_coding.learning_codes(X, D, **settings)
@@ -205,6 +206,7 @@ def test_learning_codes_factored_gradient(monkeypatch, penalty, alpha, dtype):
     assert np.count_nonzero(kernel) > X.shape[0]
     np.testing.assert_array_equal(factored != 0, kernel != 0)
     np.testing.assert_allclose(factored, kernel, atol=1e-10 if dtype == np.float64 else 1e-6)
+    assert not positive or factored.min() == 0.0
     # twice as many atoms as features or fewer: the kernel whatever the density
     sparse_coding.learning_codes(X, D[:32], density=1.0, **settings)
     assert forms == [True]

@@ -496,6 +496,7 @@ def run_values(out, results, penalty, size, target):
     out.value(f"localized/{key}", run["localized_fraction"], ".2f")
     out.value(f"error/{key}", error_at(results, penalty, size, target), ".4f")
     out.value(f"learning_activity/{key}", run["learning_sparsity"], ".1%")
+    out.value(f"learning_seconds/{key}", run["seconds"], ",.0f")
 
 
 def report(results, sizes, targets):
@@ -827,6 +828,7 @@ def write_results(results, meta=None, out=None, name="bench_v1", path=None):
             ratio = row["ours_seconds"] / row["seconds"]
             out.value(f"authors_time_ratio/{p}/{size}", ratio, ".2f")
             out.value(f"authors_gabor/{p}/{size}", row["gabor_fraction"], ".2f")
+            out.value(f"authors_seconds/{p}/{size}", row["seconds"], ",.0f")
             if "learning_sparsity" in row:  # recorded since the runs at 8x (2026-12-04)
                 out.value(f"authors_activity/{p}/{size}", row["learning_sparsity"], ".1%")
                 out.value(f"authors_localized/{p}/{size}", row["localized_fraction"], ".2f")

@@ -44,6 +44,21 @@ def _run(families, env=None):
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def _precompile_command(family, cache):
+    """``python -m sparsestat.precompile FAMILY`` (float64) into the numba cache ``cache``;
+    returns the environment that uses that cache and the command's stdout."""
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(cache))
+    done = subprocess.run(
+        [sys.executable, "-m", "sparsestat.precompile", family, "--dtypes", "float64"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return env, done.stdout
+
+
 def test_every_family_reaches_its_kernels():
     """In a fresh process, each family's fits load or compile its solver kernel."""
     result = _run(None)
@@ -55,16 +70,8 @@ def test_every_family_reaches_its_kernels():
 def test_a_later_process_loads_instead_of_compiling(tmp_path):
     """Empty NUMBA_CACHE_DIR: the command compiles (cache misses); a second process
     running the same family finds every kernel in the cache (hits, no miss)."""
-    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path))
-    done = subprocess.run(
-        [sys.executable, "-m", "sparsestat.precompile", "penalties", "--dtypes", "float64"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert "penalties" in done.stdout
+    env, stdout = _precompile_command("penalties", tmp_path)
+    assert "penalties" in stdout
     hits, misses = _run(["penalties"], env)["kernels"]["penalties"]
     assert misses == 0 and hits >= 1
 
@@ -72,15 +79,7 @@ def test_a_later_process_loads_instead_of_compiling(tmp_path):
 def test_decomposition_compiles_the_factored_learning_codes(tmp_path):
     """``precompile decomposition`` also reaches the prox kernel that the factored
     learning codes of an overcomplete dictionary use: a later such fit loads it."""
-    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path))
-    done = subprocess.run(
-        [sys.executable, "-m", "sparsestat.precompile", "decomposition", "--dtypes", "float64"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    env, _ = _precompile_command("decomposition", tmp_path)
     fit = """
 import json
 import numpy as np

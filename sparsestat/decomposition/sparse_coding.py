@@ -548,8 +548,9 @@ def _encode_proximal(
 ):
     """Batch ISTA / FISTA (with gradient restart, per signal), array-API generic.
 
-    ``batch_rule``: stop the whole batch when ``||ΔR||_F < tol (tol + ||R||_F)``
-    (Rentzeperis et al.) instead of per signal.  ``factored``: the gradient as
+    ``batch_rule`` (ISTA only): stop the whole batch when
+    ``||ΔR||_F < tol (tol + ||R||_F)`` (Rentzeperis et al.) instead of per
+    signal; the loop then keeps no per-signal state.  ``factored``: the gradient as
     ``(R D − X) Dᵀ`` (two products with ``D``, ``gram`` unused) instead of
     ``R G − X Dᵀ``; cheaper when there are more than twice as many atoms as
     features.
@@ -565,7 +566,9 @@ def _encode_proximal(
             return xp.matmul(xp.matmul(point, dictionary) - X, atoms_t)
         return xp.matmul(point, gram) - C
 
-    if batch_rule and not accelerated:  # the batch stops at once: no per-signal state
+    if batch_rule:  # the batch stops at once: no per-signal state
+        if accelerated:
+            raise ValueError("batch_rule is the stopping rule of ISTA, not of FISTA")
         current = codes
         for iteration in range(1, max_iter + 1):
             moved = gradient(current)
@@ -587,14 +590,9 @@ def _encode_proximal(
     for iteration in range(1, max_iter + 1):
         grad = gradient(momentum)
         new = penalty.prox(momentum - step * grad, step, check_input=False)
-        if batch_rule:
-            change = float(xp.linalg.vector_norm(new - current))
-            done = change < tol * (tol + float(xp.linalg.vector_norm(current)))
-            finished = xp.full((n_samples,), done, dtype=xp.bool, device=array_device(X))
-        else:
-            change = xp.max(xp.abs(new - current), axis=1)
-            scale = xp.max(xp.abs(new), axis=1)
-            finished = change <= tol * scale
+        change = xp.max(xp.abs(new - current), axis=1)
+        scale = xp.max(xp.abs(new), axis=1)
+        finished = change <= tol * scale
         if accelerated:
             restart = xp.sum((momentum - new) * (new - current), axis=1) > 0
             t_new = 0.5 * (1.0 + xp.sqrt(1.0 + 4.0 * t * t))
@@ -659,10 +657,14 @@ def learning_codes(
     if lipschitz is None:
         lipschitz = _dictionary_lipschitz(dictionary, xp)
     step = None if lipschitz == 0.0 else min(step, 1.0 / lipschitz)
-    if factored:  # in float64, as the kernel computes
+    if factored:  # no Gram matrix; in float64, as the kernel computes
         D = np.asarray(dictionary, dtype=np.float64)
         atom_norms = np.linalg.norm(D, axis=1)
-        pen = _coding_penalty(penalty, alpha, atom_norms, q=q, positive=positive)
+    else:
+        gram = xp.matmul(dictionary, xp.matrix_transpose(dictionary))
+        atom_norms = np.sqrt(np.clip(np.diag(np.asarray(to_numpy(gram), dtype=float)), 0, None))
+    pen = _coding_penalty(penalty, alpha, atom_norms, q=q, positive=positive)
+    if factored:
         codes, _, converged = _encode_proximal(
             np.asarray(X, dtype=np.float64),
             D,
@@ -678,9 +680,6 @@ def learning_codes(
             factored=True,
         )
         return codes.astype(X.dtype, copy=False), bool(np.all(converged))
-    gram = xp.matmul(dictionary, xp.matrix_transpose(dictionary))
-    atom_norms = np.sqrt(np.clip(np.diag(np.asarray(to_numpy(gram), dtype=float)), 0, None))
-    pen = _coding_penalty(penalty, alpha, atom_norms, q=q, positive=positive)
     codes = xp.zeros((X.shape[0], n_components), dtype=X.dtype, device=array_device(X))
     if is_numpy_namespace(xp):
         codes, _, converged = _encode_proximal_numba(

@@ -173,20 +173,13 @@ def test_proximal_kernel_on_a_gram_larger_than_the_cache(accelerated):
 )
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("positive", [False, True])
-def test_learning_codes_factored_gradient(monkeypatch, penalty, alpha, dtype, positive):
+def test_learning_codes_factored_gradient(coding_forms, penalty, alpha, dtype, positive):
     """``learning_codes`` takes the factored gradient ``(R D − X) Dᵀ`` on an
     overcomplete dictionary once the expected non-zeros per signal reach
     ``FACTORED_NONZEROS`` per feature, the kernel otherwise; same codes."""
     from sparsestat.decomposition import sparse_coding
 
-    forms = []
-    original = sparse_coding._encode_proximal
-
-    def spy(*args, **kwargs):
-        forms.append(kwargs.get("factored", False))
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(sparse_coding, "_encode_proximal", spy)
+    forms = coding_forms
     rng = np.random.default_rng(3)
     D = rng.standard_normal((80, 16))
     D /= np.linalg.norm(D, axis=1, keepdims=True)
@@ -226,3 +219,13 @@ def test_the_factored_line_halves_out_of_cache():
         assert not _factored_learning_codes(k, 256, 0.99 * density)
         assert not _factored_learning_codes(k, 256, None)
     assert not _factored_learning_codes(512, 256, 1.0)  # 2x: never
+
+
+def test_the_batch_rule_is_for_ista_only():
+    D = np.eye(4)
+    pen = make_penalty("l1", alpha=0.1)
+    with pytest.raises(ValueError, match="batch_rule is the stopping rule of ISTA"):
+        _encode_proximal(
+            np.ones((2, 4)), D, D, np.zeros((2, 4)), pen, 0.5, 10, 1e-2, array_api_numpy,
+            True, batch_rule=True,
+        )  # fmt: skip

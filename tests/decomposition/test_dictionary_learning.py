@@ -355,7 +355,7 @@ def test_image_patches_bad_images(images, error, message):
         load_image_patches(6, 10, images=images)
 
 
-def test_the_sgd_learner_predicts_the_code_density_from_its_last_batch(monkeypatch):
+def test_the_sgd_learner_predicts_the_code_density_from_its_last_batch(coding_forms, monkeypatch):
     """Each batch's codes take the factored gradient when the last batch's density
     says it costs less (``FACTORED_NONZEROS``); the atoms are those of the kernel
     up to rounding."""
@@ -364,20 +364,22 @@ def test_the_sgd_learner_predicts_the_code_density_from_its_last_batch(monkeypat
     rng = np.random.default_rng(0)
     X = rng.standard_normal((600, 8))
     settings = dict(n_components=40, penalty="l1", alpha=0.05, n_epochs=2, random_state=0)
-    forms = []
-    original = sparse_coding._encode_proximal
-
-    def spy(*args, **kwargs):
-        forms.append(kwargs.get("factored", False))
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(sparse_coding, "_encode_proximal", spy)
+    forms = coding_forms
     factored = DictionaryLearning(**settings).fit(X)
     # the first batch has no density to go by, every later one is dense enough
     n_batches = 2 * -(-600 // 256)
     assert forms == [True] * (n_batches - 1)
-    assert factored._code_density == pytest.approx(factored.sparsity_[-1], abs=0.2)
+    # the density kept is the last batch's share of non-zero codes
+    streamed = DictionaryLearning(**settings).partial_fit(X[:256])
+    assert streamed._code_density == streamed.sparsity_[-1] > 0
+    codes = sparse_coding.learning_codes(
+        X[:100], streamed.components_, penalty="l1", alpha=0.05, q=None, positive=False,
+        step=0.05, tol=1e-2, max_iter=1000, density=streamed._code_density,
+    )[0]  # fmt: skip
+    streamed.partial_fit(X[:100])
+    assert streamed._code_density == np.mean(codes != 0)
+    del forms[:]
     monkeypatch.setattr(sparse_coding, "FACTORED_NONZEROS", np.inf)
     kernel = DictionaryLearning(**settings).fit(X)
-    assert len(forms) == n_batches - 1
+    assert forms == []
     np.testing.assert_allclose(factored.components_, kernel.components_, atol=1e-9)
